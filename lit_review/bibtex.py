@@ -1,0 +1,179 @@
+"""BibTeX output: our own LaTeX escaping and case protection, written and read with bibtexparser v2.
+
+bibtexparser does not escape special characters on write, and its LaTeX encoding
+middleware destroys ``{...}`` case protection, so this module owns that step:
+:func:`encode_latex` turns clean Unicode text into BibTeX-safe LaTeX and
+:func:`decode_latex` turns it back, exactly (``decode_latex(encode_latex(s)) == s``).
+bibtexparser writes and parses the entries themselves (no middleware: values are
+enclosed here, so nothing is deep-copied or re-escaped).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import bibtexparser
+import pandas as pd
+from bibtexparser.model import Entry, Field
+
+from .errors import LitReviewError
+from .iorw import atomic_write_text
+
+MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "{": r"\{",
+    "}": r"\}",
+    "%": r"\%",
+    "&": r"\&",
+    "#": r"\#",
+    "_": r"\_",
+    "$": r"\$",
+}
+
+
+@lru_cache(maxsize=1)
+def _unicode_tables() -> tuple[dict[str, str], dict[str, str], re.Pattern]:
+    """Non-ASCII character -> ``{LaTeX}`` (from pylatexenc), its exact inverse, and a decoder regex."""
+    from pylatexenc.latexencode import get_builtin_uni2latex_dict
+
+    forward: dict[str, str] = {}
+    inverse: dict[str, str] = {}
+    for code, latex in sorted(get_builtin_uni2latex_dict().items()):
+        if code < 0x80 or not latex.startswith("\\") or latex.count("{") != latex.count("}"):
+            continue
+        if "{" + latex + "}" in inverse or any(c in latex for c in "%#&$_~^"):
+            continue
+        forward[chr(code)] = "{" + latex + "}"
+        inverse["{" + latex + "}"] = chr(code)
+    alternatives = sorted(map(re.escape, inverse), key=len, reverse=True)
+    pattern = re.compile(
+        r"\\textbackslash\{\}|\\textasciitilde\{\}|\\textasciicircum\{\}|\\[{}%&#_$]|"
+        + "|".join(alternatives)
+        + r"|[{}]"
+    )
+    return forward, inverse, pattern
+
+
+_TOKEN = re.compile(r"(\s+)")
+
+
+def _needs_protection(word: str) -> bool:
+    """Acronyms and mixed case words (``LoRA``, ``BBTv2``, ``GPT-4``, ``LLMs``) keep their case."""
+    core = word.strip("()[]:;,.!?\"'")
+    return any(c.isupper() for c in core[1:]) or bool(
+        core and core[0].isupper() and any(c.isdigit() for c in core)
+    )
+
+
+def encode_latex(text: str, protect_case: bool = False) -> str:
+    """Escape ``text`` for a BibTeX field; with ``protect_case``, brace words whose case matters."""
+    forward, _, _ = _unicode_tables()
+
+    def esc(s: str) -> str:
+        return "".join(_SPECIALS.get(c) or (forward.get(c, c) if c >= "\x80" else c) for c in s)
+
+    if not protect_case:
+        return esc(text)
+    parts = _TOKEN.split(text)
+    return "".join(
+        "{" + esc(p) + "}" if p and not p.isspace() and _needs_protection(p) else esc(p) for p in parts
+    )
+
+
+def decode_latex(value: str) -> str:
+    """Exact inverse of :func:`encode_latex`: case braces dropped, escapes resolved."""
+    _, inverse, pattern = _unicode_tables()
+
+    def repl(m: re.Match) -> str:
+        tok = m.group(0)
+        if tok in ("{", "}"):
+            return ""
+        if tok.startswith("\\text"):
+            return {"b": "\\", "asciit": "~", "asciic": "^"}[
+                "b" if "backslash" in tok else ("asciit" if "tilde" in tok else "asciic")
+            ]
+        if len(tok) == 2 and tok[0] == "\\":
+            return tok[1]
+        return inverse[tok]
+
+    return pattern.sub(repl, value)
+
+
+def _fields(row) -> list[Field]:
+    fields = [Field("title", "{" + encode_latex(row.title, protect_case=True) + "}")]
+    if not pd.isna(row.year):
+        fields.append(Field("year", str(int(row.year))))
+        if not pd.isna(row.month):
+            fields.append(Field("month", MONTH_MACROS[int(row.month) - 1]))
+    notes = []
+    if not pd.isna(row.n_authors):
+        n = int(row.n_authors)
+        notes.append(f"{n} author{'s' if n != 1 else ''}; names not given in the source listing")
+    if isinstance(row.organization, str) and row.organization:
+        notes.append(f"Organization: {row.organization}")
+    if notes:
+        fields.append(Field("note", "{" + encode_latex(". ".join(notes)) + "}"))
+    fields.append(Field("howpublished", "{Hugging Face Papers listing}"))
+    themes = getattr(row, "themes", None)
+    if isinstance(themes, (list, tuple)) and themes:
+        fields.append(Field("keywords", "{" + encode_latex(", ".join(themes)) + "}"))
+    fields.append(Field("abstract", "{" + encode_latex(row.abstract) + "}"))
+    return fields
+
+
+def to_bibtex(papers: pd.DataFrame) -> str:
+    """BibTeX text for ``papers`` (which need a ``citekey``), one ``@misc`` entry each, sorted by key."""
+    library = bibtexparser.Library()
+    for row in papers.sort_values("citekey", kind="stable").itertuples(index=False):
+        library.add(Entry("misc", row.citekey, _fields(row)))
+    fmt = bibtexparser.BibtexFormat()
+    fmt.indent = "  "
+    fmt.value_column = 0
+    fmt.block_separator = "\n\n"
+    text = bibtexparser.write_string(library, unparse_stack=[], bibtex_format=fmt)
+    return text.rstrip("\n") + "\n"
+
+
+def write_bibtex(papers: pd.DataFrame, path: str | Path) -> None:
+    """Atomically write ``papers`` as a BibTeX file."""
+    atomic_write_text(path, to_bibtex(papers))
+
+
+def _unbrace(value: str) -> str:
+    return value[1:-1] if value.startswith("{") and value.endswith("}") else value
+
+
+def read_bibtex(path: str | Path) -> pd.DataFrame:
+    """Read a BibTeX file written by :func:`write_bibtex` back into decoded fields.
+
+    Raises :class:`LitReviewError` naming the first block bibtexparser could not parse.
+    """
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    library = bibtexparser.parse_string(text, parse_stack=[])
+    if library.failed_blocks:
+        block = library.failed_blocks[0]
+        raise LitReviewError(
+            f"BibTeX block could not be parsed ({type(block).__name__}); "
+            f"{len(library.failed_blocks)} failed block(s) in all",
+            path,
+            block.start_line + 1,
+        )
+    rows = []
+    for entry in library.entries:
+        row = {"citekey": entry.key, "entry_type": entry.entry_type}
+        for f in entry.fields:
+            row[f.key] = decode_latex(_unbrace(f.value))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def entries_for(papers: pd.DataFrame, citekeys: Iterable[str]) -> pd.DataFrame:
+    """The rows of ``papers`` whose citation keys are in ``citekeys``."""
+    return papers[papers["citekey"].isin(set(citekeys))]

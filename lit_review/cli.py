@@ -1,0 +1,110 @@
+"""The ``lit-review`` command line: ``ingest``, ``build``, ``themes``, ``evaluate``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+from .errors import LitReviewError
+from .project import Project, ingest
+
+EXIT_REJECTS = 3  # something was rejected, the rest was written
+
+
+def _summary(result) -> str:
+    c = result.corpus
+    lines = ["records read per source:"]
+    for lst in c.listings:
+        rejected = sum(r.kind == "record" for r in lst.rejects)
+        lines.append(f"  {lst.source}: {lst.n_read} read ({lst.layout}), {rejected} rejected")
+    for e in result.errors:
+        lines.append(f"  {Path(e.path).name if e.path else '?'}: not read ({e.message})")
+    lines.append(
+        f"records kept: {c.n_records}; duplicates merged: {c.n_duplicates}; unique papers: {len(c.papers)}"
+    )
+    lines.append(f"records rejected: {c.n_rejected}; files not read: {len(result.errors)}")
+    return "\n".join(lines)
+
+
+def cmd_ingest(args) -> int:
+    out = Path(args.out) if args.out else None
+    result = ingest(args.project, args.paths or None, out)
+    for e in result.errors:
+        print(f"error: {e}", file=sys.stderr)
+    for r in result.corpus.rejects:
+        print(f"rejected: {r}", file=sys.stderr)
+    print(_summary(result))
+    where = out or Project.at(args.project).references
+    print(f"wrote library.bib, papers.csv, citekeys.csv, rejects.csv to {where}")
+    return 0 if result.ok else EXIT_REJECTS
+
+
+def cmd_themes(args) -> int:
+    from .themes import load_themes
+
+    for t in load_themes(Project.at(args.project).themes):
+        print(f"{t.slug}\t{t.title}")
+    return 0
+
+
+def cmd_evaluate(args) -> int:
+    from .evaluate import evaluate_themes
+    from .project import load_corpus
+
+    table = evaluate_themes(load_corpus(args.project), args.labels)
+    print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    return 0
+
+
+def cmd_build(args) -> int:
+    from .report import build
+
+    outcome = build(args.project, themes=args.theme or None, out=args.out, jobs=args.jobs, progress=True)
+    for line in outcome.messages:
+        print(line)
+    return outcome.exit_code
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="lit-review", description="Reproducible themed literature reviews.")
+    p.add_argument("-C", "--project", default=".", help="review project folder (default: current folder)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("ingest", help="read listings, merge duplicates, write library.bib and papers.csv")
+    s.add_argument("paths", nargs="*", help="listing files or folders (default: references/sources/)")
+    s.add_argument("--out", help="output folder (default: references/)")
+    s.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("build", help="ingest, then build every themed report into reports/")
+    s.add_argument("--theme", action="append", help="build only this theme (repeatable)")
+    s.add_argument("--out", help="reports folder (default: reports/)")
+    s.add_argument("--jobs", type=int, default=None, help="themes built in parallel (default: cores)")
+    s.set_defaults(func=cmd_build)
+
+    s = sub.add_parser("themes", help="list the defined themes")
+    s.set_defaults(func=cmd_themes)
+
+    s = sub.add_parser("evaluate", help="precision and recall of the themes against labelled papers")
+    s.add_argument("labels", help="CSV with a title column and one yes/no/borderline column per theme")
+    s.set_defaults(func=cmd_evaluate)
+
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    warnings.formatwarning = lambda msg, *a, **k: f"warning: {msg}\n"
+    try:
+        return args.func(args)
+    except LitReviewError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""File I/O at the edges: atomic writes, checked text reads, hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import LitReviewError
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temp file in the same folder and an atomic rename.
+
+    A crash at any moment leaves either the old file or the new one, never a mix.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_text(path: str | Path, text: str) -> None:
+    """Atomically write UTF-8 text with ``\\n`` line endings."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def sha256_file(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class ListingText:
+    """The lines of a listing file, with its damaged lines (1-based number -> reason)."""
+
+    lines: list[str]
+    bad: dict[int, str]
+    ends_with_newline: bool
+
+
+def read_listing_lines(path: str | Path) -> ListingText:
+    """Read a listing file as lines, with the 1-based numbers of damaged lines and why.
+
+    A UTF-8 byte-order mark is dropped and CRLF / CR line endings become LF, so that a
+    file saved by another editor reads the same as the original. A line holding a NUL
+    byte or bytes that are not UTF-8 is decoded with replacement characters and
+    reported in the second value, so the reader can reject just the record it belongs
+    to. A file that is mostly binary raises :class:`LitReviewError`.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise LitReviewError(f"cannot read file: {exc.strerror or exc}", path) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    raw_lines = data.split(b"\n")
+    ends_with_newline = data.endswith(b"\n")
+    if ends_with_newline:
+        raw_lines.pop()
+    lines: list[str] = []
+    bad: dict[int, str] = {}
+    for number, raw in enumerate(raw_lines, 1):
+        if b"\x00" in raw:
+            bad[number] = "binary content (NUL byte)"
+            raw = raw.replace(b"\x00", b"")
+        try:
+            lines.append(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            bad.setdefault(number, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})")
+            lines.append(raw.decode("utf-8", errors="replace"))
+    if raw_lines and len(bad) * 2 > len(raw_lines):
+        first = min(bad)
+        raise LitReviewError(f"not a UTF-8 text listing: {bad[first]}", path, first)
+    return ListingText(lines, bad, ends_with_newline)

@@ -1,0 +1,188 @@
+"""A review project on disk and the ingest job: listings -> corpus -> ``papers.csv`` + ``library.bib``.
+
+A project is a folder with ``references/sources/*`` (the listings), ``references/sources.toml``
+(their manifest), ``references/themes.toml`` (theme definitions) and, once ingested,
+``references/citekeys.csv`` (pinned keys), ``references/library.bib`` and ``references/papers.csv``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import citekeys
+from .bibtex import to_bibtex
+from .corpus import Corpus, build_corpus, read_sources
+from .errors import LitReviewError
+from .iorw import atomic_write_text, sha256_file
+from .manifest import SourceInfo, load_manifest
+from .themes import apply_themes, load_themes
+
+CSV_COLUMNS = [
+    "id", "citekey", "title", "abstract", "year", "month", "day", "date_basis", "n_authors",
+    "organization", "upvotes", "themes", "n_sources", "sources",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Project:
+    """Paths of a review project rooted at ``root``."""
+
+    root: Path
+
+    @classmethod
+    def at(cls, root: str | Path | None = None) -> Project:
+        return cls(Path(root or ".").resolve())
+
+    @property
+    def references(self) -> Path:
+        return self.root / "references"
+
+    @property
+    def sources_dir(self) -> Path:
+        return self.references / "sources"
+
+    @property
+    def manifest(self) -> Path:
+        return self.references / "sources.toml"
+
+    @property
+    def themes(self) -> Path:
+        return self.references / "themes.toml"
+
+    @property
+    def pins(self) -> Path:
+        return self.references / "citekeys.csv"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def notebooks(self) -> Path:
+        return self.root / "notebooks"
+
+    def source_files(self) -> list[Path]:
+        if not self.sources_dir.is_dir():
+            raise LitReviewError("no sources folder: create it and put listing files in it", self.sources_dir)
+        return sorted(p for p in self.sources_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+@dataclass
+class IngestResult:
+    corpus: Corpus
+    errors: list[LitReviewError] = field(default_factory=list)
+    pins: pd.DataFrame | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.corpus.n_rejected == 0
+
+
+def _expand(paths) -> list[Path]:
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(q for q in p.iterdir() if q.is_file() and not q.name.startswith(".")))
+        elif p.exists():
+            out.append(p)
+        else:
+            raise LitReviewError("no such file or folder", p)
+    return out
+
+
+def run_ingest(
+    project: Project,
+    paths=None,
+    pins_path: Path | None = None,
+    themes_path: Path | None = None,
+) -> IngestResult:
+    """Read, normalize, merge, key and theme the corpus in memory (writes nothing)."""
+    files = _expand(paths) if paths else project.source_files()
+    manifest = load_manifest(project.manifest)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        listings, errors = read_sources(files, manifest)
+    for w in caught:
+        warnings.warn(str(w.message), stacklevel=2)
+    sources = {
+        lst.source: manifest.get(lst.source, SourceInfo(lst.source, in_manifest=False)) for lst in listings
+    }
+    corpus = build_corpus(listings, sources)
+    pins = citekeys.load_pins(pins_path or project.pins)
+    keys, pins = citekeys.assign_keys(corpus.papers, pins)
+    corpus.papers["citekey"] = keys
+    themes_file = themes_path or project.themes
+    themes = load_themes(themes_file) if themes_file.exists() else []
+    corpus.papers = apply_themes(corpus.papers, themes)
+    return IngestResult(corpus, errors, pins)
+
+
+def papers_csv(papers: pd.DataFrame) -> str:
+    """The corpus as CSV text: one row per paper, lists joined with ``"; "``."""
+    df = papers.sort_values("citekey", kind="stable").copy()
+    for col in ("sources", "themes"):
+        df[col] = df[col].map(lambda v: "; ".join(v) if isinstance(v, (list, tuple)) else "")
+    return df[CSV_COLUMNS].to_csv(index=False, lineterminator="\n")
+
+
+def rejects_csv(corpus: Corpus, errors: list[LitReviewError]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["source", "line", "kind", "reason", "text"])
+    for e in errors:
+        w.writerow([Path(e.path).name if e.path else "", e.line or "", "file", e.message, ""])
+    for r in sorted(corpus.rejects, key=lambda r: (r.source, r.line)):
+        w.writerow([r.source, r.line, r.kind, r.reason, r.text])
+    return buf.getvalue()
+
+
+def write_outputs(result: IngestResult, out: Path) -> dict[str, Path]:
+    """Write ``papers.csv``, ``library.bib``, ``citekeys.csv`` and ``rejects.csv`` atomically."""
+    out.mkdir(parents=True, exist_ok=True)
+    files = {
+        "library.bib": to_bibtex(result.corpus.papers),
+        "papers.csv": papers_csv(result.corpus.papers),
+        "rejects.csv": rejects_csv(result.corpus, result.errors),
+    }
+    written = {}
+    citekeys.save_pins(result.pins, out / "citekeys.csv")
+    written["citekeys.csv"] = out / "citekeys.csv"
+    for name, text in files.items():
+        atomic_write_text(out / name, text)
+        written[name] = out / name
+    return written
+
+
+def ingest(root=None, paths=None, out=None) -> IngestResult:
+    """Run the ingest job on a project and write its outputs (default: into ``references/``)."""
+    project = Project.at(root)
+    out = Path(out) if out else project.references
+    pins = out / "citekeys.csv" if (out / "citekeys.csv").exists() else project.pins
+    result = run_ingest(project, paths, pins_path=pins)
+    write_outputs(result, out)
+    return result
+
+
+def load_corpus(root=None, paths=None) -> pd.DataFrame:
+    """The project's corpus as a DataFrame, one row per unique paper (nothing is written).
+
+    Columns: ``id, citekey, title, abstract, year, month, day, date_basis, n_authors,
+    organization, upvotes, themes, n_sources, sources`` (``sources``: ``file:line`` of every
+    record merged into the paper). Citation keys are those pinned in ``references/citekeys.csv``.
+    """
+    return run_ingest(Project.at(root), paths).corpus.papers
+
+
+def input_hashes(result: IngestResult, project: Project) -> dict[str, str]:
+    """SHA-256 of every input file, for the provenance footer of reports."""
+    files = {lst.source: project.sources_dir / lst.source for lst in result.corpus.listings}
+    for extra in (project.manifest, project.themes):
+        if extra.exists():
+            files[str(extra.relative_to(project.root))] = extra
+    return {name: sha256_file(p) for name, p in sorted(files.items()) if p.exists()}

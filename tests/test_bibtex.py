@@ -1,0 +1,179 @@
+"""library.bib: escaping, case protection, round trip, keys and determinism."""
+
+import re
+
+import bibtexparser
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lit_review.bibtex import decode_latex, encode_latex, read_bibtex, to_bibtex
+from lit_review.citekeys import assign_keys, base_key, load_pins
+from lit_review.errors import LitReviewError
+from lit_review.project import ingest
+
+
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory):
+    import shutil
+
+    from .conftest import ROOT
+
+    dst = tmp_path_factory.mktemp("p") / "review"
+    shutil.copytree(ROOT / "references" / "sources", dst / "references" / "sources")
+    shutil.copy(ROOT / "references" / "sources.toml", dst / "references")
+    shutil.copy(ROOT / "references" / "themes.toml", dst / "references")
+    result = ingest(dst)
+    return dst, result
+
+
+def test_library_round_trip(ingested):
+    dst, result = ingested
+    bib = dst / "references" / "library.bib"
+    lib = bibtexparser.parse_file(str(bib))
+    assert lib.failed_blocks == []
+    assert len(lib.entries) == 544
+    back = read_bibtex(bib)
+    assert back["citekey"].is_unique
+    merged = result.corpus.papers.merge(back, on="citekey", suffixes=("", "_bib"))
+    assert len(merged) == 544
+    assert (merged["title"] == merged["title_bib"]).all()
+    assert (merged["abstract"] == merged["abstract_bib"]).all()
+
+
+def test_every_special_character_of_the_seeds_is_escaped(ingested):
+    dst, _ = ingested
+    text = (dst / "references" / "library.bib").read_text(encoding="utf-8")
+    body = re.sub(r"\\(textbackslash|textasciitilde|textasciicircum)\{\}", "", text)
+    body = re.sub(r"\\[%&#_${}]", "", body)
+    for ch in "%&#_$~^":
+        assert ch not in body, ch
+    assert "\\ours" not in text and "\\textbackslash{}ours" in text
+    for line in (ln for ln in text.splitlines() if ln.startswith("  ")):  # every field line balances
+        depth = 0
+        for c in re.sub(r"\\[{}]", "", line):
+            depth += {"{": 1, "}": -1}.get(c, 0)
+            assert depth >= 0, line
+        assert depth == 0, line
+
+
+def test_fields_and_no_invented_authors(ingested):
+    dst, _ = ingested
+    lib = bibtexparser.parse_file(str(dst / "references" / "library.bib"), parse_stack=[])
+    e = lib.entries_dict["loraga2024"]
+    assert e.fields_dict["title"].value == "{{LoRA-GA:} {Low-Rank} Adaptation with Gradient Approximation}"
+    assert e.fields_dict["year"].value == "2024"
+    assert e.fields_dict["month"].value == "jul"
+    assert "3 authors" in e.fields_dict["note"].value
+    assert all("author" not in en.fields_dict for en in lib.entries)
+    assert all("url" not in en.fields_dict for en in lib.entries)
+
+
+def test_keywords_are_theme_slugs(ingested):
+    dst, _ = ingested
+    lib = bibtexparser.parse_file(str(dst / "references" / "library.bib"), parse_stack=[])
+    kw = lib.entries_dict["bbtv2gradientfree"].fields_dict["keywords"].value
+    assert "gradient-free" in kw and "efficient-fine-tuning" in kw
+
+
+def test_deterministic_and_stable_keys(ingested, tmp_path):
+    dst, _ = ingested
+    before = {n: (dst / "references" / n).read_bytes() for n in ("library.bib", "papers.csv", "citekeys.csv")}
+    ingest(dst)
+    after = {n: (dst / "references" / n).read_bytes() for n in before}
+    assert before == after
+
+
+def test_keys_survive_removal_and_addition(ingested):
+    dst, result = ingested
+    pins = load_pins(dst / "references" / "citekeys.csv")
+    papers = result.corpus.papers
+    old = dict(zip(papers["id"], papers["citekey"]))
+    # Drop half the papers, add one whose natural key clashes with a pinned key.
+    fewer = papers.iloc[::2].copy()
+    extra = pd.DataFrame({"id": ["t-new"], "title": ["LoRA-GA: Something Else"], "year": [2024]})
+    keys, new_pins = assign_keys(pd.concat([fewer, extra], ignore_index=True), pins)
+    assert list(keys[: len(fewer)]) == [old[i] for i in fewer["id"]]
+    assert keys.iloc[-1] == "loraga2024a"
+    assert set(pins["citekey"]) <= set(new_pins["citekey"])  # removed papers keep their pins
+
+
+def test_base_key():
+    assert base_key("LoRA-GA: Low-Rank Adaptation with Gradient Approximation", 2024) == "loraga2024"
+    assert base_key("The 1-bit Adam", None) == "p1bitadam"
+    assert base_key("On the of", 2020) == "paper2020"
+
+
+def test_pins_file_errors(tmp_path):
+    p = tmp_path / "citekeys.csv"
+    p.write_text("citekey,id,title\nabc,t-1,x\nabc,t-2,y\n")
+    with pytest.raises(LitReviewError, match=r"citekeys\.csv:3: citation key 'abc' is pinned twice"):
+        load_pins(p)
+
+
+@pytest.mark.parametrize("text", ["LoRA", "BBTv2", "GPT-4", "LLMs", "(LoRA)"], ids=lambda t: t)
+def test_case_protection(text):
+    assert encode_latex(f"Using {text} here", protect_case=True) == f"Using {{{encode_latex(text)}}} here"
+
+
+def test_plain_words_not_protected():
+    assert encode_latex("A Survey of Methods", protect_case=True) == "A Survey of Methods"
+
+
+def test_escapes():
+    assert encode_latex("50% & #1 a_b $x$ ~ ^ \\ours {x") == (
+        r"50\% \& \#1 a\_b \$x\$ \textasciitilde{} \textasciicircum{} \textbackslash{}ours \{x"
+    )
+    assert encode_latex("Über α") == r"{\"U}ber {\ensuremath{\alpha}}"
+
+
+text_strategy = st.lists(
+    st.one_of(
+        st.sampled_from(
+            list('%&#_$~^\\{}@",=() ') + ["\\textbf{", "$^2$", "LoRA", "GPT-4", "\\ours", "{\\em"]
+        ),
+        st.characters(codec="utf-8"),
+    ),
+    max_size=200,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200), st.text(max_size=400))
+def test_any_text_round_trips_through_bibtex(title, abstract):
+    _round_trip(title, abstract)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text_strategy, text_strategy)
+def test_hostile_latex_round_trips_through_bibtex(title, abstract):
+    _round_trip(title, abstract)
+
+
+def _round_trip(title, abstract):
+    from lit_review.text import clean_text
+
+    title, abstract = clean_text(title) or "x", clean_text(abstract)
+    papers = pd.DataFrame(
+        {
+            "citekey": ["k1"],
+            "title": [title],
+            "abstract": [abstract],
+            "year": [pd.NA],
+            "month": [pd.NA],
+            "n_authors": [pd.NA],
+            "organization": [None],
+        }
+    )
+    text = to_bibtex(papers)
+    lib = bibtexparser.parse_string(text, parse_stack=[])
+    assert lib.failed_blocks == [] and len(lib.entries) == 1
+    fields = lib.entries[0].fields_dict
+    assert decode_latex(fields["title"].value[1:-1]) == title
+    assert decode_latex(fields["abstract"].value[1:-1]) == abstract
+
+
+def test_long_string_round_trip():
+    s = "x{y" * 100_000
+    assert decode_latex(encode_latex(s, protect_case=True)) == s

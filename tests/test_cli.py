@@ -1,0 +1,136 @@
+"""The command line as a user runs it: exit codes, one-line errors, no tracebacks."""
+
+import subprocess
+import sys
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lit_review.corpus import build_corpus
+from lit_review.errors import LitReviewError
+from lit_review.sources import read_listing
+
+from .conftest import SOURCES
+
+
+def run(*args, cwd):
+    return subprocess.run(
+        [sys.executable, "-m", "lit_review.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=600
+    )
+
+
+def test_ingest_bundled_corpus(project):
+    r = run("ingest", cwd=project)
+    assert r.returncode == 0, r.stderr
+    assert "unique papers: 544" in r.stdout
+    assert "duplicates merged: 103" in r.stdout
+    assert "hf-papers-003-search-compact.txt: 246 read (compact), 0 rejected" in r.stdout
+    for name in ("library.bib", "papers.csv", "citekeys.csv", "rejects.csv"):
+        assert (project / "references" / name).exists()
+
+
+def test_ingest_out_dir(project, tmp_path):
+    r = run("ingest", "--out", str(tmp_path / "out"), cwd=project)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "out" / "library.bib").exists()
+
+
+def test_bad_file_among_good_ones(project):
+    src = project / "references" / "sources"
+    (src / "empty.txt").write_text("")
+    (src / "garbage.bin").write_bytes(bytes(range(256)) * 8)
+    r = run("ingest", cwd=project)
+    assert r.returncode == 3
+    assert "Traceback" not in r.stderr
+    assert "empty.txt:1: empty file" in r.stderr
+    assert "garbage.bin:" in r.stderr and "not a UTF-8 text listing" in r.stderr
+    assert "unique papers: 544" in r.stdout  # the good files were still ingested
+    assert "not in the source manifest" in r.stderr
+    rejects = (project / "references" / "rejects.csv").read_text()
+    assert "empty.txt" in rejects and "garbage.bin" in rejects
+
+
+def test_rejected_record_exit_code_and_report(project):
+    f = project / "references" / "sources" / "hf-papers-000-search-compact.txt"
+    f.write_text(f.read_text(encoding="utf-8").rstrip("\n")[:-30], encoding="utf-8")
+    r = run("ingest", cwd=project)
+    assert r.returncode == 3
+    assert "hf-papers-000-search-compact.txt:240: truncated record" in r.stderr
+    assert (
+        "hf-papers-000-search-compact.txt,240,record,truncated record"
+        in (project / "references" / "rejects.csv").read_text()
+    )
+
+
+def test_missing_path_is_one_line_error(project):
+    r = run("ingest", "nope.txt", cwd=project)
+    assert r.returncode == 2
+    assert r.stderr.strip() == "error: nope.txt: no such file or folder"
+
+
+def test_bad_manifest(project):
+    (project / "references" / "sources.toml").write_text('[[source]]\nfile = "a"\ncaptured = "Dec 10"\n')
+    r = run("ingest", cwd=project)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "sources.toml: [[source]] 'a': captured = 'Dec 10' is neither an ISO date" in r.stderr
+
+
+header = (
+    "Get trending papers in your email inbox once a day!\nGet trending papers in your email inbox!\nSubscribe"
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.text(max_size=2000), spaced=st.booleans())
+def test_any_text_no_crash_and_every_record_accounted_for(tmp_path, body, spaced):
+    path = tmp_path / "x.txt"
+    path.write_text((header.replace("\n", "\n\n") + "\n\n" if spaced else header) + body, encoding="utf-8")
+    try:
+        listing = read_listing(path)
+    except LitReviewError as exc:
+        assert str(exc).startswith(str(path))
+        return
+    corpus = build_corpus([listing])
+    assert listing.n_read == corpus.n_records + corpus.n_rejected
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_mutated_seed_no_crash_and_accounted_for(tmp_path, data):
+    name = data.draw(st.sampled_from(sorted(p.name for p in SOURCES.iterdir())))
+    raw = bytearray((SOURCES / name).read_bytes())
+    for _ in range(data.draw(st.integers(1, 6))):
+        op = data.draw(st.sampled_from(["delete", "insert", "truncate", "dupline"]))
+        pos = data.draw(st.integers(0, max(0, len(raw) - 1)))
+        if op == "delete":
+            del raw[pos : pos + data.draw(st.integers(1, 400))]
+        elif op == "insert":
+            raw[pos:pos] = data.draw(
+                st.binary(max_size=20) | st.sampled_from([b"\n\n", b"\x00", b"\xe9", b"\xc2\xb7\n"])
+            )
+        elif op == "truncate":
+            del raw[pos:]
+        else:
+            raw[pos:pos] = b"\n" + bytes(raw[pos : pos + 200]).split(b"\n")[0] + b"\n"
+    path = tmp_path / name
+    path.write_bytes(bytes(raw))
+    try:
+        listing = read_listing(path)
+    except LitReviewError as exc:
+        assert str(exc).startswith(str(path))
+        return
+    corpus = build_corpus([listing])
+    assert listing.n_read == corpus.n_records + corpus.n_rejected
+
+
+def test_ten_megabyte_line(tmp_path):
+    path = tmp_path / "big.txt"
+    path.write_text(header + "A title\n" + "word " * 2_000_000 + ".\n", encoding="utf-8")
+    listing = read_listing(path)
+    assert len(listing.records) == 1 and len(listing.records[0].abstract) > 9_000_000
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["ingest", "--help"], ["build", "--help"]])
+def test_help(argv, project):
+    assert run(*argv, cwd=project).returncode == 0
