@@ -63,7 +63,7 @@ def cmd_build(args) -> int:
 
     outcome = build(args.project, themes=args.theme or None, out=args.out, jobs=args.jobs, progress=True)
     for line in outcome.messages:
-        print(line)
+        print(line, file=sys.stderr if line.startswith("error:") else sys.stdout)
     return outcome.exit_code
 
 

@@ -1,0 +1,242 @@
+"""The report runner: execute the notebooks with papermill, render self-contained HTML, build an index.
+
+Reproducibility: every source of run-to-run difference is removed before anything is
+written: cell ids are renumbered, papermill's and nbclient's timing metadata dropped, the
+kernel runs with ``PYTHONHASHSEED=0`` and a fixed ``IPYKERNEL_CELL_NAME``, figures are PNGs
+with no date, and paths given to notebooks are relative. Each output file is replaced
+atomically, and only after its theme's notebook ran to the end, so a failing or killed
+build leaves the previous report intact.
+"""
+
+from __future__ import annotations
+
+import html
+import keyword
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from .bibtex import to_bibtex
+from .errors import LitReviewError
+from .iorw import atomic_write_text
+from .project import Project, run_ingest, write_outputs
+from .themes import load_themes, theme_by_slug, validate_slug
+
+THEME_NOTEBOOK = "theme_review.ipynb"
+OVERVIEW_NOTEBOOK = "corpus_overview.ipynb"
+OVERVIEW = "overview"
+KERNEL_ENV = {"PYTHONHASHSEED": "0", "IPYKERNEL_CELL_NAME": "<cell>"}
+
+CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:62rem;margin:2rem auto;
+padding:0 1rem;line-height:1.5;color:#222}
+table{border-collapse:collapse;margin:1rem 0;font-size:.9rem}th,td{border:1px solid #ccc;padding:.25rem .5rem;
+text-align:left;vertical-align:top}th{background:#eef2f8}figure{margin:1rem 0}img{max-width:100%;height:auto}
+code{font-size:.85em}.paper{border-top:1px solid #ddd;padding-top:.5rem}.meta,.why,.provenance{color:#555;
+font-size:.9rem}.prisma-text{font-size:.9rem}footer{border-top:2px solid #ccc;margin-top:2rem;font-size:.85rem}
+"""
+
+
+@dataclass
+class BuildOutcome:
+    built: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+
+def validate_parameters(params: dict) -> dict:
+    """Reject parameter names that papermill would paste into code unchecked."""
+    for name in params:
+        if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
+            raise LitReviewError(f"invalid notebook parameter name {name!r}")
+    return params
+
+
+def validate_output_dir(path: Path) -> Path:
+    """Reject output paths that papermill would ``str.format`` (braces) or that are not folders."""
+    if re.search(r"[{}]", str(path)):
+        raise LitReviewError("output path must not contain '{' or '}'", path)
+    if path.exists() and not path.is_dir():
+        raise LitReviewError("output path exists and is not a folder", path)
+    return path
+
+
+def page(title: str, body: str) -> str:
+    """A self-contained HTML page: inline CSS, no script, nothing fetched from the network."""
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
+    )
+
+
+def normalize_notebook(nb) -> None:
+    """Drop what differs between two runs of the same notebook: ids, timings, paths."""
+    nb.metadata.pop("papermill", None)
+    nb.metadata.pop("widgets", None)
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i:02d}"
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+
+
+def render_html(nb, title: str) -> str:
+    """Render an executed notebook as a page: inputs and prompts hidden, outputs as they are."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    exporter = HTMLExporter(
+        template_name="basic",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        anchor_link_text="",
+    )
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"notebook-only"}), enabled=True)
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    return page(title, body)
+
+
+def execute(notebook: Path, parameters: dict, cwd: Path):
+    """Run ``notebook`` with papermill in ``cwd`` and return the executed, normalized notebook."""
+    import papermill as pm
+
+    os.environ.update(KERNEL_ENV)
+    os.environ.pop("MPLBACKEND", None)  # papermill + Agg drops figures silently
+    nb = pm.execute_notebook(
+        str(notebook),
+        None,
+        parameters=validate_parameters(parameters),
+        cwd=str(cwd),
+        kernel_name="python3",
+        progress_bar=False,
+        log_output=False,
+        request_save_on_cell_execute=False,
+        record_timing=False,
+    )
+    normalize_notebook(nb)
+    return nb
+
+
+def _failure(slug: str, exc: Exception) -> str:
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        return f"theme {slug!r} failed in cell {exc.exec_count} (cell index {exc.cell_index}): {exc.ename}: {exc.evalue}"
+    return f"theme {slug!r} failed: {type(exc).__name__}: {exc}"
+
+
+def build_one(
+    root: str, notebook: str, name: str, title: str, out: str, params: dict
+) -> tuple[str, str | None]:
+    """Execute one report notebook and write ``<name>.html`` and ``<name>.ipynb`` (worker process)."""
+    out_dir = Path(out)
+    nb_path = Path(notebook)
+    try:
+        nb = execute(nb_path, params, nb_path.parent)
+        html_text = render_html(nb, title)
+    except Exception as exc:  # the notebook's own error, reported with its theme and cell
+        return name, _failure(name, exc)
+    atomic_write_text(out_dir / f"{name}.ipynb", nbformat.writes(nb) + "\n")
+    atomic_write_text(out_dir / f"{name}.html", html_text)
+    return name, None
+
+
+def index_html(project: Project, themes, sizes: dict[str, int], failed: dict[str, str], n_papers: int) -> str:
+    rows = []
+    for t in themes:
+        status = "failed: see the build log" if t.slug in failed else ""
+        rows.append(
+            f'<tr><td><a href="{html.escape(t.slug)}.html">{html.escape(t.title)}</a></td>'
+            f"<td><code>{html.escape(t.slug)}</code></td><td>{sizes.get(t.slug, 0)}</td>"
+            f'<td><a href="{html.escape(t.slug)}.bib">{html.escape(t.slug)}.bib</a></td><td>{status}</td></tr>'
+        )
+    body = (
+        "<h1>Literature review reports</h1>"
+        f'<p>{n_papers} unique papers. <a href="{OVERVIEW}.html">Corpus overview</a>.</p>'
+        "<table><thead><tr><th>Theme</th><th>Slug</th><th>Papers</th><th>BibTeX</th><th></th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+    return page("Literature review reports", body)
+
+
+def build(root=".", themes=None, out=None, jobs: int | None = None, progress: bool = False) -> BuildOutcome:
+    """Ingest, write ``library.bib``, build every (or the named) theme report, the overview and the index."""
+    project = Project.at(root)
+    out_dir = validate_output_dir(Path(out).resolve() if out else project.reports)
+    all_themes = load_themes(project.themes)
+    selected = [theme_by_slug(all_themes, validate_slug(s)) for s in themes] if themes else all_themes
+    notebook = project.notebooks / THEME_NOTEBOOK
+    if not notebook.exists():
+        raise LitReviewError("theme notebook not found", notebook)
+
+    result = run_ingest(project)
+    write_outputs(result, project.references)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    papers = result.corpus.papers
+    sizes = {t.slug: int(papers["themes"].map(lambda s, slug=t.slug: slug in s).sum()) for t in all_themes}
+    outcome = BuildOutcome()
+    outcome.messages.append(
+        f"ingested {result.corpus.n_read} records: {len(papers)} unique papers, "
+        f"{result.corpus.n_rejected} rejected"
+    )
+
+    rel_project = os.path.relpath(project.root, project.notebooks)
+    rel_out = os.path.relpath(out_dir, project.notebooks)
+    tasks = [
+        (str(project.root), str(notebook), t.slug, t.title, str(out_dir),
+         {"theme": t.slug, "project": rel_project, "output_dir": rel_out})
+        for t in selected
+    ]  # fmt: skip
+    overview_nb = project.notebooks / OVERVIEW_NOTEBOOK
+    if overview_nb.exists():
+        tasks.append(
+            (
+                str(project.root),
+                str(overview_nb),
+                OVERVIEW,
+                "Corpus overview",
+                str(out_dir),
+                {"project": rel_project},
+            )
+        )
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(tasks), desc="reports", unit="report")
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(build_one, *task) for task in tasks]
+        for fut in as_completed(futures):
+            name, error = fut.result()
+            if error:
+                outcome.failed[name] = error
+            else:
+                outcome.built.append(name)
+            if bar:
+                bar.update(1)
+    if bar:
+        bar.close()
+
+    for t in selected:
+        if t.slug not in outcome.failed:
+            members = papers[papers["themes"].map(lambda s, slug=t.slug: slug in s)]
+            atomic_write_text(out_dir / f"{t.slug}.bib", to_bibtex(members))
+    atomic_write_text(
+        out_dir / "index.html", index_html(project, all_themes, sizes, outcome.failed, len(papers))
+    )
+    outcome.built.sort()
+    for name in outcome.built:
+        outcome.messages.append(f"built {out_dir / name}.html")
+    for name, err in sorted(outcome.failed.items()):
+        outcome.messages.append(f"error: {err}")
+    return outcome
