@@ -237,6 +237,6 @@ def build(root=".", themes=None, out=None, jobs: int | None = None, progress: bo
     outcome.built.sort()
     for name in outcome.built:
         outcome.messages.append(f"built {out_dir / name}.html")
-    for name, err in sorted(outcome.failed.items()):
+    for _name, err in sorted(outcome.failed.items()):
         outcome.messages.append(f"error: {err}")
     return outcome
