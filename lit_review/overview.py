@@ -23,7 +23,7 @@ class Overview:
         return self.result.corpus.papers
 
 
-def corpus_overview(project=".") -> Overview:
+def corpus_overview(project=None) -> Overview:
     proj = Project.at(project)
     themes = load_themes(proj.themes) if proj.themes.exists() else []
     return Overview(proj, run_ingest(proj), themes)

@@ -37,7 +37,14 @@ class Project:
 
     @classmethod
     def at(cls, root: str | Path | None = None) -> Project:
-        return cls(Path(root or ".").resolve())
+        """The project at ``root``; ``None`` finds it from the current folder upward (as a notebook does)."""
+        if root is not None:
+            return cls(Path(root).resolve())
+        here = Path.cwd().resolve()
+        for folder in (here, *here.parents):
+            if (folder / "references" / "sources").is_dir():
+                return cls(folder)
+        return cls(here)
 
     @property
     def references(self) -> Path:

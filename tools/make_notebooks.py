@@ -24,10 +24,10 @@ theme = nb(
         ),
         new_code_cell(
             'theme = "gradient-free"  # slug of a theme in references/themes.toml\n'
-            'project = ".."  # the review project folder (its references/ holds the corpus)\n'
+            "project = None  # review project folder; None: found from the current folder upward\n"
             "min_score = None  # None: the theme's own minimum score\n"
             "top_n = 50  # papers shown in the table and as sections (the rest are in the .bib)\n"
-            'output_dir = "../reports"  # where `lit-review build` puts the HTML and BibTeX',
+            "output_dir = None  # set by `lit-review build`: where it writes the HTML and BibTeX",
             metadata={"tags": ["parameters"]},
         ),
         new_code_cell(
@@ -76,7 +76,7 @@ overview = nb(
             "overlaps, and papers in no theme. Logic lives in `lit_review.overview`."
         ),
         new_code_cell(
-            'project = ".."  # the review project folder\ntop_n = 30  # rows shown in bounded tables',
+            "project = None  # review project folder; None: found from the current folder upward\ntop_n = 30  # rows shown in bounded tables",
             metadata={"tags": ["parameters"]},
         ),
         new_code_cell(

@@ -1,0 +1,183 @@
+"""Reports built for real: papermill executes the notebooks on the bundled corpus, nbconvert renders them."""
+
+import re
+import subprocess
+import sys
+
+import bibtexparser
+import pytest
+
+from lit_review.report import build
+
+from .conftest import LABELS
+
+
+def cli(*args, cwd):
+    return subprocess.run(
+        [sys.executable, "-m", "lit_review.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=900
+    )
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The bundled project copied and built once with the CLI, then built again into a second folder."""
+    import shutil
+
+    from .conftest import ROOT
+
+    dst = tmp_path_factory.mktemp("b") / "review"
+    shutil.copytree(ROOT / "references" / "sources", dst / "references" / "sources")
+    for f in ("sources.toml", "themes.toml"):
+        shutil.copy(ROOT / "references" / f, dst / "references")
+    shutil.copytree(ROOT / "notebooks", dst / "notebooks")
+    first = cli("build", cwd=dst)
+    assert first.returncode == 0, first.stderr
+    snapshot = {p.name: p.read_bytes() for p in (dst / "reports").iterdir()}
+    snapshot.update({p.name: p.read_bytes() for p in (dst / "references").glob("*.*")})
+    second = cli("build", cwd=dst)
+    assert second.returncode == 0, second.stderr
+    return dst, first, snapshot
+
+
+def _text(html):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_index_links_every_report_with_counts(built):
+    dst, _, _ = built
+    index = (dst / "reports" / "index.html").read_text()
+    for slug in ["gradient-free", "efficient-fine-tuning", "quantization-compression", "distributed-training",
+                 "rl-llm-reasoning", "diffusion-guidance"]:  # fmt: skip
+        assert f'href="{slug}.html"' in index
+        assert (dst / "reports" / f"{slug}.html").exists()
+        n = len(bibtexparser.parse_file(str(dst / "reports" / f"{slug}.bib")).entries)
+        assert re.search(rf"<code>{slug}</code></td><td>{n}</td>", index)
+    assert 'href="overview.html"' in index and (dst / "reports" / "overview.html").exists()
+
+
+def test_theme_report_contents(built):
+    dst, _, _ = built
+    html = (dst / "reports" / "gradient-free.html").read_text()
+    text = _text(html)
+    assert "Gradient-free methods" in text
+    assert "Records identified: 647" in text
+    for src, n in [("hf-papers-000-search-compact.txt", 119), ("hf-papers-001-daily-dec-10.txt", 45),
+                   ("hf-papers-003-search-compact.txt", 246), ("hf-papers-004-daily-mar-13.txt", 118)]:  # fmt: skip
+        assert f"{src}: {n} records" in text
+    assert "Duplicates removed: 103" in text
+    assert "Papers screened: 544" in text
+    bib = bibtexparser.parse_file(str(dst / "reports" / "gradient-free.bib"))
+    keys = {e.key for e in bib.entries}
+    assert re.search(rf"Included: {len(keys)} \(", text)
+    library = {e.key for e in bibtexparser.parse_file(str(dst / "references" / "library.bib")).entries}
+    assert keys <= library
+    assert {"bbtv2gradientfree", "wpca2025"} <= keys
+    shown = set(re.findall(r'<section class="paper" id="([a-z0-9]+)"', html))
+    assert shown and shown <= keys
+    assert (
+        "<script" not in html.lower()
+        and "http://" not in html
+        and "https://" not in html.replace("https://github", "")
+    )
+    assert html.count('src="data:image/png;base64,') == 4  # PRISMA, years, terms, overlap
+    assert "Provenance" in text and "sha256" in text and "pandas" in text
+    assert "print(" not in html and "import " not in text  # inputs are hidden
+
+
+def test_rebuild_is_byte_identical(built):
+    dst, _, snapshot = built
+    now = {p.name: p.read_bytes() for p in (dst / "reports").iterdir()}
+    now.update({p.name: p.read_bytes() for p in (dst / "references").glob("*.*")})
+    assert now.keys() == snapshot.keys()
+    assert [n for n in now if now[n] != snapshot[n]] == []
+
+
+def test_papers_csv_has_themes(built):
+    import pandas as pd
+
+    dst, _, _ = built
+    df = pd.read_csv(dst / "references" / "papers.csv")
+    row = df[df["citekey"] == "bbtv2gradientfree"].iloc[0]
+    assert set(row["themes"].split("; ")) >= {"gradient-free", "efficient-fine-tuning"}
+
+
+def test_unknown_theme_lists_available(built):
+    dst, _, _ = built
+    r = cli("build", "--theme", "nope", cwd=dst)
+    assert r.returncode == 2
+    assert r.stderr.strip().startswith(
+        "error: unknown theme 'nope'; available: gradient-free, efficient-fine-tuning"
+    )
+
+
+@pytest.mark.parametrize("slug", ["../../x", "a}{b", "UPPER", ""])
+def test_hostile_slug_rejected(built, slug):
+    dst, _, _ = built
+    r = cli("build", "--theme", slug, cwd=dst)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "invalid theme slug" in r.stderr
+
+
+def test_braces_in_output_path_rejected(built, tmp_path):
+    dst, _, _ = built
+    r = cli("build", "--out", str(tmp_path / "a{x}b"), cwd=dst)
+    assert r.returncode == 2 and "must not contain" in r.stderr
+
+
+def test_failing_theme_keeps_previous_report_and_others_build(built):
+    import nbformat
+
+    dst, _, _ = built
+    nb_path = dst / "notebooks" / "theme_review.ipynb"
+    original = nb_path.read_text()
+    nb = nbformat.reads(original, as_version=4)
+    nb.cells.insert(
+        3, nbformat.v4.new_code_cell('if theme == "gradient-free":\n    raise RuntimeError("boom")')
+    )
+    nbformat.write(nb, nb_path)
+    before = (dst / "reports" / "gradient-free.html").read_bytes()
+    other = dst / "reports" / "efficient-fine-tuning.html"
+    other.unlink()
+    try:
+        r = cli("build", "--theme", "gradient-free", "--theme", "efficient-fine-tuning", cwd=dst)
+    finally:
+        nb_path.write_text(original)
+    assert r.returncode == 1
+    assert "theme 'gradient-free' failed in cell" in r.stderr and "RuntimeError: boom" in r.stderr
+    assert (dst / "reports" / "gradient-free.html").read_bytes() == before
+    assert other.exists()
+    assert not list((dst / "reports").glob(".*.tmp"))
+
+
+def test_theme_quality_on_labels(seed_corpus):
+    from lit_review.evaluate import evaluate_themes
+
+    table = evaluate_themes(seed_corpus.corpus.papers, LABELS).set_index("theme")
+    for slug in ("gradient-free", "efficient-fine-tuning"):
+        assert table.loc[slug, "precision"] >= 0.9, table
+        assert table.loc[slug, "recall"] >= 0.9, table
+        assert table.loc[slug, "unmatched"] == 0
+
+
+def test_manual_decision_overrides(project):
+    from lit_review.project import Project, run_ingest
+
+    themes = project / "references" / "themes.toml"
+    text = themes.read_text()
+    text = text.replace(
+        'exclude = []\n\n[[theme]]\nslug = "efficient-fine-tuning"',
+        'exclude = []\n\n[[theme.decision]]\npaper = "wpca2025"\ndecision = "exclude"\nreason = "NAS proxy, out of scope here"\n\n'
+        '[[theme.decision]]\npaper = "lst2022"\ndecision = "include"\nreason = "reviewer call"\n\n'
+        '[[theme]]\nslug = "efficient-fine-tuning"',
+        1,
+    )
+    themes.write_text(text)
+    papers = run_ingest(Project.at(project)).corpus.papers.set_index("citekey")
+    assert "gradient-free" not in papers.loc["wpca2025", "themes"]
+    assert "gradient-free" in papers.loc["lst2022", "themes"]
+
+
+def test_build_function_api(project):
+    outcome = build(project, themes=["distributed-training"], jobs=1)
+    assert outcome.exit_code == 0
+    assert "distributed-training" in outcome.built
