@@ -120,6 +120,7 @@ def _fields(row) -> list[Field]:
     if notes:
         fields.append(Field("note", "{" + encode_latex(". ".join(notes)) + "}"))
     fields.append(Field("howpublished", "{Hugging Face Papers listing}"))
+    fields.append(Field("key", "{" + row.citekey + "}"))  # sort key for styles, as no author is known
     themes = getattr(row, "themes", None)
     if isinstance(themes, (list, tuple)) and themes:
         fields.append(Field("keywords", "{" + encode_latex(", ".join(themes)) + "}"))

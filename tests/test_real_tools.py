@@ -1,0 +1,89 @@
+"""BibTeX accepted by real engines: pdflatex + bibtex (Debian texlive-latex-base) and pybtex."""
+
+import re
+import shutil
+import subprocess
+
+import pytest
+from pybtex.database import parse_file as pybtex_parse
+
+from lit_review.bibtex import decode_latex, read_bibtex, to_bibtex
+from lit_review.project import Project, run_ingest, write_outputs
+
+DOC = r"""\documentclass{article}
+\usepackage[T1]{fontenc}
+\usepackage[utf8]{inputenc}
+\begin{document}
+\nocite{*}
+\bibliographystyle{plain}
+\bibliography{%s}
+\end{document}
+"""
+
+
+@pytest.fixture(scope="module")
+def libraries(tmp_path_factory):
+    from .conftest import ROOT
+
+    out = tmp_path_factory.mktemp("bib")
+    result = run_ingest(Project.at(ROOT))
+    write_outputs(result, out)
+    papers = result.corpus.papers
+    files = [out / "library.bib"]
+    for slug in sorted({s for ts in papers["themes"] for s in ts}):
+        path = out / f"{slug}.bib"
+        path.write_text(to_bibtex(papers[papers["themes"].map(lambda s, slug=slug: slug in s)]))
+        files.append(path)
+    return result, files
+
+
+def compile_bib(bib, workdir):
+    shutil.copy(bib, workdir / "refs.bib")
+    (workdir / "doc.tex").write_text(DOC % "refs")
+    run = lambda *cmd: subprocess.run(cmd, cwd=workdir, capture_output=True, text=True, timeout=300)  # noqa: E731
+    first = run("pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex")
+    bib = run("bibtex", "doc")
+    second = run("pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex")
+    return first, bib, second
+
+
+def test_pdflatex_and_bibtex_accept_every_library(libraries, tmp_path):
+    _, files = libraries
+    for n, bib in enumerate(files):
+        work = tmp_path / str(n)
+        work.mkdir()
+        first, bibtex_run, second = compile_bib(bib, work)
+        assert first.returncode == 0, first.stdout[-2000:]
+        blg = (work / "doc.blg").read_text()
+        errors = re.search(r"\(There (?:was|were) (\d+) error", blg)
+        assert bibtex_run.returncode == 0 and errors is None, f"{bib.name}: {blg[-3000:]}"
+        warnings = re.findall(r"^Warning--.*$", blg, re.M)
+        print(f"{bib.name}: {len(warnings)} bibtex warnings", *warnings[:5], sep="\n  ")
+        assert second.returncode == 0, second.stdout[-2000:]
+        log = (work / "doc.log").read_text(errors="replace")
+        assert not re.search(r"^! ", log, re.M), log[-2000:]
+        bbl = (work / "doc.bbl").read_text()
+        assert bbl.count(r"\bibitem") == len(read_bibtex(bib))
+
+
+def test_case_protection_survives_plain_style(libraries, tmp_path):
+    _, files = libraries
+    compile_bib(files[0], tmp_path)
+    bbl = " ".join((tmp_path / "doc.bbl").read_text().split())
+    # plain.bst lower-cases titles except braced words
+    assert "{LoRA-GA:} {Low-Rank} adaptation with gradient approximation" in bbl
+    assert "{BBTv2:}" in bbl
+    assert "{LLMs}" in bbl
+
+
+def test_pybtex_parses_and_agrees(libraries):
+    result, files = libraries
+    for bib in files:
+        db = pybtex_parse(str(bib), bib_format="bibtex")
+        ours = read_bibtex(bib).set_index("citekey")
+        assert set(db.entries) == set(ours.index)
+    db = pybtex_parse(str(files[0]), bib_format="bibtex")
+    papers = result.corpus.papers.set_index("citekey")
+    for key, entry in db.entries.items():
+        assert decode_latex(entry.fields["title"]) == papers.loc[key, "title"]
+        assert decode_latex(entry.fields["abstract"]) == papers.loc[key, "abstract"]
