@@ -178,9 +178,12 @@ def build(root=".", themes=None, out=None, jobs: int | None = None, progress: bo
     if not notebook.exists():
         raise LitReviewError("theme notebook not found", notebook)
 
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for folder in (out_dir, project.references):  # temp files left by a killed build
+        for stale in folder.glob(".*.tmp"):
+            stale.unlink(missing_ok=True)
     result = run_ingest(project)
     write_outputs(result, project.references)
-    out_dir.mkdir(parents=True, exist_ok=True)
     papers = result.corpus.papers
     sizes = {t.slug: int(papers["themes"].map(lambda s, slug=t.slug: slug in s).sum()) for t in all_themes}
     outcome = BuildOutcome()

@@ -181,3 +181,28 @@ def test_build_function_api(project):
     outcome = build(project, themes=["distributed-training"], jobs=1)
     assert outcome.exit_code == 0
     assert "distributed-training" in outcome.built
+
+
+def test_sigkill_mid_build_leaves_previous_outputs_intact(built):
+    import os
+    import signal
+    import time
+
+    dst, _, _ = built
+    watched = [dst / "references" / "library.bib", *sorted((dst / "reports").glob("*.html"))]
+    before = {p: p.read_bytes() for p in watched}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lit_review.cli", "build"], cwd=dst, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    time.sleep(6)  # past the ingest, inside notebook execution
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    for p, data in before.items():
+        assert p.read_bytes() == data, (
+            p
+        )  # every file is the old one or a complete new one (same inputs: same bytes)
+    again = cli("build", cwd=dst)
+    assert again.returncode == 0, again.stderr
+    assert not list((dst / "reports").glob(".*.tmp")) and not list((dst / "references").glob(".*.tmp"))
+    assert {p: p.read_bytes() for p in watched} == before
