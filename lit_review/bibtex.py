@@ -27,14 +27,18 @@ _SPECIALS = {
     "\\": r"\textbackslash{}",
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
-    "{": r"\{",
-    "}": r"\}",
+    # Real BibTeX counts every brace, escaped or not: "\{" would unbalance the entry.
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "%": r"\%",
     "&": r"\&",
     "#": r"\#",
     "_": r"\_",
     "$": r"\$",
 }
+
+
+_TEXT_MACROS = {v: k for k, v in _SPECIALS.items() if v.startswith("\\text")}
 
 
 @lru_cache(maxsize=1)
@@ -53,7 +57,7 @@ def _unicode_tables() -> tuple[dict[str, str], dict[str, str], re.Pattern]:
         inverse["{" + latex + "}"] = chr(code)
     alternatives = sorted(map(re.escape, inverse), key=len, reverse=True)
     pattern = re.compile(
-        r"\\textbackslash\{\}|\\textasciitilde\{\}|\\textasciicircum\{\}|\\[{}%&#_$]|"
+        r"\\text(?:backslash|asciitilde|asciicircum|braceleft|braceright)\{\}|\\[%&#_$]|"
         + "|".join(alternatives)
         + r"|[{}]"
     )
@@ -95,9 +99,7 @@ def decode_latex(value: str) -> str:
         if tok in ("{", "}"):
             return ""
         if tok.startswith("\\text"):
-            return {"b": "\\", "asciit": "~", "asciic": "^"}[
-                "b" if "backslash" in tok else ("asciit" if "tilde" in tok else "asciic")
-            ]
+            return _TEXT_MACROS[tok]
         if len(tok) == 2 and tok[0] == "\\":
             return tok[1]
         return inverse[tok]

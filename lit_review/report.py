@@ -150,18 +150,25 @@ def build_one(
     return name, None
 
 
-def index_html(project: Project, themes, sizes: dict[str, int], failed: dict[str, str], n_papers: int) -> str:
+def index_html(themes, sizes: dict[str, int], failed: dict[str, str], n_papers: int, out_dir: Path) -> str:
+    """The index page: every theme with its paper count, linking only reports that exist."""
     rows = []
     for t in themes:
-        status = "failed: see the build log" if t.slug in failed else ""
+        slug = html.escape(t.slug)
+        built = (out_dir / f"{t.slug}.html").exists()
+        title = f'<a href="{slug}.html">{html.escape(t.title)}</a>' if built else html.escape(t.title)
+        bib = f'<a href="{slug}.bib">{slug}.bib</a>' if (out_dir / f"{t.slug}.bib").exists() else ""
+        status = "build failed: see the build log" if t.slug in failed else ("" if built else "not built")
         rows.append(
-            f'<tr><td><a href="{html.escape(t.slug)}.html">{html.escape(t.title)}</a></td>'
-            f"<td><code>{html.escape(t.slug)}</code></td><td>{sizes.get(t.slug, 0)}</td>"
-            f'<td><a href="{html.escape(t.slug)}.bib">{html.escape(t.slug)}.bib</a></td><td>{status}</td></tr>'
+            f"<tr><td>{title}</td><td><code>{slug}</code></td><td>{sizes.get(t.slug, 0)}</td>"
+            f"<td>{bib}</td><td>{status}</td></tr>"
         )
+    overview = (
+        f'<a href="{OVERVIEW}.html">Corpus overview</a>.' if (out_dir / f"{OVERVIEW}.html").exists() else ""
+    )
     body = (
         "<h1>Literature review reports</h1>"
-        f'<p>{n_papers} unique papers. <a href="{OVERVIEW}.html">Corpus overview</a>.</p>'
+        f"<p>{n_papers} unique papers. {overview}</p>"
         "<table><thead><tr><th>Theme</th><th>Slug</th><th>Papers</th><th>BibTeX</th><th></th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
@@ -235,7 +242,7 @@ def build(root=".", themes=None, out=None, jobs: int | None = None, progress: bo
             members = papers[papers["themes"].map(lambda s, slug=t.slug: slug in s)]
             atomic_write_text(out_dir / f"{t.slug}.bib", to_bibtex(members))
     atomic_write_text(
-        out_dir / "index.html", index_html(project, all_themes, sizes, outcome.failed, len(papers))
+        out_dir / "index.html", index_html(all_themes, sizes, outcome.failed, len(papers), out_dir)
     )
     outcome.built.sort()
     for name in outcome.built:

@@ -27,6 +27,14 @@ def browser():
         b.close()
 
 
+def assert_not_blank(png):
+    import matplotlib.image
+
+    pixels = matplotlib.image.imread(str(png))
+    assert pixels.shape[0] > 100 and pixels.shape[1] > 100
+    assert pixels[..., :3].std() > 0.05  # ink on the page, not a blank or single-colour screenshot
+
+
 def _visit(browser, path, shot):
     page = browser.new_page()
     errors, requests = [], []
@@ -43,10 +51,12 @@ def test_reports_render_offline_without_errors(browser, project, tmp_path):
     assert outcome.exit_code == 0, outcome.messages
     reports = project / "reports"
     page, errors, requests = _visit(browser, reports / "index.html", tmp_path / "index.png")
-    links = page.eval_on_selector_all("a[href$='.html']", "els => els.map(e => e.getAttribute('href'))")
-    assert "gradient-free.html" in links
-    for href in ["gradient-free.html", "efficient-fine-tuning.html", "overview.html"]:
-        assert (reports / href).exists()
+    links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+    assert {"gradient-free.html", "efficient-fine-tuning.html", "overview.html", "gradient-free.bib"} <= set(
+        links
+    )
+    assert all((reports / href).is_file() for href in links)  # every link resolves
+    for href in [h for h in links if h.endswith(".html")]:
         p, errs, reqs = _visit(browser, reports / href, tmp_path / f"{href}.png")
         errors += errs
         requests += reqs
@@ -54,7 +64,7 @@ def test_reports_render_offline_without_errors(browser, project, tmp_path):
             "img", "els => els.map(e => [e.complete, e.naturalWidth, e.naturalHeight])"
         )
         assert sizes and all(ok and w > 0 and h > 0 for ok, w, h in sizes)
-        assert (tmp_path / f"{href}.png").stat().st_size > 20_000  # a screenshot with content, not blank
+        assert_not_blank(tmp_path / f"{href}.png")
     assert errors == [] and requests == []
 
 
@@ -68,6 +78,7 @@ def test_injection_is_shown_as_text(browser, project, tmp_path):
     outcome = build(project, themes=["gradient-free"], jobs=1)
     assert outcome.exit_code == 0, outcome.messages
     page, errors, _ = _visit(browser, project / "reports" / "gradient-free.html", tmp_path / "inj.png")
+    assert_not_blank(tmp_path / "inj.png")
     assert page.evaluate("window.__pwned === undefined")
     assert errors == []
     body = page.inner_text("body")

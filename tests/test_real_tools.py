@@ -40,7 +40,9 @@ def libraries(tmp_path_factory):
 def compile_bib(bib, workdir):
     shutil.copy(bib, workdir / "refs.bib")
     (workdir / "doc.tex").write_text(DOC % "refs")
-    run = lambda *cmd: subprocess.run(cmd, cwd=workdir, capture_output=True, text=True, timeout=300)  # noqa: E731
+    run = lambda *cmd: subprocess.run(  # noqa: E731
+        cmd, cwd=workdir, capture_output=True, encoding="utf-8", errors="replace", timeout=300
+    )
     first = run("pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex")
     bib = run("bibtex", "doc")
     second = run("pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex")
@@ -87,3 +89,50 @@ def test_pybtex_parses_and_agrees(libraries):
     for key, entry in db.entries.items():
         assert decode_latex(entry.fields["title"]) == papers.loc[key, "title"]
         assert decode_latex(entry.fields["abstract"]) == papers.loc[key, "abstract"]
+
+
+HOSTILE_ALPHABET = (
+    list("%&#_$~^\\{}@\",=()[]<>|!?:;'`*+-/.0123456789") + list("abcXYZ   ")
+    + ["\\ours", "\\textbf{", "{\\em ", "$^2$", "}{", "LoRA", "GPT-4", "LLMs", "Ü", "é", "ß", "Ł", "ø", "α", "≤", "–", "—", "“", "”", "…", "½"]
+)  # fmt: skip
+
+
+def test_pdflatex_accepts_hostile_generated_entries(tmp_path):
+    import random
+
+    import pandas as pd
+
+    from lit_review.text import clean_text
+
+    rng = random.Random(20261122)
+
+    def text(n):
+        return clean_text("".join(rng.choice(HOSTILE_ALPHABET) for _ in range(n))) or "x"
+
+    n = 150
+    papers = pd.DataFrame(
+        {
+            "citekey": [f"k{i}" for i in range(n)],
+            "title": [text(rng.randint(1, 60)) for _ in range(n)],
+            "abstract": [text(rng.randint(0, 600)) for _ in range(n)],
+            "year": [2024] * n,
+            "month": [rng.randint(1, 12) for _ in range(n)],
+            "n_authors": [rng.randint(1, 9) for _ in range(n)],
+            "organization": [text(10) for _ in range(n)],
+        }
+    )
+    bib = tmp_path / "hostile.bib"
+    bib.write_text(to_bibtex(papers), encoding="utf-8")
+    work = tmp_path / "work"
+    work.mkdir()
+    first, bibtex_run, second = compile_bib(bib, work)
+    blg = (work / "doc.blg").read_text()
+    assert bibtex_run.returncode == 0 and "error" not in blg.lower(), blg[-3000:]
+    assert second.returncode == 0, second.stdout[-3000:]
+    assert (work / "doc.bbl").read_text().count(r"\bibitem") == n
+    back = read_bibtex(bib).set_index("citekey")
+    for row in papers.itertuples():
+        assert back.loc[row.citekey, "title"] == row.title
+        assert back.loc[row.citekey, "abstract"] == row.abstract
+    db = pybtex_parse(str(bib), bib_format="bibtex")
+    assert len(db.entries) == n
