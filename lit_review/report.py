@@ -22,7 +22,7 @@ import nbformat
 
 from .bibtex import to_bibtex
 from .errors import LitReviewError
-from .iorw import atomic_write_text
+from .iorw import atomic_write_text, remove_stale_temp_files
 from .project import Project, run_ingest, write_outputs
 from .themes import load_themes, theme_by_slug, validate_slug
 
@@ -187,8 +187,7 @@ def build(root=".", themes=None, out=None, jobs: int | None = None, progress: bo
 
     out_dir.mkdir(parents=True, exist_ok=True)
     for folder in (out_dir, project.references):  # temp files left by a killed build
-        for stale in folder.glob(".*.tmp"):
-            stale.unlink(missing_ok=True)
+        remove_stale_temp_files(folder)
     result = run_ingest(project)
     write_outputs(result, project.references)
     papers = result.corpus.papers

@@ -206,3 +206,43 @@ def test_sigkill_mid_build_leaves_previous_outputs_intact(built):
     assert again.returncode == 0, again.stderr
     assert not list((dst / "reports").glob(".*.tmp")) and not list((dst / "references").glob(".*.tmp"))
     assert {p: p.read_bytes() for p in watched} == before
+
+
+@pytest.mark.parametrize("name", ["x\nimport os", "class", "1abc", "a-b", ""])
+def test_crafted_parameter_names_rejected(name):
+    from lit_review.errors import LitReviewError
+    from lit_review.report import validate_parameters
+
+    with pytest.raises(LitReviewError, match="invalid notebook parameter name"):
+        validate_parameters({name: 1})
+
+
+def test_concurrent_builds_do_not_corrupt(built):
+    dst, _, snapshot = built
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "lit_review.cli", "build", "--jobs", "1"], cwd=dst,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]  # fmt: skip
+    for p in procs:
+        _, err = p.communicate(timeout=900)
+        assert p.returncode == 0, err
+    now = {p.name: p.read_bytes() for p in (dst / "reports").iterdir()}
+    now.update({p.name: p.read_bytes() for p in (dst / "references").glob("*.*")})
+    assert [n for n in snapshot if now.get(n) != snapshot[n]] == []
+
+
+def test_stale_temp_files_of_dead_writers_only_are_removed(tmp_path):
+    import os
+
+    from lit_review.iorw import remove_stale_temp_files
+
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    stale = tmp_path / f".a.html.{dead.stdout.strip()}.x1.tmp"
+    live = tmp_path / f".b.html.{os.getppid()}.x2.tmp"
+    stale.write_text("half")
+    live.write_text("in progress")
+    assert remove_stale_temp_files(tmp_path) == [stale]
+    assert live.exists() and not stale.exists()
