@@ -64,30 +64,39 @@ def _unicode_tables() -> tuple[dict[str, str], dict[str, str], re.Pattern]:
     return forward, inverse, pattern
 
 
-_TOKEN = re.compile(r"(\s+)")
+_LEAD = "()[]:;,.!?\"'"
+_PROTECT_ASCII = re.compile(r"^[()\[\]:;,.!?\"']*+(?:.\S*?[A-Z]|[A-Z]\S*?\d)")
 
 
 def _needs_protection(word: str) -> bool:
     """Acronyms and mixed case words (``LoRA``, ``BBTv2``, ``GPT-4``, ``LLMs``) keep their case."""
-    core = word.strip("()[]:;,.!?\"'")
+    if word.isascii():
+        return _PROTECT_ASCII.match(word) is not None
+    core = word.lstrip(_LEAD)
     return any(c.isupper() for c in core[1:]) or bool(
         core and core[0].isupper() and any(c.isdigit() for c in core)
     )
 
 
+_ESCAPE = re.compile(r"[\\{}%&#_$~^\x80-\U0010ffff]")
+
+
+def _escape(text: str) -> str:
+    forward, _, _ = _unicode_tables()
+    return _ESCAPE.sub(lambda m: _SPECIALS.get(m.group(0)) or forward.get(m.group(0), m.group(0)), text)
+
+
+def _protect(m: re.Match) -> str:
+    word = m.group(0)
+    return "{" + _escape(word) + "}" if _needs_protection(word) else _escape(word)
+
+
+_WORD = re.compile(r"\S+")
+
+
 def encode_latex(text: str, protect_case: bool = False) -> str:
     """Escape ``text`` for a BibTeX field; with ``protect_case``, brace words whose case matters."""
-    forward, _, _ = _unicode_tables()
-
-    def esc(s: str) -> str:
-        return "".join(_SPECIALS.get(c) or (forward.get(c, c) if c >= "\x80" else c) for c in s)
-
-    if not protect_case:
-        return esc(text)
-    parts = _TOKEN.split(text)
-    return "".join(
-        "{" + esc(p) + "}" if p and not p.isspace() and _needs_protection(p) else esc(p) for p in parts
-    )
+    return _WORD.sub(_protect, text) if protect_case else _escape(text)
 
 
 def decode_latex(value: str) -> str:

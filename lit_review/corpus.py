@@ -103,17 +103,22 @@ def read_sources(
     return listings, errors
 
 
-def build_corpus(listings: list[Listing], sources: dict[str, SourceInfo] | None = None) -> Corpus:
-    """Normalize and merge the records of ``listings`` into one row per unique paper."""
-    sources = dict(sources or {})
-    rejects = [r for lst in listings for r in lst.rejects]
-    groups: dict[str, list[tuple[Record, str, str, int | None, str]]] = {}
+Normalized = tuple  # (record, display title, display abstract, year, date basis)
+
+
+def normalize_records(
+    listings: list[Listing], sources: dict[str, SourceInfo] | None = None
+) -> tuple[dict[str, list[Normalized]], list[Reject]]:
+    """Clean every record's text, resolve its year, and group records by title key (blocking)."""
+    sources = sources or {}
+    rejects: list[Reject] = []
+    groups: dict[str, list[Normalized]] = {}
     for lst in listings:
         info = sources.get(lst.source)
         capture = info.capture_date if info else None
         for rec in lst.records:
             title = clean_text(rec.title)
-            key = match_key(title)
+            key = match_key(title, cleaned=True)
             if not key:
                 rejects.append(
                     Reject(rec.source, rec.line, "title has no letters or digits", rec.title[:120])
@@ -121,14 +126,25 @@ def build_corpus(listings: list[Listing], sources: dict[str, SourceInfo] | None 
                 continue
             year, basis = resolve_year(rec, capture)
             groups.setdefault(key, []).append((rec, title, clean_text(rec.abstract), year, basis))
-    rows = [_merge(key, members) for key, members in groups.items()]
+    return groups, rejects
+
+
+def merge_groups(groups: dict[str, list[Normalized]]) -> pd.DataFrame:
+    """One row per title key, sorted by key: the merged papers."""
+    rows = [_merge(key, members) for key, members in sorted(groups.items())]
     papers = pd.DataFrame(rows, columns=[c for c in PAPER_COLUMNS if c != "citekey"])
-    papers = papers.sort_values(["key", "id"], kind="stable").reset_index(drop=True)
     for col in ("year", "month", "day", "n_authors", "upvotes"):
         papers[col] = papers[col].astype("Int64")
     papers.insert(1, "citekey", pd.Series([None] * len(papers), dtype="object"))
-    # A reject whose line already went into a kept record is counted in n_read once only.
-    return Corpus(papers, listings, rejects, sources)
+    return papers
+
+
+def build_corpus(listings: list[Listing], sources: dict[str, SourceInfo] | None = None) -> Corpus:
+    """Normalize and merge the records of ``listings`` into one row per unique paper."""
+    groups, rejects = normalize_records(listings, sources)
+    papers = merge_groups(groups)
+    listing_rejects = [r for lst in listings for r in lst.rejects]
+    return Corpus(papers, listings, listing_rejects + rejects, dict(sources or {}))
 
 
 def _first(values: Iterable):
@@ -137,6 +153,13 @@ def _first(values: Iterable):
 
 def _merge(key: str, members: list[tuple[Record, str, str, int | None, str]]) -> dict:
     """One row from all records of one paper, keeping the richest metadata and every provenance."""
+    if len(members) == 1:  # the common case, kept cheap
+        rec, title, abstract, year, basis = members[0]
+        return {
+            "id": paper_id(key), "title": title, "abstract": abstract, "year": year, "month": rec.month,
+            "day": rec.day, "date_basis": basis, "n_authors": rec.n_authors, "organization": rec.organization,
+            "upvotes": rec.upvotes, "n_sources": 1, "sources": (f"{rec.source}:{rec.line}",), "key": key,
+        }  # fmt: skip
     members = sorted(members, key=lambda m: (m[0].source, m[0].line))
     recs = [m[0] for m in members]
     titles = Counter(m[1] for m in members)

@@ -64,7 +64,8 @@ _LETTER = re.compile(r"\{\\(" + "|".join(_LETTERS) + r")\}")
 
 def clean_text(text: str) -> str:
     """Return the display form: NFC, no control characters, single spaces, known LaTeX resolved."""
-    text = unicodedata.normalize("NFC", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
     text = _CONTROL.sub("", text)
     text = _WS.sub(" ", text).strip()
     if "\\" in text or "$" in text or "{" in text:
@@ -85,14 +86,20 @@ def _decode_fragments(text: str) -> str:
     return text
 
 
-def match_key(title: str) -> str:
+_NON_ALNUM = re.compile(r"[\W_]+")
+
+
+def match_key(title: str, cleaned: bool = False) -> str:
     """Key under which two spellings of the same title compare equal.
 
     Lower case, accents folded, and only letters and digits kept, in order:
     ``Free$^2$Guide`` and ``Free^2Guide`` give the same key, ``Llama 2`` and ``Llama 3`` do not.
+    Pass ``cleaned=True`` for a title that already went through :func:`clean_text`.
     """
-    folded = unicodedata.normalize("NFKD", clean_text(title).casefold())
-    return "".join(ch for ch in folded if ch.isalnum() and not unicodedata.combining(ch))
+    text = (title if cleaned else clean_text(title)).casefold()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)  # combining accents are then non-word: dropped below
+    return _NON_ALNUM.sub("", text)
 
 
 def words(text: str) -> list[str]:

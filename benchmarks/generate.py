@@ -1,0 +1,162 @@
+"""Synthetic listing corpora for benchmarks, built from the real seed texts.
+
+    python benchmarks/generate.py 100000 /tmp/corpus-100k
+
+writes listing files of at most 10,000 papers each into ``sources/``, alternating the compact and spaced
+layouts of Hugging Face Papers pages, plus ``truth.csv`` mapping every record (file, line)
+to the synthetic paper it belongs to and how it was planted:
+
+* ``unique``: a distinct paper; titles recombine seed title parts, abstracts recombine
+  seed sentences, and no two distinct papers share a title key or an abstract;
+* ``dup-exact``, ``dup-case``, ``dup-punct``, ``dup-latex``, ``dup-space``: planted duplicates
+  of a paper, on another page, that must be merged;
+* ``near-miss``: a distinct paper whose title differs from another's by a version number
+  (``Llama 2`` / ``Llama 3``, ``GPT-3`` / ``GPT-4``) or one significant word: must stay apart.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from lit_review.project import Project, run_ingest  # noqa: E402
+from lit_review.text import match_key  # noqa: E402
+
+PAGE_SIZE = 10_000
+DUP_RATE = 0.02
+NEAR_RATE = 0.01
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+VERSIONED = [("Llama 2", "Llama 3"), ("GPT-3", "GPT-4"), ("Qwen2", "Qwen3"), ("BERT", "RoBERTa")]
+SWAPS = [("Training", "Inference"), ("Efficient", "Robust"), ("Language", "Vision"), ("Sparse", "Dense")]
+
+
+def seed_material():
+    papers = run_ingest(Project.at(ROOT)).corpus.papers
+    heads, tails = [], []
+    for t in papers["title"]:
+        if ":" in t:
+            h, _, tail = t.partition(":")
+            heads.append(h.strip())
+            tails.append(tail.strip())
+        else:
+            words = t.split()
+            heads.append(" ".join(words[:2]))
+            tails.append(" ".join(words[2:]) or t)
+    sentences = sorted(
+        {s.strip() for a in papers["abstract"] for s in re.split(r"(?<=\.)\s+", a) if len(s) > 40}
+    )
+    return heads, tails, sentences
+
+
+def variants(title: str, rng: random.Random) -> list[tuple[str, str]]:
+    words = title.split()
+    k = rng.randrange(len(words))
+    latex = words.copy()
+    latex[k] = "\\textbf{" + latex[k] + "}"
+    return [
+        ("dup-exact", title),
+        ("dup-case", title.upper() if rng.random() < 0.5 else title.lower()),
+        ("dup-punct", title.replace(":", " -") + "." if ":" in title else title + "."),
+        ("dup-latex", " ".join(latex)),
+        ("dup-space", "  ".join(words) + " "),
+    ]
+
+
+def generate(n: int, out: Path, seed: int = 0) -> dict:
+    rng = random.Random(seed)
+    heads, tails, sentences = seed_material()
+    (out / "sources").mkdir(parents=True, exist_ok=True)
+    seen_keys: set[str] = set()
+    seen_abstracts: set[int] = set()
+    papers: list[tuple[str, str, str, str]] = []  # (uid, title, abstract, kind)
+
+    def new_abstract() -> str:
+        while True:
+            a = " ".join(rng.sample(sentences, 5))
+            h = hash(a)
+            if h not in seen_abstracts:
+                seen_abstracts.add(h)
+                return a
+
+    def add(title: str, kind: str) -> bool:
+        key = match_key(title)
+        if not key or key in seen_keys:
+            return False
+        seen_keys.add(key)
+        papers.append((f"p{len(papers)}", title, new_abstract(), kind))
+        return True
+
+    n_unique = int(n / (1 + DUP_RATE))
+    while len(papers) < n_unique:
+        base = f"{rng.choice(heads)}: {rng.choice(tails)}"
+        if rng.random() < NEAR_RATE:
+            a, b = rng.choice(VERSIONED + SWAPS)
+            t1 = f"{a}: {rng.choice(tails)}" if (a, b) in VERSIONED else f"{a} {base}"
+            t2 = t1.replace(a, b, 1)
+            if add(t1, "near-miss"):
+                add(t2, "near-miss")
+            continue
+        add(base, "unique")
+
+    records = list(papers)
+    dups = []
+    for uid, title, abstract, _ in rng.sample(papers, n - len(papers)):
+        kind, t = rng.choice(variants(title, rng))
+        dups.append((uid, t, abstract, kind))
+    records += dups
+    rng.shuffle(records)
+
+    truth = []
+    for page_no, start in enumerate(range(0, len(records), PAGE_SIZE)):
+        chunk = records[start : start + PAGE_SIZE]
+        spaced = page_no % 2 == 1
+        name = f"synthetic-{page_no:04d}-{'spaced' if spaced else 'compact'}.txt"
+        lines = write_page(out / "sources" / name, chunk, spaced, rng)
+        truth += [(name, line, uid, kind) for line, (uid, _, _, kind) in zip(lines, chunk)]
+    with open(out / "truth.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["source", "line", "uid", "kind"])
+        w.writerows(truth)
+    return {"records": len(records), "papers": len(papers), "duplicates": len(dups)}
+
+
+def write_page(path: Path, chunk, spaced: bool, rng: random.Random) -> list[int]:
+    """Write one listing page; return the line number of each record's title."""
+    out, lines = [], []
+    if spaced:
+        out += ["new", "", "Get trending papers in your email inbox!", "", "Subscribe", "", "Daily Papers", "",
+                "byAK and the research community", "", "Mar 13", ""]  # fmt: skip
+        for _, title, abstract, _ in chunk:
+            lines.append(len(out) + 1)
+            out += [title, "", abstract, ""]
+            if rng.random() < 0.5:
+                year = f", {rng.randint(2015, 2024)}" if rng.random() < 0.7 else ""
+                votes = f" {rng.randint(1, 99)}" if rng.random() < 0.3 else ""
+                out += [
+                    f"  • {rng.randint(1, 12)} authors",
+                    "·",
+                    f"{rng.choice(MONTHS)} {rng.randint(1, 28)}{year}{votes}",
+                    "",
+                ]
+    else:
+        out += [
+            "Get trending papers in your email inbox once a day!",
+            "Get trending papers in your email inbox!",
+        ]
+        for i, (_, title, abstract, _) in enumerate(chunk):
+            lines.append(len(out) + 1)
+            out += [("Subscribe" if i == 0 else "") + title, abstract]
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return lines
+
+
+if __name__ == "__main__":
+    n = int(sys.argv[1])
+    target = Path(sys.argv[2])
+    print(generate(n, target))

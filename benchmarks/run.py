@@ -1,0 +1,252 @@
+"""Benchmark each pipeline stage at several corpus sizes; print a table and save a figure.
+
+    python benchmarks/run.py                 # 10k and 100k papers
+    python benchmarks/run.py 10000 100000 1000000 --report-max 100000
+
+Each size runs in its own process (so peak memory is that size's own), on a corpus made by
+``benchmarks/generate.py`` (cached under ``--work``). Stages: read, normalize, merge, keys,
+themes, write (library.bib + papers.csv), and one theme report (papermill + nbconvert) up to
+``--report-max`` papers. Side by side: bibtexparser v2's default write and parse of the same
+library, a naive BibTeX writer (string concatenation, no escaping) and a naive all-pairs
+fuzzy dedupe (timed on a sample, extrapolated quadratically). Dedupe quality comes from the
+generator's ground truth. Results: a Markdown table on stdout, ``results.json`` and
+``benchmarks.png`` in ``--out``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+STAGES = ["read", "normalize", "merge", "keys", "themes", "write", "report"]
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def dedupe_quality(papers, truth_path: Path) -> dict:
+    import pandas as pd
+
+    truth = pd.read_csv(truth_path)
+    uid = dict(zip(truth["source"] + ":" + truth["line"].astype(str), truth["uid"]))
+    planted = truth[truth["kind"].str.startswith("dup-")]
+    paper_of = {}
+    wrong = 0
+    for pid, sources in zip(papers["id"], papers["sources"]):
+        uids = {uid[s] for s in sources}
+        wrong += len(uids) > 1
+        for s in sources:
+            paper_of[s] = pid
+    by_uid: dict[str, set] = {}
+    for s, u in uid.items():
+        by_uid.setdefault(u, set()).add(paper_of.get(s))
+    found = sum(len(by_uid[u]) == 1 for u in planted["uid"])
+    return {"planted_duplicates": len(planted), "found": found, "wrongly_merged_papers": wrong}
+
+
+def run_size(n: int, work: Path, report: bool) -> dict:
+    """One size, in this process: time every stage."""
+    import bibtexparser
+
+    from lit_review import citekeys
+    from lit_review.bibtex import to_bibtex
+    from lit_review.corpus import Corpus, merge_groups, normalize_records, read_sources
+    from lit_review.iorw import atomic_write_text
+    from lit_review.project import Project, papers_csv
+    from lit_review.themes import apply_themes, load_themes
+
+    corpus_dir = work / f"corpus-{n}"
+    files = sorted((corpus_dir / "sources").iterdir())
+    out = work / f"out-{n}"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    res: dict = {"papers_in": n, "stages": {}}
+
+    def stage(name, fn):
+        t0 = time.perf_counter()
+        value = fn()
+        res["stages"][name] = {"seconds": round(time.perf_counter() - t0, 3), "peak_mb": round(peak_mb())}
+        return value
+
+    listings, errors = stage("read", lambda: read_sources(files))
+    groups, rejects = stage("normalize", lambda: normalize_records(listings))
+    papers = stage("merge", lambda: merge_groups(groups))
+    corpus = Corpus(papers, listings, rejects)
+
+    def keys():
+        k, pins = citekeys.assign_keys(papers, citekeys.load_pins(out / "citekeys.csv"))
+        papers["citekey"] = k
+        return pins
+
+    pins = stage("keys", keys)
+    themes = load_themes(ROOT / "references" / "themes.toml")
+    papers = stage("themes", lambda: apply_themes(papers, themes))
+
+    def write():
+        atomic_write_text(out / "library.bib", to_bibtex(papers))
+        atomic_write_text(out / "papers.csv", papers_csv(papers))
+        citekeys.save_pins(pins, out / "citekeys.csv")
+
+    stage("write", write)
+    res["unique_papers"] = len(papers)
+    res["records"] = corpus.n_records
+    res["dedupe"] = dedupe_quality(papers, corpus_dir / "truth.csv")
+    res["bib_mb"] = round((out / "library.bib").stat().st_size / 1e6, 1)
+
+    # Baselines on the same entries.
+    t0 = time.perf_counter()
+    text = to_bibtex(papers)
+    ours = time.perf_counter() - t0
+    lib = bibtexparser.parse_string(text, parse_stack=[])
+    t0 = time.perf_counter()
+    bibtexparser.write_string(lib)  # the default unparse stack
+    default_write = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    naive = "".join(
+        f"@misc{{{k},\n  title = {{{t}}},\n  abstract = {{{a}}}\n}}\n\n"
+        for k, t, a in zip(papers["citekey"], papers["title"], papers["abstract"])
+    )
+    naive_write = time.perf_counter() - t0
+    del naive, lib
+    t0 = time.perf_counter()
+    bibtexparser.parse_string(text)  # the default parse stack
+    default_parse = time.perf_counter() - t0
+    res["baselines"] = {
+        "ours_bibtex_write_s": round(ours, 3),
+        "bibtexparser_default_write_s": round(default_write, 3),
+        "naive_write_no_escaping_s": round(naive_write, 3),
+        "bibtexparser_default_parse_s": round(default_parse, 3),
+        "write_speedup_vs_bibtexparser": round(default_write / ours, 2),
+    }
+    res["baselines"].update(naive_dedupe(papers["title"].tolist()))
+
+    if report:
+        from lit_review.report import build_one
+
+        project = out / "project"
+        (project / "references" / "sources").mkdir(parents=True)
+        for f in files:
+            (project / "references" / "sources" / f.name).symlink_to(f)
+        shutil.copy(ROOT / "references" / "themes.toml", project / "references")
+        shutil.copytree(ROOT / "notebooks", project / "notebooks")
+        Project.at(project)
+
+        def one_report():
+            _, err = build_one(
+                str(project), str(project / "notebooks" / "theme_review.ipynb"), "gradient-free",
+                "Gradient-free methods", str(out), {"theme": "gradient-free", "project": ".."},
+            )  # fmt: skip
+            assert err is None, err
+
+        stage("report", one_report)
+        res["report_html_mb"] = round((out / "gradient-free.html").stat().st_size / 1e6, 2)
+    return res
+
+
+def naive_dedupe(titles: list[str], sample: int = 1500) -> dict:
+    """All-pairs fuzzy title comparison (what a quadratic tool does), timed on a sample."""
+    from rapidfuzz import fuzz
+
+    part = titles[:sample]
+    t0 = time.perf_counter()
+    for i, a in enumerate(part):
+        for b in part[i + 1 :]:
+            fuzz.ratio(a, b)
+    spent = time.perf_counter() - t0
+    pairs = len(part) * (len(part) - 1) / 2
+    total_pairs = len(titles) * (len(titles) - 1) / 2
+    return {"naive_all_pairs_dedupe_s_extrapolated": round(spent * total_pairs / pairs, 1)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("sizes", nargs="*", type=int, default=[10_000, 100_000])
+    ap.add_argument("--work", type=Path, default=Path("/tmp/lit-review-bench"))
+    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
+    ap.add_argument("--report-max", type=int, default=100_000)
+    ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.one:
+        print(json.dumps(run_size(args.one, args.work, args.one <= args.report_max)))
+        return
+    results = []
+    for n in args.sizes:
+        if not (args.work / f"corpus-{n}" / "truth.csv").exists():
+            subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), str(n),
+                            str(args.work / f"corpus-{n}")], check=True)  # fmt: skip
+        proc = subprocess.run(
+            [sys.executable, __file__, "--one", str(n), "--work", str(args.work), "--report-max", str(args.report_max)],
+            check=True, capture_output=True, text=True,
+        )  # fmt: skip
+        results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+        print(f"done: {n}", file=sys.stderr)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(results, indent=1) + "\n")
+    print(table(results))
+    figure(results, args.out / "benchmarks.png")
+
+
+def table(results: list[dict]) -> str:
+    lines = ["| papers in | stage | seconds | peak MB | papers/s |", "|---:|---|---:|---:|---:|"]
+    for r in results:
+        total = 0.0
+        for name in STAGES:
+            st = r["stages"].get(name)
+            if st:
+                total += st["seconds"] if name != "report" else 0
+                rate = r["papers_in"] / st["seconds"] if st["seconds"] else float("inf")
+                lines.append(
+                    f"| {r['papers_in']:,} | {name} | {st['seconds']:.2f} | {st['peak_mb']:,} | {rate:,.0f} |"
+                )
+        lines.append(f"| {r['papers_in']:,} | **listings → library.bib + papers.csv** | **{total:.2f}** | "
+                     f"{max(s['peak_mb'] for s in r['stages'].values()):,} | {r['papers_in'] / total:,.0f} |")  # fmt: skip
+    lines += ["", "| papers in | unique | planted dups | found | wrongly merged | bib MB | report HTML MB |",
+              "|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
+    for r in results:
+        d = r["dedupe"]
+        lines.append(f"| {r['papers_in']:,} | {r['unique_papers']:,} | {d['planted_duplicates']:,} | {d['found']:,} | "
+                     f"{d['wrongly_merged_papers']} | {r['bib_mb']} | {r.get('report_html_mb', '-')} |")  # fmt: skip
+    lines += ["", "| papers in | ours: write .bib s | bibtexparser default write s | ratio | naive write s | "
+              "bibtexparser default parse s | naive all-pairs dedupe s (extrapolated) |",
+              "|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
+    for r in results:
+        b = r["baselines"]
+        lines.append(f"| {r['papers_in']:,} | {b['ours_bibtex_write_s']} | {b['bibtexparser_default_write_s']} | "
+                     f"{b['write_speedup_vs_bibtexparser']}x | {b['naive_write_no_escaping_s']} | "
+                     f"{b['bibtexparser_default_parse_s']} | {b['naive_all_pairs_dedupe_s_extrapolated']:,} |")  # fmt: skip
+    return "\n".join(lines)
+
+
+def figure(results: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
+    sizes = [r["papers_in"] for r in results]
+    for name in STAGES:
+        ys = [r["stages"].get(name, {}).get("seconds") for r in results]
+        pts = [(x, y) for x, y in zip(sizes, ys) if y]
+        if pts:
+            ax.plot(*zip(*pts), marker="o", label=name)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("papers")
+    ax.set_ylabel("seconds")
+    ax.set_title("lit-review stage times")
+    ax.legend()
+    fig.savefig(path, dpi=96, metadata={"Software": None})
+
+
+if __name__ == "__main__":
+    main()
