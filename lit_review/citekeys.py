@@ -25,9 +25,12 @@ _KEY = re.compile(r"^[a-z][a-z0-9]*$")
 MAX_WORD = 20
 
 
+_NOT_ASCII_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
 def _ascii_word(token: str) -> str:
-    folded = unicodedata.normalize("NFKD", token.casefold())
-    return "".join(ch for ch in folded if ch.isascii() and ch.isalnum())
+    folded = token.casefold() if token.isascii() else unicodedata.normalize("NFKD", token.casefold())
+    return _NOT_ASCII_ALNUM.sub("", folded)
 
 
 def base_key(title: str, year) -> str:

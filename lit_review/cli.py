@@ -8,7 +8,6 @@ import warnings
 from pathlib import Path
 
 from .errors import LitReviewError
-from .project import Project, ingest
 
 EXIT_REJECTS = 3  # something was rejected, the rest was written
 
@@ -29,6 +28,8 @@ def _summary(result) -> str:
 
 
 def cmd_ingest(args) -> int:
+    from .project import Project, ingest
+
     out = Path(args.out) if args.out else None
     result = ingest(args.project, args.paths or None, out)
     for e in result.errors:
@@ -42,6 +43,7 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_themes(args) -> int:
+    from .paths import Project
     from .themes import load_themes
 
     for t in load_themes(Project.at(args.project).themes):
@@ -61,7 +63,9 @@ def cmd_evaluate(args) -> int:
 def cmd_build(args) -> int:
     from .report import build
 
-    outcome = build(args.project, themes=args.theme or None, out=args.out, jobs=args.jobs, progress=True)
+    outcome = build(
+        args.project, themes=args.theme or None, out=args.out, jobs=args.jobs, progress=True, force=args.force
+    )
     for line in outcome.messages:
         print(line, file=sys.stderr if line.startswith("error:") else sys.stdout)
     return outcome.exit_code
@@ -81,6 +85,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--theme", action="append", help="build only this theme (repeatable)")
     s.add_argument("--out", help="reports folder (default: reports/)")
     s.add_argument("--jobs", type=int, default=None, help="themes built in parallel (default: cores)")
+    s.add_argument("--force", action="store_true", help="rebuild every report, ignoring the build cache")
     s.set_defaults(func=cmd_build)
 
     s = sub.add_parser("themes", help="list the defined themes")

@@ -21,63 +21,13 @@ from .corpus import Corpus, build_corpus, read_sources
 from .errors import LitReviewError
 from .iorw import atomic_write_text, sha256_file
 from .manifest import SourceInfo, load_manifest
+from .paths import Project
 from .themes import apply_themes, load_themes
 
 CSV_COLUMNS = [
     "id", "citekey", "title", "abstract", "year", "month", "day", "date_basis", "n_authors",
     "organization", "upvotes", "themes", "n_sources", "sources",
 ]  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Project:
-    """Paths of a review project rooted at ``root``."""
-
-    root: Path
-
-    @classmethod
-    def at(cls, root: str | Path | None = None) -> Project:
-        """The project at ``root``; ``None`` finds it from the current folder upward (as a notebook does)."""
-        if root is not None:
-            return cls(Path(root).resolve())
-        here = Path.cwd().resolve()
-        for folder in (here, *here.parents):
-            if (folder / "references" / "sources").is_dir():
-                return cls(folder)
-        return cls(here)
-
-    @property
-    def references(self) -> Path:
-        return self.root / "references"
-
-    @property
-    def sources_dir(self) -> Path:
-        return self.references / "sources"
-
-    @property
-    def manifest(self) -> Path:
-        return self.references / "sources.toml"
-
-    @property
-    def themes(self) -> Path:
-        return self.references / "themes.toml"
-
-    @property
-    def pins(self) -> Path:
-        return self.references / "citekeys.csv"
-
-    @property
-    def reports(self) -> Path:
-        return self.root / "reports"
-
-    @property
-    def notebooks(self) -> Path:
-        return self.root / "notebooks"
-
-    def source_files(self) -> list[Path]:
-        if not self.sources_dir.is_dir():
-            raise LitReviewError("no sources folder: create it and put listing files in it", self.sources_dir)
-        return sorted(p for p in self.sources_dir.iterdir() if p.is_file() and not p.name.startswith("."))
 
 
 @dataclass
@@ -187,9 +137,9 @@ def load_corpus(root=None, paths=None) -> pd.DataFrame:
 
 
 def input_hashes(result: IngestResult, project: Project) -> dict[str, str]:
-    """SHA-256 of every input file, for the provenance footer of reports."""
+    """SHA-256 of every listing file and of the manifest, for the provenance footer of reports."""
     files = {lst.source: project.sources_dir / lst.source for lst in result.corpus.listings}
-    for extra in (project.manifest, project.themes):
+    for extra in (project.manifest,):
         if extra.exists():
             files[str(extra.relative_to(project.root))] = extra
     return {name: sha256_file(p) for name, p in sorted(files.items()) if p.exists()}

@@ -18,12 +18,10 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
-
-from .bibtex import to_bibtex
+from . import cache
 from .errors import LitReviewError
 from .iorw import atomic_write_text, remove_stale_temp_files
-from .project import Project, run_ingest, write_outputs
+from .paths import Project
 from .themes import load_themes, theme_by_slug, validate_slug
 
 THEME_NOTEBOOK = "theme_review.ipynb"
@@ -45,6 +43,7 @@ font-size:.9rem}.prisma-text{font-size:.9rem}footer{border-top:2px solid #ccc;ma
 class BuildOutcome:
     built: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    kept: list[str] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
 
     @property
@@ -138,6 +137,8 @@ def build_one(
     root: str, notebook: str, name: str, title: str, out: str, params: dict
 ) -> tuple[str, str | None]:
     """Execute one report notebook and write ``<name>.html`` and ``<name>.ipynb`` (worker process)."""
+    import nbformat
+
     out_dir = Path(out)
     nb_path = Path(notebook)
     try:
@@ -175,8 +176,19 @@ def index_html(themes, sizes: dict[str, int], failed: dict[str, str], n_papers: 
     return page("Literature review reports", body)
 
 
-def build(root=".", themes=None, out=None, jobs: int | None = None, progress: bool = False) -> BuildOutcome:
-    """Ingest, write ``library.bib``, build every (or the named) theme report, the overview and the index."""
+def _inputs(project: Project) -> list[Path]:
+    files = list(project.source_files()) + [project.manifest, project.themes, project.pins]
+    return files + sorted(project.notebooks.glob("*.ipynb"))
+
+
+def build(
+    root=".", themes=None, out=None, jobs: int | None = None, progress: bool = False, force: bool = False
+) -> BuildOutcome:
+    """Ingest, write ``library.bib``, build every (or the named) theme report, the overview and the index.
+
+    Reports whose inputs did not change since the last build are kept (see :mod:`lit_review.cache`);
+    ``force=True`` rebuilds everything.
+    """
     project = Project.at(root)
     out_dir = validate_output_dir(Path(out).resolve() if out else project.reports)
     all_themes = load_themes(project.themes)
@@ -184,68 +196,121 @@ def build(root=".", themes=None, out=None, jobs: int | None = None, progress: bo
     notebook = project.notebooks / THEME_NOTEBOOK
     if not notebook.exists():
         raise LitReviewError("theme notebook not found", notebook)
-
     out_dir.mkdir(parents=True, exist_ok=True)
     for folder in (out_dir, project.references):  # temp files left by a killed build
         remove_stale_temp_files(folder)
+
+    outcome = BuildOutcome()
+    state = {} if force else cache.load_state(out_dir)
+    package = cache.package_digest()
+    request = [t.slug for t in selected]
+    global_key = cache.digest(package, cache.files_digest(_inputs(project)), request, str(out_dir))
+    everything = {n for r in state.get("reports", {}).values() for n in r.get("outputs", {})}
+    if (
+        state.get("global") == global_key
+        and cache.outputs_intact(out_dir, state.get("index", {}))
+        and all(
+            cache.outputs_intact(out_dir, r.get("outputs", {})) for r in state.get("reports", {}).values()
+        )
+        and everything
+    ):
+        outcome.messages.append(f"up to date: nothing changed since the last build ({out_dir})")
+        return outcome
+
+    from .bibtex import to_bibtex
+    from .project import input_hashes, papers_csv, run_ingest, write_outputs
+
     result = run_ingest(project)
     write_outputs(result, project.references)
     papers = result.corpus.papers
-    sizes = {t.slug: int(papers["themes"].map(lambda s, slug=t.slug: slug in s).sum()) for t in all_themes}
-    outcome = BuildOutcome()
+    members = {t.slug: papers["themes"].map(lambda s, slug=t.slug: slug in s) for t in all_themes}
+    sizes = {slug: int(m.sum()) for slug, m in members.items()}
     outcome.messages.append(
         f"ingested {result.corpus.n_read} records: {len(papers)} unique papers, "
         f"{result.corpus.n_rejected} rejected"
     )
+    corpus_key = cache.digest(
+        papers_csv(papers.assign(themes=[()] * len(papers))),
+        [(lst.source, lst.n_read, len(lst.rejects)) for lst in result.corpus.listings],
+        result.corpus.n_rejected, input_hashes(result, project),
+    )  # fmt: skip
 
     rel_project = os.path.relpath(project.root, project.notebooks)
     rel_out = os.path.relpath(out_dir, project.notebooks)
-    tasks = [
-        (str(project.root), str(notebook), t.slug, t.title, str(out_dir),
-         {"theme": t.slug, "project": rel_project, "output_dir": rel_out})
-        for t in selected
-    ]  # fmt: skip
+    nb_hash = cache.files_digest([notebook])
+    tasks: dict[str, tuple] = {}
+    keys: dict[str, str] = {}
+    for t in selected:
+        params = {"theme": t.slug, "project": rel_project, "output_dir": rel_out}
+        ids = sorted(papers.loc[members[t.slug], "id"])
+        overlaps = {o: int((members[t.slug] & members[o]).sum()) for o in sorted(members) if o != t.slug}
+        keys[t.slug] = cache.digest(package, nb_hash, params, corpus_key, t.digest, ids, overlaps)
+        tasks[t.slug] = (str(project.root), str(notebook), t.slug, t.title, str(out_dir), params)
     overview_nb = project.notebooks / OVERVIEW_NOTEBOOK
     if overview_nb.exists():
-        tasks.append(
-            (
-                str(project.root),
-                str(overview_nb),
-                OVERVIEW,
-                "Corpus overview",
-                str(out_dir),
-                {"project": rel_project},
-            )
+        params = {"project": rel_project}
+        keys[OVERVIEW] = cache.digest(
+            package, cache.files_digest([overview_nb]), params, corpus_key,
+            [t.digest for t in all_themes], papers_csv(papers),
+        )  # fmt: skip
+        tasks[OVERVIEW] = (
+            str(project.root),
+            str(overview_nb),
+            OVERVIEW,
+            "Corpus overview",
+            str(out_dir),
+            params,
         )
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
+
+    reports = dict(state.get("reports", {}))
+    todo = [
+        name
+        for name in tasks
+        if force
+        or reports.get(name, {}).get("key") != keys[name]
+        or not cache.outputs_intact(out_dir, reports.get(name, {}).get("outputs", {}))
+    ]
+    outcome.kept = sorted(set(tasks) - set(todo))
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
     bar = None
-    if progress:
+    if progress and todo:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(tasks), desc="reports", unit="report")
+        bar = tqdm(total=len(todo), desc="reports", unit="report")
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(build_one, *task) for task in tasks]
+        futures = [pool.submit(build_one, *tasks[name]) for name in todo]
         for fut in as_completed(futures):
             name, error = fut.result()
             if error:
                 outcome.failed[name] = error
+                reports.pop(name, None)
             else:
                 outcome.built.append(name)
+                if name != OVERVIEW:
+                    bib = papers[members[name]]
+                    atomic_write_text(out_dir / f"{name}.bib", to_bibtex(bib))
+                names = [f"{name}.html", f"{name}.ipynb"] + ([f"{name}.bib"] if name != OVERVIEW else [])
+                reports[name] = {"key": keys[name], "outputs": cache.record_outputs(out_dir, names)}
             if bar:
                 bar.update(1)
     if bar:
         bar.close()
 
-    for t in selected:
-        if t.slug not in outcome.failed:
-            members = papers[papers["themes"].map(lambda s, slug=t.slug: slug in s)]
-            atomic_write_text(out_dir / f"{t.slug}.bib", to_bibtex(members))
     atomic_write_text(
         out_dir / "index.html", index_html(all_themes, sizes, outcome.failed, len(papers), out_dir)
     )
+    new_state = {"reports": reports, "index": cache.record_outputs(out_dir, ["index.html"])}
+    if not outcome.failed:  # the inputs as they are now (ingest may have pinned new keys)
+        new_state["global"] = cache.digest(
+            package, cache.files_digest(_inputs(project)), request, str(out_dir)
+        )
+    cache.save_state(out_dir, new_state)
+
     outcome.built.sort()
     for name in outcome.built:
         outcome.messages.append(f"built {out_dir / name}.html")
+    if outcome.kept:
+        outcome.messages.append(f"unchanged, kept: {', '.join(outcome.kept)}")
     for _name, err in sorted(outcome.failed.items()):
         outcome.messages.append(f"error: {err}")
     return outcome

@@ -189,10 +189,8 @@ def package_versions() -> dict[str, str]:
 
 def provenance_html(r: ThemeReview) -> str:
     """Footer: input file hashes, parameters and package versions."""
-    hashes = "".join(
-        f"<li><code>{esc(n)}</code> sha256 <code>{h}</code></li>"
-        for n, h in input_hashes(r.result, r.project).items()
-    )
+    inputs = {**input_hashes(r.result, r.project), f"theme definition '{r.theme.slug}'": r.theme.digest}
+    hashes = "".join(f"<li><code>{esc(n)}</code> sha256 <code>{h}</code></li>" for n, h in inputs.items())
     params = "".join(
         f"<li><code>{esc(k)}</code> = <code>{esc(v)}</code></li>" for k, v in sorted(r.parameters.items())
     )

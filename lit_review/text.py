@@ -62,15 +62,18 @@ _LETTERS = {
 _LETTER = re.compile(r"\{\\(" + "|".join(_LETTERS) + r")\}")
 
 
+_LATEX_HINT = re.compile(r"[\\${]")
+
+
 def clean_text(text: str) -> str:
     """Return the display form: NFC, no control characters, single spaces, known LaTeX resolved."""
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
-    text = _CONTROL.sub("", text)
-    text = _WS.sub(" ", text).strip()
-    if "\\" in text or "$" in text or "{" in text:
-        text = _decode_fragments(text)
-        text = _WS.sub(" ", text).strip()
+    if not text.isprintable():  # control or format characters (and any line breaks) present
+        text = _CONTROL.sub("", text)
+    text = " ".join(text.split())
+    if _LATEX_HINT.search(text):
+        text = " ".join(_decode_fragments(text).split())
     return text
 
 

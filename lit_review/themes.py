@@ -32,13 +32,14 @@ import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
+from typing import TYPE_CHECKING
 
 from .errors import LitReviewError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TITLE_WEIGHT = 2
@@ -60,6 +61,8 @@ class Decision:
 
 @dataclass(frozen=True)
 class Theme:
+    """One theme as defined in the theme file (``digest``: hash of that definition alone)."""
+
     slug: str
     title: str
     scope: str
@@ -67,6 +70,20 @@ class Theme:
     exclude: tuple[Term, ...] = ()
     min_score: float = 2.0
     decisions: tuple[Decision, ...] = field(default_factory=tuple)
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 of the definition: what a report of this theme depends on in the theme file."""
+        import hashlib
+        import json
+
+        data = {
+            "slug": self.slug, "title": self.title, "scope": self.scope, "min_score": self.min_score,
+            "include": [(t.term, t.pattern.pattern, t.weight) for t in self.include],
+            "exclude": [(t.term, t.pattern.pattern, t.weight) for t in self.exclude],
+            "decisions": [(d.paper, d.include, d.reason) for d in self.decisions],
+        }  # fmt: skip
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -178,6 +195,10 @@ def match_paper(theme: Theme, title: str, abstract: str, ids: tuple[str, ...] = 
 
 def _hits(pattern: re.Pattern, texts: pa.Array) -> np.ndarray:
     """Which of ``texts`` contain ``pattern``: RE2 on the Arrow column, or Python's re if RE2 refuses it."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     try:
         hits = pc.match_substring_regex(texts, pattern.pattern, ignore_case=True)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -189,6 +210,8 @@ def _hits(pattern: re.Pattern, texts: pa.Array) -> np.ndarray:
 
 
 def _arrow(series: pd.Series) -> pa.Array:
+    import pyarrow as pa
+
     return pa.array(series, type=pa.large_string()) if series.dtype == object else pa.array(series)
 
 
@@ -199,6 +222,9 @@ def match_theme(theme: Theme, papers: pd.DataFrame, pool: ThreadPoolExecutor | N
     Arrow columns (in ``pool``'s threads when given: Arrow releases the GIL). The result
     equals :func:`match_paper` applied to each paper.
     """
+    import numpy as np
+    import pandas as pd
+
     n = len(papers)
     title_col, abstract_col = _arrow(papers["title"]), _arrow(papers["abstract"])
     jobs = [(t, col) for t in (*theme.include, *theme.exclude) for col in (title_col, abstract_col)]
@@ -245,6 +271,8 @@ def match_theme(theme: Theme, papers: pd.DataFrame, pool: ThreadPoolExecutor | N
 
 def apply_themes(papers: pd.DataFrame, themes: list[Theme]) -> pd.DataFrame:
     """``papers`` with a ``themes`` column: the sorted slugs of the themes each paper belongs to."""
+    import numpy as np
+
     out = papers.copy()
     members: list[list[str]] = [[] for _ in range(len(out))]
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
