@@ -94,9 +94,19 @@ def _protect(m: re.Match) -> str:
 _WORD = re.compile(r"\S+")
 
 
+# An ASCII word whose case matters, as _needs_protection decides, found in one pass over a title.
+_PROTECT_WORD = re.compile(r"(?<!\S)[()\[\]:;,.!?\"']*+(?:\S\S*?[A-Z]|[A-Z]\S*?\d)\S*")
+_OPEN, _CLOSE = "\x00", "\x01"  # placeholders for case braces: clean text has no control characters
+
+
 def encode_latex(text: str, protect_case: bool = False) -> str:
     """Escape ``text`` for a BibTeX field; with ``protect_case``, brace words whose case matters."""
-    return _WORD.sub(_protect, text) if protect_case else _escape(text)
+    if not protect_case:
+        return _escape(text)
+    if not text.isascii() or _OPEN in text or _CLOSE in text:
+        return _WORD.sub(_protect, text)
+    marked = _PROTECT_WORD.sub(lambda m: _OPEN + m.group(0) + _CLOSE, text)
+    return _escape(marked).replace(_OPEN, "{").replace(_CLOSE, "}")
 
 
 def decode_latex(value: str) -> str:
@@ -116,40 +126,47 @@ def decode_latex(value: str) -> str:
     return pattern.sub(repl, value)
 
 
-def _fields(row) -> list[Field]:
-    fields = [Field("title", "{" + encode_latex(row.title, protect_case=True) + "}")]
-    if not pd.isna(row.year):
-        fields.append(Field("year", str(int(row.year))))
-        if not pd.isna(row.month):
-            fields.append(Field("month", MONTH_MACROS[int(row.month) - 1]))
+def _known(value) -> bool:
+    return value is not None and value is not pd.NA and value == value  # NaN != NaN
+
+
+def _fields(title, abstract, citekey, year, month, n_authors, organization, themes) -> list[Field]:
+    fields = [Field("title", "{" + encode_latex(title, protect_case=True) + "}")]
+    if _known(year):
+        fields.append(Field("year", str(int(year))))
+        if _known(month):
+            fields.append(Field("month", MONTH_MACROS[int(month) - 1]))
     notes = []
-    if not pd.isna(row.n_authors):
-        n = int(row.n_authors)
+    if _known(n_authors):
+        n = int(n_authors)
         notes.append(f"{n} author{'s' if n != 1 else ''}; names not given in the source listing")
-    if isinstance(row.organization, str) and row.organization:
-        notes.append(f"Organization: {row.organization}")
+    if isinstance(organization, str) and organization:
+        notes.append(f"Organization: {organization}")
     if notes:
         fields.append(Field("note", "{" + encode_latex(". ".join(notes)) + "}"))
     fields.append(Field("howpublished", "{Hugging Face Papers listing}"))
-    fields.append(Field("key", "{" + row.citekey + "}"))  # sort key for styles, as no author is known
-    themes = getattr(row, "themes", None)
+    fields.append(Field("key", "{" + citekey + "}"))  # sort key for styles, as no author is known
     if isinstance(themes, (list, tuple)) and themes:
         fields.append(Field("keywords", "{" + encode_latex(", ".join(themes)) + "}"))
-    fields.append(Field("abstract", "{" + encode_latex(row.abstract) + "}"))
+    fields.append(Field("abstract", "{" + encode_latex(abstract) + "}"))
     return fields
+
+
+_ENTRY_COLUMNS = ("title", "abstract", "citekey", "year", "month", "n_authors", "organization", "themes")
 
 
 def to_bibtex(papers: pd.DataFrame) -> str:
     """BibTeX text for ``papers`` (which need a ``citekey``), one ``@misc`` entry each, sorted by key."""
+    df = papers.sort_values("citekey", kind="stable")
+    columns = [df[c].tolist() if c in df else [None] * len(df) for c in _ENTRY_COLUMNS]
     library = bibtexparser.Library()
-    for row in papers.sort_values("citekey", kind="stable").itertuples(index=False):
-        library.add(Entry("misc", row.citekey, _fields(row)))
+    for values in zip(*columns):
+        library.add(Entry("misc", values[2], _fields(*values)))
     fmt = bibtexparser.BibtexFormat()
     fmt.indent = "  "
     fmt.value_column = 0
     fmt.block_separator = "\n\n"
-    text = bibtexparser.write_string(library, unparse_stack=[], bibtex_format=fmt)
-    return text.rstrip("\n") + "\n"
+    return bibtexparser.write_string(library, unparse_stack=[], bibtex_format=fmt).rstrip("\n") + "\n"
 
 
 def write_bibtex(papers: pd.DataFrame, path: str | Path) -> None:

@@ -81,11 +81,22 @@ def run_ingest(
 
 
 def papers_csv(papers: pd.DataFrame) -> str:
-    """The corpus as CSV text: one row per paper, lists joined with ``"; "``."""
-    df = papers.sort_values("citekey", kind="stable").copy()
-    for col in ("sources", "themes"):
-        df[col] = df[col].map(lambda v: "; ".join(v) if isinstance(v, (list, tuple)) else "")
-    return df[CSV_COLUMNS].to_csv(index=False, lineterminator="\n")
+    """The corpus as CSV text: one row per paper, sorted by citation key, lists joined with ``"; "``."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    df = papers.sort_values("citekey", kind="stable")
+    columns = {}
+    for col in CSV_COLUMNS:
+        values = df[col] if col in df else pd.Series([()] * len(df))
+        if col in ("sources", "themes"):
+            values = pa.array(
+                ["; ".join(v) if isinstance(v, (list, tuple)) else "" for v in values], pa.string()
+            )
+        columns[col] = pa.array(values) if not isinstance(values, pa.Array) else values
+    buf = io.BytesIO()
+    pacsv.write_csv(pa.table(columns), buf, pacsv.WriteOptions(quoting_style="needed"))
+    return buf.getvalue().decode("utf-8")
 
 
 def rejects_csv(corpus: Corpus, errors: list[LitReviewError]) -> str:
