@@ -170,7 +170,7 @@ def index_html(themes, sizes: dict[str, int], failed: dict[str, str], n_papers: 
     body = (
         "<h1>Literature review reports</h1>"
         f"<p>{n_papers} unique papers. {overview}</p>"
-        "<table><thead><tr><th>Theme</th><th>Slug</th><th>Papers</th><th>BibTeX</th><th></th></tr></thead>"
+        "<table><thead><tr><th>Theme</th><th>Slug</th><th>Papers</th><th>BibTeX</th><th>Status</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
     return page("Literature review reports", body)

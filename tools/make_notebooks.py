@@ -1,3 +1,8 @@
+"""Write the report notebooks (no outputs, fixed cell ids). Edit here or in JupyterLab, then re-run.
+
+    python tools/make_notebooks.py
+"""
+
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
@@ -73,7 +78,12 @@ overview = nb(
     [
         new_markdown_cell(
             "# Corpus overview\n\nThe whole corpus at a glance: sources, duplicates, years, themes and their "
-            "overlaps, and papers in no theme. Logic lives in `lit_review.overview`."
+            "overlaps, and papers in no theme."
+        ),
+        new_markdown_cell(
+            "Logic lives in `lit_review.overview`; this notebook narrates and shows. `lit-review build` runs it "
+            "with papermill and renders it to `reports/overview.html`.",
+            metadata={"tags": ["notebook-only"]},
         ),
         new_code_cell(
             "project = None  # review project folder; None: found from the current folder upward\ntop_n = 30  # rows shown in bounded tables",
