@@ -51,7 +51,16 @@ def seed_material():
     sentences = sorted(
         {s.strip() for a in papers["abstract"] for s in re.split(r"(?<=\.)\s+", a) if len(s) > 40}
     )
-    return heads, tails, sentences
+    # word pairs from seed titles qualify titles: 544 heads x 544 tails alone are too few for 1M papers
+    pairs = sorted(
+        {
+            f"{a} {b}"
+            for t in papers["title"]
+            for a, b in zip(t.split(), t.split()[1:])
+            if a.isalpha() and b.isalpha()
+        }
+    )
+    return heads, tails, sentences, pairs
 
 
 def variants(title: str, rng: random.Random) -> list[tuple[str, str]]:
@@ -70,7 +79,7 @@ def variants(title: str, rng: random.Random) -> list[tuple[str, str]]:
 
 def generate(n: int, out: Path, seed: int = 0) -> dict:
     rng = random.Random(seed)
-    heads, tails, sentences = seed_material()
+    heads, tails, sentences, pairs = seed_material()
     (out / "sources").mkdir(parents=True, exist_ok=True)
     seen_keys: set[str] = set()
     seen_abstracts: set[int] = set()
@@ -95,6 +104,8 @@ def generate(n: int, out: Path, seed: int = 0) -> dict:
     n_unique = int(n / (1 + DUP_RATE))
     while len(papers) < n_unique:
         base = f"{rng.choice(heads)}: {rng.choice(tails)}"
+        if rng.random() < 0.8:
+            base += f" via {rng.choice(pairs)}"
         if rng.random() < NEAR_RATE:
             a, b = rng.choice(VERSIONED + SWAPS)
             t1 = f"{a}: {rng.choice(tails)}" if (a, b) in VERSIONED else f"{a} {base}"

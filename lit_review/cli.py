@@ -38,7 +38,7 @@ def cmd_ingest(args) -> int:
         print(f"rejected: {r}", file=sys.stderr)
     print(_summary(result))
     where = out or Project.at(args.project).references
-    print(f"wrote library.bib, papers.csv, citekeys.csv, rejects.csv to {where}")
+    print(f"wrote library.bib, papers.csv, citekeys.csv, duplicates.csv, rejects.csv to {where}")
     return 0 if result.ok else EXIT_REJECTS
 
 

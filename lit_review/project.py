@@ -110,12 +110,26 @@ def rejects_csv(corpus: Corpus, errors: list[LitReviewError]) -> str:
     return buf.getvalue()
 
 
+def duplicates_csv(corpus: Corpus) -> str:
+    """Every record merged into a paper read more than once, with its title as read: what dedupe did."""
+    raw = {f"{r.source}:{r.line}": r.title for lst in corpus.listings for r in lst.records}
+    merged = corpus.papers[corpus.papers["n_sources"] > 1].sort_values("citekey", kind="stable")
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["citekey", "id", "title", "record", "title_as_read"])
+    for key, pid, title, sources in zip(merged["citekey"], merged["id"], merged["title"], merged["sources"]):
+        for src in sources:
+            w.writerow([key, pid, title, src, raw.get(src, "")])
+    return buf.getvalue()
+
+
 def write_outputs(result: IngestResult, out: Path) -> dict[str, Path]:
-    """Write ``papers.csv``, ``library.bib``, ``citekeys.csv`` and ``rejects.csv`` atomically."""
+    """Write ``library.bib``, ``papers.csv``, ``citekeys.csv``, ``duplicates.csv`` and ``rejects.csv`` atomically."""
     out.mkdir(parents=True, exist_ok=True)
     files = {
         "library.bib": to_bibtex(result.corpus.papers),
         "papers.csv": papers_csv(result.corpus.papers),
+        "duplicates.csv": duplicates_csv(result.corpus),
         "rejects.csv": rejects_csv(result.corpus, result.errors),
     }
     written = {}

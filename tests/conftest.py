@@ -28,7 +28,7 @@ def project(tmp_path):
 
     dst = tmp_path / "review"
     shutil.copytree(ROOT / "references", dst / "references")
-    for name in ("citekeys.csv", "library.bib", "papers.csv", "rejects.csv"):
+    for name in ("citekeys.csv", "library.bib", "papers.csv", "duplicates.csv", "rejects.csv"):
         (dst / "references" / name).unlink(missing_ok=True)
     if (ROOT / "notebooks").is_dir():
         shutil.copytree(ROOT / "notebooks", dst / "notebooks")

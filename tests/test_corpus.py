@@ -120,3 +120,17 @@ def test_near_duplicates_lists_but_does_not_merge():
     )
     pairs = near_duplicates(papers, threshold=90)
     assert list(zip(pairs["id_a"], pairs["id_b"])) == [("a", "b")]
+
+
+def test_duplicates_report_shows_every_merged_record(seed_corpus):
+    import csv
+    import io
+
+    from lit_review.project import duplicates_csv
+
+    rows = list(csv.DictReader(io.StringIO(duplicates_csv(seed_corpus.corpus))))
+    merged = seed_corpus.corpus.papers.query("n_sources > 1")
+    assert len(rows) == int(merged["n_sources"].sum())
+    assert len(rows) - len(merged) == 103  # records removed as duplicates
+    free = [r["title_as_read"] for r in rows if "Path Integral Control" in r["title"]]
+    assert sorted(t.split(":")[0] for t in free) == ["Free$^2$Guide", "Free^2Guide"]

@@ -1,6 +1,6 @@
 """Write the report notebooks (no outputs, fixed cell ids). Edit here or in JupyterLab, then re-run.
 
-    python tools/make_notebooks.py
+python tools/make_notebooks.py
 """
 
 import nbformat
