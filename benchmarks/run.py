@@ -53,15 +53,14 @@ def dedupe_quality(papers, truth_path: Path) -> dict:
     return {"planted_duplicates": len(planted), "found": found, "wrongly_merged_papers": wrong}
 
 
-def run_size(n: int, work: Path, report: bool) -> dict:
+def run_size(n: int, work: Path, report: bool, baselines: bool = True) -> dict:
     """One size, in this process: time every stage."""
-    import bibtexparser
 
     from lit_review import citekeys
-    from lit_review.bibtex import to_bibtex
+    from lit_review.bibtex import write_bibtex
     from lit_review.corpus import Corpus, merge_groups, normalize_records, read_sources
-    from lit_review.iorw import atomic_write_text
-    from lit_review.project import Project, papers_csv
+    from lit_review.iorw import atomic_open
+    from lit_review.project import write_papers_csv
     from lit_review.themes import apply_themes, load_themes
 
     corpus_dir = work / f"corpus-{n}"
@@ -92,8 +91,9 @@ def run_size(n: int, work: Path, report: bool) -> dict:
     papers = stage("themes", lambda: apply_themes(papers, themes))
 
     def write():
-        atomic_write_text(out / "library.bib", to_bibtex(papers))
-        atomic_write_text(out / "papers.csv", papers_csv(papers))
+        write_bibtex(papers, out / "library.bib")
+        with atomic_open(out / "papers.csv", "wb") as fh:
+            write_papers_csv(papers, fh)
         citekeys.save_pins(pins, out / "citekeys.csv")
 
     stage("write", write)
@@ -102,7 +102,19 @@ def run_size(n: int, work: Path, report: bool) -> dict:
     res["dedupe"] = dedupe_quality(papers, corpus_dir / "truth.csv")
     res["bib_mb"] = round((out / "library.bib").stat().st_size / 1e6, 1)
 
-    # Baselines on the same entries.
+    if baselines:
+        res["baselines"] = run_baselines(papers)
+    if report:
+        res.update(run_report(n, work, files, out, stage))
+    return res
+
+
+def run_baselines(papers) -> dict:
+    """bibtexparser's defaults and naive baselines on the same entries."""
+    import bibtexparser
+
+    from lit_review.bibtex import to_bibtex
+
     t0 = time.perf_counter()
     text = to_bibtex(papers)
     ours = time.perf_counter() - t0
@@ -120,36 +132,37 @@ def run_size(n: int, work: Path, report: bool) -> dict:
     t0 = time.perf_counter()
     bibtexparser.parse_string(text)  # the default parse stack
     default_parse = time.perf_counter() - t0
-    res["baselines"] = {
+    res = {
         "ours_bibtex_write_s": round(ours, 3),
         "bibtexparser_default_write_s": round(default_write, 3),
         "naive_write_no_escaping_s": round(naive_write, 3),
         "bibtexparser_default_parse_s": round(default_parse, 3),
         "write_speedup_vs_bibtexparser": round(default_write / ours, 2),
     }
-    res["baselines"].update(naive_dedupe(papers["title"].tolist()))
-
-    if report:
-        from lit_review.report import build_one
-
-        project = out / "project"
-        (project / "references" / "sources").mkdir(parents=True)
-        for f in files:
-            (project / "references" / "sources" / f.name).symlink_to(f)
-        shutil.copy(ROOT / "references" / "themes.toml", project / "references")
-        shutil.copytree(ROOT / "notebooks", project / "notebooks")
-        Project.at(project)
-
-        def one_report():
-            _, err = build_one(
-                str(project), str(project / "notebooks" / "theme_review.ipynb"), "gradient-free",
-                "Gradient-free methods", str(out), {"theme": "gradient-free", "project": ".."},
-            )  # fmt: skip
-            assert err is None, err
-
-        stage("report", one_report)
-        res["report_html_mb"] = round((out / "gradient-free.html").stat().st_size / 1e6, 2)
+    res.update(naive_dedupe(papers["title"].tolist()))
     return res
+
+
+def run_report(n: int, work: Path, files, out: Path, stage) -> dict:
+    """Build one theme report (papermill + nbconvert) over the whole corpus."""
+    from lit_review.report import build_one
+
+    project = out / "project"
+    (project / "references" / "sources").mkdir(parents=True)
+    for f in files:
+        (project / "references" / "sources" / f.name).symlink_to(f)
+    shutil.copy(ROOT / "references" / "themes.toml", project / "references")
+    shutil.copytree(ROOT / "notebooks", project / "notebooks")
+
+    def one_report():
+        _, err = build_one(
+            str(project), str(project / "notebooks" / "theme_review.ipynb"), "gradient-free",
+            "Gradient-free methods", str(out), {"theme": "gradient-free", "project": ".."},
+        )  # fmt: skip
+        assert err is None, err
+
+    stage("report", one_report)
+    return {"report_html_mb": round((out / "gradient-free.html").stat().st_size / 1e6, 2)}
 
 
 def naive_dedupe(titles: list[str], sample: int = 1500) -> dict:
@@ -173,10 +186,15 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=Path("/tmp/lit-review-bench"))
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
     ap.add_argument("--report-max", type=int, default=100_000)
+    ap.add_argument("--baseline-max", type=int, default=100_000, help="largest size run with the baselines")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
-        print(json.dumps(run_size(args.one, args.work, args.one <= args.report_max)))
+        print(
+            json.dumps(
+                run_size(args.one, args.work, args.one <= args.report_max, args.one <= args.baseline_max)
+            )
+        )
         return
     results = []
     for n in args.sizes:
@@ -184,7 +202,8 @@ def main() -> None:
             subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), str(n),
                             str(args.work / f"corpus-{n}")], check=True)  # fmt: skip
         proc = subprocess.run(
-            [sys.executable, __file__, "--one", str(n), "--work", str(args.work), "--report-max", str(args.report_max)],
+            [sys.executable, __file__, "--one", str(n), "--work", str(args.work), "--report-max", str(args.report_max),
+             "--baseline-max", str(args.baseline_max)],
             check=True, capture_output=True, text=True,
         )  # fmt: skip
         results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
@@ -218,7 +237,7 @@ def table(results: list[dict]) -> str:
     lines += ["", "| papers in | ours: write .bib s | bibtexparser default write s | ratio | naive write s | "
               "bibtexparser default parse s | naive all-pairs dedupe s (extrapolated) |",
               "|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
-    for r in results:
+    for r in (r for r in results if "baselines" in r):
         b = r["baselines"]
         lines.append(f"| {r['papers_in']:,} | {b['ours_bibtex_write_s']} | {b['bibtexparser_default_write_s']} | "
                      f"{b['write_speedup_vs_bibtexparser']}x | {b['naive_write_no_escaping_s']} | "

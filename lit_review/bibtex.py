@@ -20,7 +20,7 @@ import pandas as pd
 from bibtexparser.model import Entry, Field
 
 from .errors import LitReviewError
-from .iorw import atomic_write_text
+from .iorw import atomic_open
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _SPECIALS = {
@@ -155,23 +155,36 @@ def _fields(title, abstract, citekey, year, month, n_authors, organization, them
 _ENTRY_COLUMNS = ("title", "abstract", "citekey", "year", "month", "n_authors", "organization", "themes")
 
 
-def to_bibtex(papers: pd.DataFrame) -> str:
-    """BibTeX text for ``papers`` (which need a ``citekey``), one ``@misc`` entry each, sorted by key."""
+CHUNK = 5_000  # entries written per bibtexparser call: bounds memory for large libraries
+
+
+def _chunks(papers: pd.DataFrame):
+    """BibTeX text for ``papers`` sorted by key, in runs of :data:`CHUNK` entries."""
     df = papers.sort_values("citekey", kind="stable")
-    columns = [df[c].tolist() if c in df else [None] * len(df) for c in _ENTRY_COLUMNS]
-    library = bibtexparser.Library()
-    for values in zip(*columns):
-        library.add(Entry("misc", values[2], _fields(*values)))
     fmt = bibtexparser.BibtexFormat()
     fmt.indent = "  "
     fmt.value_column = 0
-    fmt.block_separator = "\n\n"
-    return bibtexparser.write_string(library, unparse_stack=[], bibtex_format=fmt).rstrip("\n") + "\n"
+    fmt.block_separator = "\n"
+    for start in range(0, len(df), CHUNK):
+        part = df.iloc[start : start + CHUNK]
+        columns = [part[c].tolist() if c in part else [None] * len(part) for c in _ENTRY_COLUMNS]
+        library = bibtexparser.Library()
+        for values in zip(*columns):
+            library.add(Entry("misc", values[2], _fields(*values)))
+        text = bibtexparser.write_string(library, unparse_stack=[], bibtex_format=fmt).rstrip("\n") + "\n"
+        yield text if start == 0 else "\n" + text
+
+
+def to_bibtex(papers: pd.DataFrame) -> str:
+    """BibTeX text for ``papers`` (which need a ``citekey``), one ``@misc`` entry each, sorted by key."""
+    return "".join(_chunks(papers))
 
 
 def write_bibtex(papers: pd.DataFrame, path: str | Path) -> None:
-    """Atomically write ``papers`` as a BibTeX file."""
-    atomic_write_text(path, to_bibtex(papers))
+    """Atomically write ``papers`` as a BibTeX file, streamed in chunks (same text as :func:`to_bibtex`)."""
+    with atomic_open(path) as fh:
+        for text in _chunks(papers):
+            fh.write(text)
 
 
 def _unbrace(value: str) -> str:

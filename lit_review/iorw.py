@@ -5,23 +5,27 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import LitReviewError
 
 
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temp file in the same folder and an atomic rename.
+@contextmanager
+def atomic_open(path: str | Path, mode: str = "w"):
+    """Open a temp file beside ``path`` for writing; on success it atomically replaces ``path``.
 
-    A crash at any moment leaves either the old file or the new one, never a mix.
+    A crash or an exception at any moment leaves either the old file or the new one, never
+    a mix, so large outputs can be streamed. Text mode writes UTF-8 with ``\\n`` line endings.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        kwargs = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
+        with os.fdopen(fd, mode, **kwargs) as fh:
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
@@ -29,6 +33,12 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temp file in the same folder and an atomic rename."""
+    with atomic_open(path, "wb") as fh:
+        fh.write(data)
 
 
 def remove_stale_temp_files(folder: str | Path) -> list[Path]:

@@ -16,10 +16,10 @@ from pathlib import Path
 import pandas as pd
 
 from . import citekeys
-from .bibtex import to_bibtex
+from .bibtex import write_bibtex
 from .corpus import Corpus, build_corpus, read_sources
 from .errors import LitReviewError
-from .iorw import atomic_write_text, sha256_file
+from .iorw import atomic_open, atomic_write_text, sha256_file
 from .manifest import SourceInfo, load_manifest
 from .paths import Project
 from .themes import apply_themes, load_themes
@@ -80,10 +80,8 @@ def run_ingest(
     return IngestResult(corpus, errors, pins)
 
 
-def papers_csv(papers: pd.DataFrame) -> str:
-    """The corpus as CSV text: one row per paper, sorted by citation key, lists joined with ``"; "``."""
+def _papers_table(papers: pd.DataFrame):
     import pyarrow as pa
-    import pyarrow.csv as pacsv
 
     df = papers.sort_values("citekey", kind="stable")
     columns = {}
@@ -93,9 +91,21 @@ def papers_csv(papers: pd.DataFrame) -> str:
             values = pa.array(
                 ["; ".join(v) if isinstance(v, (list, tuple)) else "" for v in values], pa.string()
             )
-        columns[col] = pa.array(values) if not isinstance(values, pa.Array) else values
+        columns[col] = values if isinstance(values, pa.Array) else pa.array(values)
+    return pa.table(columns)
+
+
+def write_papers_csv(papers: pd.DataFrame, fh) -> None:
+    """Write the corpus as CSV to a binary file: one row per paper, sorted by citation key."""
+    import pyarrow.csv as pacsv
+
+    pacsv.write_csv(_papers_table(papers), fh, pacsv.WriteOptions(quoting_style="needed"))
+
+
+def papers_csv(papers: pd.DataFrame) -> str:
+    """The corpus as CSV text: one row per paper, sorted by citation key, lists joined with ``"; "``."""
     buf = io.BytesIO()
-    pacsv.write_csv(pa.table(columns), buf, pacsv.WriteOptions(quoting_style="needed"))
+    write_papers_csv(papers, buf)
     return buf.getvalue().decode("utf-8")
 
 
@@ -126,13 +136,14 @@ def duplicates_csv(corpus: Corpus) -> str:
 def write_outputs(result: IngestResult, out: Path) -> dict[str, Path]:
     """Write ``library.bib``, ``papers.csv``, ``citekeys.csv``, ``duplicates.csv`` and ``rejects.csv`` atomically."""
     out.mkdir(parents=True, exist_ok=True)
+    write_bibtex(result.corpus.papers, out / "library.bib")
+    with atomic_open(out / "papers.csv", "wb") as fh:
+        write_papers_csv(result.corpus.papers, fh)
     files = {
-        "library.bib": to_bibtex(result.corpus.papers),
-        "papers.csv": papers_csv(result.corpus.papers),
         "duplicates.csv": duplicates_csv(result.corpus),
         "rejects.csv": rejects_csv(result.corpus, result.errors),
     }
-    written = {}
+    written = {"library.bib": out / "library.bib", "papers.csv": out / "papers.csv"}
     citekeys.save_pins(result.pins, out / "citekeys.csv")
     written["citekeys.csv"] = out / "citekeys.csv"
     for name, text in files.items():

@@ -217,7 +217,7 @@ def build(
         outcome.messages.append(f"up to date: nothing changed since the last build ({out_dir})")
         return outcome
 
-    from .bibtex import to_bibtex
+    from .bibtex import write_bibtex
     from .project import input_hashes, papers_csv, run_ingest, write_outputs
 
     result = run_ingest(project)
@@ -288,7 +288,7 @@ def build(
                 outcome.built.append(name)
                 if name != OVERVIEW:
                     bib = papers[members[name]]
-                    atomic_write_text(out_dir / f"{name}.bib", to_bibtex(bib))
+                    write_bibtex(bib, out_dir / f"{name}.bib")
                 names = [f"{name}.html", f"{name}.ipynb"] + ([f"{name}.bib"] if name != OVERVIEW else [])
                 reports[name] = {"key": keys[name], "outputs": cache.record_outputs(out_dir, names)}
             if bar:

@@ -71,7 +71,8 @@ def clean_text(text: str) -> str:
         text = unicodedata.normalize("NFC", text)
     if not text.isprintable():  # control or format characters (and any line breaks) present
         text = _CONTROL.sub("", text)
-    text = " ".join(text.split())
+    if "  " in text or text[:1] == " " or text[-1:] == " " or not text.isprintable():
+        text = " ".join(text.split())  # (else: kept as is, no copy: large corpora share the string)
     if _LATEX_HINT.search(text):
         text = " ".join(_decode_fragments(text).split())
     return text

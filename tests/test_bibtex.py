@@ -181,3 +181,15 @@ def _round_trip(title, abstract):
 def test_long_string_round_trip():
     s = "x{y" * 100_000
     assert decode_latex(encode_latex(s, protect_case=True)) == s
+
+
+def test_streamed_write_equals_text_and_chunks_join_cleanly(ingested, tmp_path, monkeypatch):
+    import lit_review.bibtex as bt
+
+    _, result = ingested
+    papers = result.corpus.papers
+    whole = bt.to_bibtex(papers)
+    monkeypatch.setattr(bt, "CHUNK", 7)  # many chunks: their joins must look like any other entry boundary
+    bt.write_bibtex(papers, tmp_path / "x.bib")
+    assert (tmp_path / "x.bib").read_text(encoding="utf-8") == whole
+    assert "}\n\n@misc" in whole and "}\n\n\n" not in whole
