@@ -145,6 +145,7 @@ def run_baselines(papers) -> dict:
 
 def run_report(n: int, work: Path, files, out: Path, stage) -> dict:
     """Build one theme report (papermill + nbconvert) over the whole corpus."""
+    from lit_review.project import Project, run_ingest
     from lit_review.report import build_one
 
     project = out / "project"
@@ -155,9 +156,14 @@ def run_report(n: int, work: Path, files, out: Path, stage) -> dict:
     shutil.copytree(ROOT / "notebooks", project / "notebooks")
 
     def one_report():
+        # as `lit-review build` does: ingest once, save the snapshot, run the notebook on it
+        from lit_review.project import save_snapshot
+
+        save_snapshot(run_ingest(Project.at(project)), out / "corpus.pickle")
         _, err = build_one(
             str(project), str(project / "notebooks" / "theme_review.ipynb"), "gradient-free",
-            "Gradient-free methods", str(out), {"theme": "gradient-free", "project": ".."},
+            "Gradient-free methods", str(out), {"theme": "gradient-free", "project": "..",
+                                                "snapshot": str(out / "corpus.pickle")},
         )  # fmt: skip
         assert err is None, err
 

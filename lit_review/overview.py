@@ -7,7 +7,7 @@ from itertools import combinations
 
 import pandas as pd
 
-from .project import IngestResult, Project, run_ingest
+from .project import IngestResult, Project, load_snapshot, run_ingest
 from .review import esc
 from .themes import Theme, load_themes
 
@@ -23,10 +23,11 @@ class Overview:
         return self.result.corpus.papers
 
 
-def corpus_overview(project=None) -> Overview:
+def corpus_overview(project=None, snapshot=None) -> Overview:
+    """The project's corpus (or the build's ``snapshot`` of it) with its themes."""
     proj = Project.at(project)
     themes = load_themes(proj.themes) if proj.themes.exists() else []
-    return Overview(proj, run_ingest(proj), themes)
+    return Overview(proj, load_snapshot(snapshot) if snapshot else run_ingest(proj), themes)
 
 
 def summary_html(o: Overview) -> str:

@@ -162,6 +162,33 @@ def ingest(root=None, paths=None, out=None) -> IngestResult:
     return result
 
 
+def save_snapshot(result: IngestResult, path: str | Path) -> None:
+    """Save an ingest result for report notebooks, so they need not read the listings again.
+
+    The listings keep their counts and rejects but not their records (the papers hold the text).
+    """
+    import dataclasses
+    import pickle
+
+    listings = [
+        dataclasses.replace(lst, records=[], n_kept=len(lst.records)) for lst in result.corpus.listings
+    ]
+    corpus = dataclasses.replace(result.corpus, listings=listings)
+    with atomic_open(path, "wb") as fh:
+        pickle.dump(dataclasses.replace(result, corpus=corpus), fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def load_snapshot(path: str | Path) -> IngestResult:
+    """Load a snapshot written by :func:`save_snapshot` (a file ``lit-review build`` wrote itself)."""
+    import pickle
+
+    with open(path, "rb") as fh:
+        result = pickle.load(fh)  # noqa: S301 - our own build output, not user input
+    if not isinstance(result, IngestResult):
+        raise LitReviewError("not a corpus snapshot", path)
+    return result
+
+
 def load_corpus(root=None, paths=None) -> pd.DataFrame:
     """The project's corpus as a DataFrame, one row per unique paper (nothing is written).
 

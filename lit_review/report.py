@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import keyword
+import multiprocessing
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -27,6 +28,7 @@ from .themes import load_themes, theme_by_slug, validate_slug
 THEME_NOTEBOOK = "theme_review.ipynb"
 OVERVIEW_NOTEBOOK = "corpus_overview.ipynb"
 OVERVIEW = "overview"
+SNAPSHOT = ".corpus.pickle"
 KERNEL_ENV = {"PYTHONHASHSEED": "0", "IPYKERNEL_CELL_NAME": "<cell>"}
 
 CSS = """
@@ -119,6 +121,7 @@ def execute(notebook: Path, parameters: dict, cwd: Path):
         progress_bar=False,
         log_output=False,
         request_save_on_cell_execute=False,
+        start_timeout=180,
         record_timing=False,
     )
     normalize_notebook(nb)
@@ -218,10 +221,11 @@ def build(
         return outcome
 
     from .bibtex import write_bibtex
-    from .project import input_hashes, papers_csv, run_ingest, write_outputs
+    from .project import input_hashes, papers_csv, run_ingest, save_snapshot, write_outputs
 
     result = run_ingest(project)
     write_outputs(result, project.references)
+    save_snapshot(result, out_dir / SNAPSHOT)  # the notebooks load it instead of reading the listings again
     papers = result.corpus.papers
     members = {t.slug: papers["themes"].map(lambda s, slug=t.slug: slug in s) for t in all_themes}
     sizes = {slug: int(m.sum()) for slug, m in members.items()}
@@ -237,18 +241,19 @@ def build(
 
     rel_project = os.path.relpath(project.root, project.notebooks)
     rel_out = os.path.relpath(out_dir, project.notebooks)
+    rel_snapshot = os.path.relpath(out_dir / SNAPSHOT, project.notebooks)
     nb_hash = cache.files_digest([notebook])
     tasks: dict[str, tuple] = {}
     keys: dict[str, str] = {}
     for t in selected:
-        params = {"theme": t.slug, "project": rel_project, "output_dir": rel_out}
+        params = {"theme": t.slug, "project": rel_project, "output_dir": rel_out, "snapshot": rel_snapshot}
         ids = sorted(papers.loc[members[t.slug], "id"])
         overlaps = {o: int((members[t.slug] & members[o]).sum()) for o in sorted(members) if o != t.slug}
         keys[t.slug] = cache.digest(package, nb_hash, params, corpus_key, t.digest, ids, overlaps)
         tasks[t.slug] = (str(project.root), str(notebook), t.slug, t.title, str(out_dir), params)
     overview_nb = project.notebooks / OVERVIEW_NOTEBOOK
     if overview_nb.exists():
-        params = {"project": rel_project}
+        params = {"project": rel_project, "snapshot": rel_snapshot}
         keys[OVERVIEW] = cache.digest(
             package, cache.files_digest([overview_nb]), params, corpus_key,
             [t.digest for t in all_themes], papers_csv(papers),
@@ -277,7 +282,8 @@ def build(
         from tqdm import tqdm
 
         bar = tqdm(total=len(todo), desc="reports", unit="report")
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # spawn, not fork: the parent has run Arrow's and our own threads, and a forked child may inherit held locks
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         futures = [pool.submit(build_one, *tasks[name]) for name in todo]
         for fut in as_completed(futures):
             name, error = fut.result()

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .project import IngestResult, Project, input_hashes, run_ingest
+from .project import IngestResult, Project, input_hashes, load_snapshot, run_ingest
 from .themes import Theme, load_themes, match_theme, theme_by_slug
 
 PACKAGES = ("lit-review", "pandas", "matplotlib", "bibtexparser", "papermill", "nbconvert", "nbformat")
@@ -45,11 +45,14 @@ class ThemeReview:
 
 
 def theme_review(
-    project=".", theme: str = "gradient-free", min_score: float | None = None, **params
+    project=None, theme: str = "gradient-free", min_score: float | None = None, snapshot=None, **params
 ) -> ThemeReview:
-    """Ingest the project's corpus in memory and match one theme (``min_score`` overrides the theme's)."""
+    """Ingest the project's corpus (or load the build's ``snapshot``) and match one theme.
+
+    ``min_score`` overrides the theme's own; other keyword arguments are shown as parameters.
+    """
     proj = Project.at(project)
-    result = run_ingest(proj)
+    result = load_snapshot(snapshot) if snapshot else run_ingest(proj)
     themes = load_themes(proj.themes)
     th = theme_by_slug(themes, theme)
     if min_score is not None:

@@ -83,11 +83,13 @@ class Listing:
     page_date: str | None = None
     records: list[Record] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
+    n_kept: int | None = None  # set when ``records`` was dropped (a corpus snapshot keeps counts only)
 
     @property
     def n_read(self) -> int:
         """Records read: those kept plus those rejected whole."""
-        return len(self.records) + sum(r.kind == "record" for r in self.rejects)
+        kept = len(self.records) if self.n_kept is None else self.n_kept
+        return kept + sum(r.kind == "record" for r in self.rejects)
 
 
 def _looks_like_title(text: str) -> bool:

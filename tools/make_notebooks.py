@@ -32,13 +32,14 @@ theme = nb(
             "project = None  # review project folder; None: found from the current folder upward\n"
             "min_score = None  # None: the theme's own minimum score\n"
             "top_n = 50  # papers shown in the table and as sections (the rest are in the .bib)\n"
-            "output_dir = None  # set by `lit-review build`: where it writes the HTML and BibTeX",
+            "output_dir = None  # set by `lit-review build`: where it writes the HTML and BibTeX\n"
+            "snapshot = None  # set by `lit-review build`: its ingested corpus, so the listings are not read again",
             metadata={"tags": ["parameters"]},
         ),
         new_code_cell(
             "from IPython.display import HTML, display\n\n"
             "from lit_review import plots, review\n\n"
-            "r = review.theme_review(project, theme, min_score, top_n=top_n)\n"
+            "r = review.theme_review(project, theme, min_score, snapshot, top_n=top_n)\n"
             "display(HTML(review.header_html(r)))"
         ),
         new_markdown_cell(
@@ -86,13 +87,15 @@ overview = nb(
             metadata={"tags": ["notebook-only"]},
         ),
         new_code_cell(
-            "project = None  # review project folder; None: found from the current folder upward\ntop_n = 30  # rows shown in bounded tables",
+            "project = None  # review project folder; None: found from the current folder upward\n"
+            "top_n = 30  # rows shown in bounded tables\n"
+            "snapshot = None  # set by `lit-review build`: its ingested corpus, so the listings are not read again",
             metadata={"tags": ["parameters"]},
         ),
         new_code_cell(
             "from IPython.display import HTML, display\n\n"
             "from lit_review import overview, plots\n\n"
-            "o = overview.corpus_overview(project)\n"
+            "o = overview.corpus_overview(project, snapshot)\n"
             "display(HTML(overview.summary_html(o)))"
         ),
         new_markdown_cell("## Sources and duplicates"),
