@@ -34,8 +34,9 @@ def built(tmp_path_factory):
     assert first.returncode == 0, first.stderr
     snapshot = {p.name: p.read_bytes() for p in (dst / "reports").iterdir()}
     snapshot.update({p.name: p.read_bytes() for p in (dst / "references").glob("*.*")})
-    second = cli("build", cwd=dst)
+    second = cli("build", "--force", cwd=dst)  # rebuild every report from scratch, bypassing the cache
     assert second.returncode == 0, second.stderr
+    assert second.stdout.count("built ") == 7
     return dst, first, snapshot
 
 
@@ -189,13 +190,14 @@ def test_sigkill_mid_build_leaves_previous_outputs_intact(built):
     import time
 
     dst, _, _ = built
+    assert cli("build", cwd=dst).returncode == 0  # settle: earlier tests left reports of other notebook versions
     watched = [dst / "references" / "library.bib", *sorted((dst / "reports").glob("*.html"))]
     before = {p: p.read_bytes() for p in watched}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "lit_review.cli", "build"], cwd=dst, start_new_session=True,
+        [sys.executable, "-m", "lit_review.cli", "build", "--force"], cwd=dst, start_new_session=True,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    time.sleep(6)  # past the ingest, inside notebook execution
+    time.sleep(6)  # past the ingest, inside notebook execution (with --force below, reports are rewritten)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     for p, data in before.items():
@@ -220,7 +222,7 @@ def test_crafted_parameter_names_rejected(name):
 def test_concurrent_builds_do_not_corrupt(built):
     dst, _, snapshot = built
     procs = [
-        subprocess.Popen([sys.executable, "-m", "lit_review.cli", "build", "--jobs", "1"], cwd=dst,
+        subprocess.Popen([sys.executable, "-m", "lit_review.cli", "build", "--jobs", "1", "--force"], cwd=dst,
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         for _ in range(2)
     ]  # fmt: skip
