@@ -155,11 +155,12 @@ def run_report(n: int, work: Path, files, out: Path, stage) -> dict:
     shutil.copy(ROOT / "references" / "themes.toml", project / "references")
     shutil.copytree(ROOT / "notebooks", project / "notebooks")
 
-    def one_report():
-        # as `lit-review build` does: ingest once, save the snapshot, run the notebook on it
-        from lit_review.project import save_snapshot
+    # as `lit-review build` does: ingest once (timed above), save the snapshot, run the notebook on it
+    from lit_review.project import save_snapshot
 
-        save_snapshot(run_ingest(Project.at(project)), out / "corpus.pickle")
+    save_snapshot(run_ingest(Project.at(project)), out / "corpus.pickle")
+
+    def one_report():
         _, err = build_one(
             str(project), str(project / "notebooks" / "theme_review.ipynb"), "gradient-free",
             "Gradient-free methods", str(out), {"theme": "gradient-free", "project": "..",
