@@ -21,15 +21,18 @@ def seed_corpus():
     return run_ingest(Project.at(ROOT))
 
 
+def copy_project(dst: Path) -> Path:
+    """A fresh review project at ``dst``: the bundled listings, manifest, themes and notebooks, no outputs."""
+    import shutil
+
+    shutil.copytree(ROOT / "references" / "sources", dst / "references" / "sources")
+    for name in ("sources.toml", "themes.toml"):
+        shutil.copy(ROOT / "references" / name, dst / "references")
+    shutil.copytree(ROOT / "notebooks", dst / "notebooks")
+    return dst
+
+
 @pytest.fixture
 def project(tmp_path):
     """A fresh copy of the bundled review project (sources, manifest, themes, notebooks)."""
-    import shutil
-
-    dst = tmp_path / "review"
-    shutil.copytree(ROOT / "references", dst / "references")
-    for name in ("citekeys.csv", "library.bib", "papers.csv", "duplicates.csv", "rejects.csv"):
-        (dst / "references" / name).unlink(missing_ok=True)
-    if (ROOT / "notebooks").is_dir():
-        shutil.copytree(ROOT / "notebooks", dst / "notebooks")
-    return dst
+    return copy_project(tmp_path / "review")

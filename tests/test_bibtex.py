@@ -16,14 +16,9 @@ from lit_review.project import ingest
 
 @pytest.fixture(scope="module")
 def ingested(tmp_path_factory):
-    import shutil
+    from .conftest import copy_project
 
-    from .conftest import ROOT
-
-    dst = tmp_path_factory.mktemp("p") / "review"
-    shutil.copytree(ROOT / "references" / "sources", dst / "references" / "sources")
-    shutil.copy(ROOT / "references" / "sources.toml", dst / "references")
-    shutil.copy(ROOT / "references" / "themes.toml", dst / "references")
+    dst = copy_project(tmp_path_factory.mktemp("p") / "review")
     result = ingest(dst)
     return dst, result
 

@@ -1,13 +1,12 @@
 """The build cache: a rebuild does only what an input change can affect, and never serves a stale report."""
 
-import shutil
 import subprocess
 import sys
 import time
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import copy_project
 
 THEMES = ["diffusion-guidance", "distributed-training", "efficient-fine-tuning", "gradient-free",
           "quantization-compression", "rl-llm-reasoning"]  # fmt: skip
@@ -33,11 +32,7 @@ def build(cwd, *args):
 
 @pytest.fixture(scope="module")
 def proj(tmp_path_factory):
-    dst = tmp_path_factory.mktemp("cache") / "review"
-    shutil.copytree(ROOT / "references" / "sources", dst / "references" / "sources")
-    for f in ("sources.toml", "themes.toml"):
-        shutil.copy(ROOT / "references" / f, dst / "references")
-    shutil.copytree(ROOT / "notebooks", dst / "notebooks")
+    dst = copy_project(tmp_path_factory.mktemp("cache") / "review")
     _, built = build(dst)
     assert built == ALL
     return dst

@@ -21,15 +21,9 @@ def cli(*args, cwd):
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """The bundled project copied and built once with the CLI, then built again into a second folder."""
-    import shutil
+    from .conftest import copy_project
 
-    from .conftest import ROOT
-
-    dst = tmp_path_factory.mktemp("b") / "review"
-    shutil.copytree(ROOT / "references" / "sources", dst / "references" / "sources")
-    for f in ("sources.toml", "themes.toml"):
-        shutil.copy(ROOT / "references" / f, dst / "references")
-    shutil.copytree(ROOT / "notebooks", dst / "notebooks")
+    dst = copy_project(tmp_path_factory.mktemp("b") / "review")
     first = cli("build", cwd=dst)
     assert first.returncode == 0, first.stderr
     snapshot = {p.name: p.read_bytes() for p in (dst / "reports").iterdir()}
@@ -190,7 +184,9 @@ def test_sigkill_mid_build_leaves_previous_outputs_intact(built):
     import time
 
     dst, _, _ = built
-    assert cli("build", cwd=dst).returncode == 0  # settle: earlier tests left reports of other notebook versions
+    assert (
+        cli("build", cwd=dst).returncode == 0
+    )  # settle: earlier tests left reports of other notebook versions
     watched = [dst / "references" / "library.bib", *sorted((dst / "reports").glob("*.html"))]
     before = {p: p.read_bytes() for p in watched}
     proc = subprocess.Popen(
