@@ -11,7 +11,6 @@ enclosed here, so nothing is deep-copied or re-escaped).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -214,8 +213,3 @@ def read_bibtex(path: str | Path) -> pd.DataFrame:
             row[f.key] = decode_latex(_unbrace(f.value))
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def entries_for(papers: pd.DataFrame, citekeys: Iterable[str]) -> pd.DataFrame:
-    """The rows of ``papers`` whose citation keys are in ``citekeys``."""
-    return papers[papers["citekey"].isin(set(citekeys))]

@@ -52,11 +52,18 @@ def cmd_themes(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
-    from .evaluate import evaluate_themes
+    from .evaluate import disagreements, evaluate_themes
     from .project import load_corpus
 
-    table = evaluate_themes(load_corpus(args.project), args.labels)
+    papers = load_corpus(args.project)
+    table = evaluate_themes(papers, args.labels)
     print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    if args.disagreements:
+        for slug in table["theme"]:
+            wrong = disagreements(papers, args.labels, slug)
+            print(f"\n{slug}: {len(wrong)} labelled papers the theme disagrees with")
+            for title, label, predicted in wrong.itertuples(index=False):
+                print(f"  label {label}, theme says {'yes' if predicted else 'no'}: {title}")
     return 0
 
 
@@ -93,6 +100,7 @@ def parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("evaluate", help="precision and recall of the themes against labelled papers")
     s.add_argument("labels", help="CSV with a title column and one yes/no/borderline column per theme")
+    s.add_argument("--disagreements", action="store_true", help="also list the papers the themes get wrong")
     s.set_defaults(func=cmd_evaluate)
 
     return p

@@ -133,3 +133,13 @@ def test_ten_megabyte_line(tmp_path):
 @pytest.mark.parametrize("argv", [["--help"], ["ingest", "--help"], ["build", "--help"]])
 def test_help(argv, project):
     assert run(*argv, cwd=project).returncode == 0
+
+
+def test_evaluate_command(project):
+    from .conftest import LABELS
+
+    r = run("evaluate", str(LABELS), "--disagreements", cwd=project)
+    assert r.returncode == 0, r.stderr
+    rows = {line.split()[0]: line.split() for line in r.stdout.splitlines()[1:3]}
+    assert set(rows) == {"gradient-free", "efficient-fine-tuning"}
+    assert "label yes, theme says no: GradES" in r.stdout
