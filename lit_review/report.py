@@ -29,6 +29,8 @@ THEME_NOTEBOOK = "theme_review.ipynb"
 OVERVIEW_NOTEBOOK = "corpus_overview.ipynb"
 OVERVIEW = "overview"
 SNAPSHOT = ".corpus.pickle"
+KERNEL_START_TRIES = 3
+_KERNEL_START_FAILED = re.compile(r"Kernel died before replying to kernel_info|Kernel didn't respond")
 KERNEL_ENV = {"PYTHONHASHSEED": "0", "IPYKERNEL_CELL_NAME": "<cell>"}
 
 CSS = """
@@ -112,18 +114,26 @@ def execute(notebook: Path, parameters: dict, cwd: Path):
 
     os.environ.update(KERNEL_ENV)
     os.environ.pop("MPLBACKEND", None)  # papermill + Agg drops figures silently
-    nb = pm.execute_notebook(
-        str(notebook),
-        None,
-        parameters=validate_parameters(parameters),
-        cwd=str(cwd),
-        kernel_name="python3",
-        progress_bar=False,
-        log_output=False,
-        request_save_on_cell_execute=False,
-        start_timeout=180,
-        record_timing=False,
-    )
+    for attempt in range(KERNEL_START_TRIES):
+        try:
+            nb = pm.execute_notebook(
+                str(notebook),
+                None,
+                parameters=validate_parameters(parameters),
+                cwd=str(cwd),
+                kernel_name="python3",
+                progress_bar=False,
+                log_output=False,
+                request_save_on_cell_execute=False,
+                start_timeout=180,
+                record_timing=False,
+            )
+            break
+        except RuntimeError as exc:
+            # Kernels started at once by concurrent processes can race for the same TCP port
+            # (jupyter_client picks a free port, then the kernel binds it): start again.
+            if not _KERNEL_START_FAILED.search(str(exc)) or attempt + 1 == KERNEL_START_TRIES:
+                raise
     normalize_notebook(nb)
     return nb
 

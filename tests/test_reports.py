@@ -244,3 +244,32 @@ def test_stale_temp_files_of_dead_writers_only_are_removed(tmp_path):
     live.write_text("in progress")
     assert remove_stale_temp_files(tmp_path) == [stale]
     assert live.exists() and not stale.exists()
+
+
+def test_kernel_start_race_is_retried_but_other_errors_are_not(monkeypatch, tmp_path):
+    import nbformat
+    import papermill
+
+    from lit_review import report
+
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return nbformat.v4.new_notebook()
+
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    report.execute(tmp_path / "x.ipynb", {"theme": "x"}, tmp_path)
+    assert len(calls) == 2
+
+    def broken(*args, **kwargs):
+        calls.append(1)
+        raise RuntimeError("something else")
+
+    calls.clear()
+    monkeypatch.setattr(papermill, "execute_notebook", broken)
+    with pytest.raises(RuntimeError, match="something else"):
+        report.execute(tmp_path / "x.ipynb", {"theme": "x"}, tmp_path)
+    assert len(calls) == 1
