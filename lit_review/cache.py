@@ -64,3 +64,14 @@ def outputs_intact(out_dir: Path, recorded: dict[str, str]) -> bool:
 
 def record_outputs(out_dir: Path, names) -> dict[str, str]:
     return {name: sha256_file(out_dir / name) for name in names if (out_dir / name).is_file()}
+
+
+def up_to_date(state: dict, out_dir: Path, global_key: str) -> bool:
+    """The last build had these inputs, recorded at least one report, and left every output as written."""
+    reports = state.get("reports") or {}
+    return (
+        state.get("global") == global_key
+        and bool(reports)
+        and outputs_intact(out_dir, state.get("index", {}))
+        and all(outputs_intact(out_dir, r.get("outputs", {})) for r in reports.values())
+    )

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .project import IngestResult, Project, load_snapshot, run_ingest
 from .review import esc
-from .themes import Theme, load_themes
+from .themes import Theme, load_themes, theme_members
 
 
 @dataclass
@@ -65,7 +65,7 @@ def year_counts(o: Overview) -> pd.Series:
 
 def theme_sizes(o: Overview) -> pd.Series:
     return pd.Series(
-        {t.slug: int(o.papers["themes"].map(lambda s, slug=t.slug: slug in s).sum()) for t in o.themes},
+        {t.slug: int(theme_members(o.papers, t.slug).sum()) for t in o.themes},
         dtype="int64",
     )
 
@@ -84,7 +84,7 @@ def overlap_table(o: Overview) -> str:
     """Papers shared by each pair of themes."""
     rows = []
     for a, b in combinations([t.slug for t in o.themes], 2):
-        n = int(o.papers["themes"].map(lambda s, a=a, b=b: a in s and b in s).sum())
+        n = int((theme_members(o.papers, a) & theme_members(o.papers, b)).sum())
         rows.append(f"<tr><td><code>{esc(a)}</code></td><td><code>{esc(b)}</code></td><td>{n}</td></tr>")
     return (
         "<h3>Overlaps</h3><table><thead><tr><th>Theme</th><th>Theme</th><th>Shared papers</th></tr></thead>"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,11 +61,7 @@ def run_ingest(
     """Read, normalize, merge, key and theme the corpus in memory (writes nothing)."""
     files = _expand(paths) if paths else project.source_files()
     manifest = load_manifest(project.manifest)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        listings, errors = read_sources(files, manifest)
-    for w in caught:
-        warnings.warn(str(w.message), stacklevel=2)
+    listings, errors = read_sources(files, manifest)
     sources = {
         lst.source: manifest.get(lst.source, SourceInfo(lst.source, in_manifest=False)) for lst in listings
     }

@@ -23,7 +23,7 @@ from . import cache
 from .errors import LitReviewError
 from .iorw import atomic_write_text, remove_stale_temp_files
 from .paths import Project
-from .themes import load_themes, theme_by_slug, validate_slug
+from .themes import load_themes, theme_by_slug, theme_members, validate_slug
 
 THEME_NOTEBOOK = "theme_review.ipynb"
 OVERVIEW_NOTEBOOK = "corpus_overview.ipynb"
@@ -189,9 +189,11 @@ def index_html(themes, sizes: dict[str, int], failed: dict[str, str], n_papers: 
     return page("Literature review reports", body)
 
 
-def _inputs(project: Project) -> list[Path]:
+def _global_key(project: Project, package: str, request: list[str], out_dir: Path) -> str:
+    """Key over every input file of a build, the package code, the requested themes and the output folder."""
     files = list(project.source_files()) + [project.manifest, project.themes, project.pins]
-    return files + sorted(project.notebooks.glob("*.ipynb"))
+    files += sorted(project.notebooks.glob("*.ipynb"))
+    return cache.digest(package, cache.files_digest(files), request, str(out_dir))
 
 
 def build(
@@ -217,16 +219,8 @@ def build(
     state = {} if force else cache.load_state(out_dir)
     package = cache.package_digest()
     request = [t.slug for t in selected]
-    global_key = cache.digest(package, cache.files_digest(_inputs(project)), request, str(out_dir))
-    everything = {n for r in state.get("reports", {}).values() for n in r.get("outputs", {})}
-    if (
-        state.get("global") == global_key
-        and cache.outputs_intact(out_dir, state.get("index", {}))
-        and all(
-            cache.outputs_intact(out_dir, r.get("outputs", {})) for r in state.get("reports", {}).values()
-        )
-        and everything
-    ):
+    global_key = _global_key(project, package, request, out_dir)
+    if cache.up_to_date(state, out_dir, global_key):
         outcome.messages.append(f"up to date: nothing changed since the last build ({out_dir})")
         return outcome
 
@@ -237,7 +231,7 @@ def build(
     write_outputs(result, project.references)
     save_snapshot(result, out_dir / SNAPSHOT)  # the notebooks load it instead of reading the listings again
     papers = result.corpus.papers
-    members = {t.slug: papers["themes"].map(lambda s, slug=t.slug: slug in s) for t in all_themes}
+    members = {t.slug: theme_members(papers, t.slug) for t in all_themes}
     sizes = {slug: int(m.sum()) for slug, m in members.items()}
     outcome.messages.append(
         f"ingested {result.corpus.n_read} records: {len(papers)} unique papers, "
@@ -317,9 +311,7 @@ def build(
     )
     new_state = {"reports": reports, "index": cache.record_outputs(out_dir, ["index.html"])}
     if not outcome.failed:  # the inputs as they are now (ingest may have pinned new keys)
-        new_state["global"] = cache.digest(
-            package, cache.files_digest(_inputs(project)), request, str(out_dir)
-        )
+        new_state["global"] = _global_key(project, package, request, out_dir)
     cache.save_state(out_dir, new_state)
 
     outcome.built.sort()

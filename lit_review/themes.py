@@ -284,6 +284,11 @@ def apply_themes(papers: pd.DataFrame, themes: list[Theme]) -> pd.DataFrame:
     return out
 
 
+def theme_members(papers: pd.DataFrame, slug: str) -> pd.Series:
+    """Boolean mask of the papers whose ``themes`` column (set by :func:`apply_themes`) holds ``slug``."""
+    return papers["themes"].map(lambda themes: slug in themes).astype(bool)
+
+
 def theme_by_slug(themes: list[Theme], slug: str) -> Theme:
     """The theme called ``slug``; an unknown slug gets an error listing the available ones."""
     validate_slug(slug)

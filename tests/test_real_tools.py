@@ -9,6 +9,7 @@ from pybtex.database import parse_file as pybtex_parse
 
 from lit_review.bibtex import decode_latex, read_bibtex, to_bibtex
 from lit_review.project import Project, run_ingest, write_outputs
+from lit_review.themes import theme_members
 
 DOC = r"""\documentclass{article}
 \usepackage[T1]{fontenc}
@@ -32,7 +33,7 @@ def libraries(tmp_path_factory):
     files = [out / "library.bib"]
     for slug in sorted({s for ts in papers["themes"] for s in ts}):
         path = out / f"{slug}.bib"
-        path.write_text(to_bibtex(papers[papers["themes"].map(lambda s, slug=slug: slug in s)]))
+        path.write_text(to_bibtex(papers[theme_members(papers, slug)]))
         files.append(path)
     return result, files
 
