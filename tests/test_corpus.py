@@ -134,3 +134,21 @@ def test_duplicates_report_shows_every_merged_record(seed_corpus):
     assert len(rows) - len(merged) == 103  # records removed as duplicates
     free = [r["title_as_read"] for r in rows if "Path Integral Control" in r["title"]]
     assert sorted(t.split(":")[0] for t in free) == ["Free$^2$Guide", "Free^2Guide"]
+
+
+def test_vectorized_theme_matching_equals_the_per_paper_reference(seed_corpus):
+    from lit_review.themes import load_themes, match_paper, match_theme
+
+    from .conftest import ROOT
+
+    papers = seed_corpus.corpus.papers
+    for theme in load_themes(ROOT / "references" / "themes.toml"):
+        m = match_theme(theme, papers)
+        for row, score, matched, decision in zip(
+            papers.itertuples(), m["score"], m["matched"], m["decision"]
+        ):
+            ref = match_paper(theme, row.title, row.abstract, (row.id, row.citekey))
+            assert (ref.score, ref.matched, ref.decision) == (score, matched, decision), (
+                theme.slug,
+                row.title,
+            )
