@@ -193,59 +193,158 @@ def match_paper(theme: Theme, title: str, abstract: str, ids: tuple[str, ...] = 
     return Match(score, tuple(matched), excluded, "auto-include" if auto else "auto-exclude")
 
 
-def _hits(pattern: re.Pattern, texts: pa.Array) -> np.ndarray:
-    """Which of ``texts`` contain ``pattern``: RE2 on the Arrow column, or Python's re if RE2 refuses it."""
-    import numpy as np
+def _re2_supports(pattern: str) -> bool:
+    """Whether RE2 (Arrow's regex engine) compiles ``pattern`` (no look-around, no back-references)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     try:
-        hits = pc.match_substring_regex(texts, pattern.pattern, ignore_case=True)
+        pc.match_substring_regex(pa.array([""]), pattern, ignore_case=True)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        # a pattern RE2 does not support (look-behind, back-references): Python's re, row by row
-        return np.fromiter(
-            (pattern.search(t) is not None for t in texts.to_pylist()), dtype=bool, count=len(texts)
-        )
-    return hits.to_numpy(zero_copy_only=False).astype(bool)
+        return False
+    return True
+
+
+_COUNTED = re.compile(r"(?<!\\)\{(\d+)(?:,(\d*))?\}")
+_SLOW_REPEAT = 10  # counted repetitions up to this bound stay as written in a prefilter
+
+
+def _same_but_looser(strict, loose) -> bool:
+    """Parse trees equal, except counted repeats that ``loose`` turned into unbounded ones."""
+    from re import _constants as c
+
+    if type(strict) is not type(loose):
+        return False
+    if isinstance(strict, (list, tuple)) or hasattr(strict, "data"):
+        a = strict.data if hasattr(strict, "data") else strict
+        b = loose.data if hasattr(loose, "data") else loose
+        if len(a) != len(b):
+            return False
+        for x, y in zip(a, b):
+            if isinstance(x, tuple) and len(x) == 2 and x[0] in (c.MAX_REPEAT, c.MIN_REPEAT) and x[0] == y[0]:
+                (lo, hi, body), (lo2, hi2, body2) = x[1], y[1]
+                if not (lo2 <= lo and (hi2 == c.MAXREPEAT or hi2 >= hi) and _same_but_looser(body, body2)):
+                    return False
+            elif not _same_but_looser(x, y):
+                return False
+        return True
+    return strict == loose
+
+
+def prefilter_pattern(pattern: str) -> str:
+    """A pattern matching wherever ``pattern`` does, and cheap for RE2: long counted repeats unbounded.
+
+    RE2's automaton grows with repeat bounds (``[^.]{0,100}`` makes a pattern ten times slower),
+    while ``[^.]*`` costs nothing. The loosened pattern is used only to skip rows, and only
+    when the parse trees prove it looser; otherwise the pattern is returned unchanged.
+    """
+    loose = _COUNTED.sub(
+        lambda m: "*" if int(m.group(2) or m.group(1)) > _SLOW_REPEAT else m.group(0), pattern
+    )
+    if loose == pattern:
+        return pattern
+    try:
+        from re import _parser
+
+        if _same_but_looser(_parser.parse(pattern), _parser.parse(loose)):
+            return loose
+    except Exception:  # noqa: BLE001 - a private module changed, or a parse quirk: keep the exact pattern
+        pass
+    return pattern
+
+
+def _match(pattern: str, texts: pa.Array) -> np.ndarray:
+    import pyarrow.compute as pc
+
+    return (
+        pc.match_substring_regex(texts, pattern, ignore_case=True).to_numpy(zero_copy_only=False).astype(bool)
+    )
+
+
+def hits_many(patterns: list[re.Pattern], texts: pa.Array) -> list[np.ndarray]:
+    """For each pattern, which of ``texts`` contain it (case-insensitive), by group testing.
+
+    One RE2 pass of the alternation of all patterns finds the rows where any of them
+    matches; the patterns are then split in halves and each half tested on those rows
+    only, down to single patterns. RE2 runs an alternation as fast as one pattern, and
+    most rows match few terms, so this costs a few passes over the text instead of one
+    per pattern. Patterns RE2 does not support run with Python's ``re``, row by row.
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    n = len(texts)
+    out: list[np.ndarray] = [np.zeros(n, dtype=bool) for _ in patterns]
+    fast = []
+    for i, p in enumerate(patterns):
+        if _re2_supports(p.pattern):
+            fast.append(i)
+        else:
+            values = texts.to_pylist()
+            out[i] = np.fromiter((p.search(t) is not None for t in values), dtype=bool, count=n)
+    loose = {i: prefilter_pattern(patterns[i].pattern) for i in fast}
+
+    def solve(group: list[int], rows: np.ndarray, sub: pa.Array) -> None:
+        if len(group) == 1 and loose[group[0]] == patterns[group[0]].pattern:
+            out[group[0]][rows[_match(loose[group[0]], sub)]] = True
+            return
+        hit = _match("|".join(f"(?:{loose[i]})" for i in group), sub)
+        if not hit.any():
+            return
+        rows, sub = rows[hit], sub.filter(pa.array(hit))
+        if len(group) == 1:  # the loosened pattern matched: confirm with the exact one
+            out[group[0]][rows[_match(patterns[group[0]].pattern, sub)]] = True
+            return
+        half = len(group) // 2
+        solve(group[:half], rows, sub)
+        solve(group[half:], rows, sub)
+
+    if fast and n:
+        solve(fast, np.arange(n), texts)
+    return out
 
 
 def _arrow(series: pd.Series) -> pa.Array:
     import pyarrow as pa
 
-    return pa.array(series, type=pa.large_string()) if series.dtype == object else pa.array(series)
+    values = pa.array(series, type=pa.large_string()) if series.dtype == object else pa.array(series)
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
-def match_theme(theme: Theme, papers: pd.DataFrame, pool: ThreadPoolExecutor | None = None) -> pd.DataFrame:
-    """Per-paper matches for one theme: ``id, score, matched, excluded_by, decision, reason, included``.
+@dataclass
+class _Scores:
+    score: np.ndarray
+    in_title: dict[int, np.ndarray]  # include term index -> rows where it is in the title
+    in_abstract: dict[int, np.ndarray]  # ... in the abstract and not in the title
+    excluded: list[np.ndarray]  # exclude term index -> rows where it occurs
+    decision: np.ndarray
+    reason: np.ndarray
 
-    Vectorized over the corpus: one regular-expression pass per term and field, run by RE2 on
-    Arrow columns (in ``pool``'s threads when given: Arrow releases the GIL). The result
-    equals :func:`match_paper` applied to each paper.
-    """
+    @property
+    def included(self) -> np.ndarray:
+        import numpy as np
+
+        return np.char.endswith(self.decision.astype(str), "include")
+
+
+def _score_theme(theme: Theme, papers: pd.DataFrame, titles: pa.Array, abstracts: pa.Array, pool) -> _Scores:
     import numpy as np
-    import pandas as pd
 
+    terms = [*theme.include, *theme.exclude]
+    patterns = [t.pattern for t in terms]
+    in_title, in_text = (pool.map if pool else map)(lambda col: hits_many(patterns, col), (titles, abstracts))
     n = len(papers)
-    title_col, abstract_col = _arrow(papers["title"]), _arrow(papers["abstract"])
-    jobs = [(t, col) for t in (*theme.include, *theme.exclude) for col in (title_col, abstract_col)]
-    results = list((pool.map if pool else map)(lambda job: _hits(job[0].pattern, job[1]), jobs))
-    hits = {(id(t), col is title_col): r for (t, col), r in zip(jobs, results)}
     score = np.zeros(n)
-    matched: list[list[str]] = [[] for _ in range(n)]
-    for t in theme.include:
-        in_title = hits[id(t), True]
-        in_abstract = hits[id(t), False] & ~in_title
-        score += t.weight * (TITLE_WEIGHT * in_title + in_abstract)
-        for i in np.flatnonzero(in_title):
-            matched[i].append(f"{t.term} (title)")
-        for i in np.flatnonzero(in_abstract):
-            matched[i].append(f"{t.term} (abstract)")
-    excluded: list[list[str]] = [[] for _ in range(n)]
-    for t in theme.exclude:
-        for i in np.flatnonzero(hits[id(t), True] | hits[id(t), False]):
-            excluded[i].append(t.term)
-    auto = (score >= theme.min_score) & np.array([not e for e in excluded], dtype=bool)
-    decision = np.where(auto, "auto-include", "auto-exclude").astype(object)
+    title_hits, abstract_hits = {}, {}
+    for k, t in enumerate(theme.include):
+        title_hits[k] = in_title[k]
+        abstract_hits[k] = in_text[k] & ~in_title[k]
+        score += t.weight * (TITLE_WEIGHT * title_hits[k] + abstract_hits[k])
+    excluded = [in_title[k] | in_text[k] for k in range(len(theme.include), len(terms))]
+    any_excluded = np.logical_or.reduce(excluded) if excluded else np.zeros(n, dtype=bool)
+    decision = np.where((score >= theme.min_score) & ~any_excluded, "auto-include", "auto-exclude").astype(
+        object
+    )
     reason = np.full(n, "", dtype=object)
     if theme.decisions:
         position = {v: i for i, v in enumerate(papers["id"])}
@@ -256,15 +355,40 @@ def match_theme(theme: Theme, papers: pd.DataFrame, pool: ThreadPoolExecutor | N
             if i is not None:
                 decision[i] = "manual-include" if d.include else "manual-exclude"
                 reason[i] = d.reason
+    return _Scores(score, title_hits, abstract_hits, excluded, decision, reason)
+
+
+def match_theme(theme: Theme, papers: pd.DataFrame, pool: ThreadPoolExecutor | None = None) -> pd.DataFrame:
+    """Per-paper matches for one theme: ``id, score, matched, excluded_by, decision, reason, included``.
+
+    Vectorized over the corpus (:func:`hits_many`: RE2 on Arrow columns, in ``pool``'s
+    threads when given: Arrow releases the GIL). The result equals :func:`match_paper`
+    applied to each paper.
+    """
+    import numpy as np
+    import pandas as pd
+
+    s = _score_theme(theme, papers, _arrow(papers["title"]), _arrow(papers["abstract"]), pool)
+    n = len(papers)
+    matched: list[list[str]] = [[] for _ in range(n)]
+    for k, t in enumerate(theme.include):
+        for i in np.flatnonzero(s.in_title[k]):
+            matched[i].append(f"{t.term} (title)")
+        for i in np.flatnonzero(s.in_abstract[k]):
+            matched[i].append(f"{t.term} (abstract)")
+    excluded: list[list[str]] = [[] for _ in range(n)]
+    for t, rows in zip(theme.exclude, s.excluded):
+        for i in np.flatnonzero(rows):
+            excluded[i].append(t.term)
     return pd.DataFrame(
         {
             "id": papers["id"].to_numpy(),
-            "score": score,
+            "score": s.score,
             "matched": [tuple(m) for m in matched],
             "excluded_by": [tuple(e) for e in excluded],
-            "decision": decision,
-            "reason": reason,
-            "included": np.char.endswith(decision.astype(str), "include"),
+            "decision": s.decision,
+            "reason": s.reason,
+            "included": s.included,
         }
     )
 
@@ -273,15 +397,18 @@ def apply_themes(papers: pd.DataFrame, themes: list[Theme]) -> pd.DataFrame:
     """``papers`` with a ``themes`` column: the sorted slugs of the themes each paper belongs to."""
     import numpy as np
 
-    out = papers.copy()
-    members: list[list[str]] = [[] for _ in range(len(out))]
+    titles, abstracts = _arrow(papers["title"]), _arrow(papers["abstract"])
+    order = sorted(range(len(themes)), key=lambda k: themes[k].slug)
+    codes = np.zeros(len(papers), dtype=np.int64)
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        for theme in themes:
-            m = match_theme(theme, out, pool)
-            for i in np.flatnonzero(m["included"].to_numpy()):
-                members[i].append(theme.slug)
-    out["themes"] = [tuple(sorted(s)) for s in members]
-    return out
+        scores = pool.map(lambda k: _score_theme(themes[k], papers, titles, abstracts, None), order)
+        for bit, s in enumerate(scores):
+            codes |= s.included.astype(np.int64) << bit
+    # one tuple per distinct set of themes, shared by every paper in that set
+    combos = {
+        int(c): tuple(themes[k].slug for bit, k in enumerate(order) if c >> bit & 1) for c in np.unique(codes)
+    }
+    return papers.assign(themes=[combos[c] for c in codes.tolist()])
 
 
 def theme_members(papers: pd.DataFrame, slug: str) -> pd.Series:

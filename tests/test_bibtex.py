@@ -188,3 +188,52 @@ def test_streamed_write_equals_text_and_chunks_join_cleanly(ingested, tmp_path, 
     bt.write_bibtex(papers, tmp_path / "x.bib")
     assert (tmp_path / "x.bib").read_text(encoding="utf-8") == whole
     assert "}\n\n@misc" in whole and "}\n\n\n" not in whole
+
+
+def _writer_reference(papers):
+    from lit_review.bibtex import bibtex_format, to_library
+
+    return bibtexparser.write_string(to_library(papers), unparse_stack=[], bibtex_format=bibtex_format())
+
+
+def test_column_writer_equals_bibtexparser_writing_each_entry(ingested):
+    _, result = ingested
+    papers = result.corpus.papers
+    assert to_bibtex(papers) == _writer_reference(papers)
+
+
+_maybe = st.one_of(st.none(), st.integers(1, 12))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.text(min_size=1, max_size=40),
+            st.text(max_size=200),
+            st.one_of(st.none(), st.integers(1990, 2030)),
+            _maybe,
+            _maybe,
+            st.one_of(st.none(), st.text(max_size=20)),
+            st.lists(st.sampled_from(["a-b", "gradient-free", "x"]), max_size=2, unique=True),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_column_writer_equals_bibtexparser_on_hostile_entries(rows):
+    from lit_review.text import clean_text
+
+    papers = pd.DataFrame(
+        {
+            "citekey": [f"k{i}" for i in range(len(rows))],
+            "title": [clean_text(r[0]) or "x" for r in rows],
+            "abstract": [clean_text(r[1]) for r in rows],
+            "year": pd.array([r[2] for r in rows], dtype="Int64"),
+            "month": pd.array([r[3] for r in rows], dtype="Int64"),
+            "n_authors": pd.array([r[4] for r in rows], dtype="Int64"),
+            "organization": [clean_text(r[5]) if r[5] is not None else None for r in rows],
+            "themes": [tuple(r[6]) for r in rows],
+        }
+    )
+    assert to_bibtex(papers) == _writer_reference(papers)
