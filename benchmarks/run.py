@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-STAGES = ["read", "normalize", "merge", "keys", "themes", "write", "report"]
+STAGES = ["read + normalize", "merge", "keys", "themes", "write", "report"]
 
 
 def peak_mb() -> float:
@@ -58,7 +58,7 @@ def run_size(n: int, work: Path, report: bool, baselines: bool = True) -> dict:
 
     from lit_review import citekeys
     from lit_review.bibtex import write_bibtex
-    from lit_review.corpus import Corpus, merge_groups, normalize_records, read_sources
+    from lit_review.corpus import assemble, read_parts
     from lit_review.iorw import atomic_open
     from lit_review.project import write_papers_csv
     from lit_review.themes import apply_themes, load_themes
@@ -76,10 +76,9 @@ def run_size(n: int, work: Path, report: bool, baselines: bool = True) -> dict:
         res["stages"][name] = {"seconds": round(time.perf_counter() - t0, 3), "peak_mb": round(peak_mb())}
         return value
 
-    listings, errors = stage("read", lambda: read_sources(files))
-    groups, rejects = stage("normalize", lambda: normalize_records(listings))
-    papers = stage("merge", lambda: merge_groups(groups))
-    corpus = Corpus(papers, listings, rejects)
+    parts = [stage("read + normalize", lambda: read_parts(files))]
+    corpus, errors = stage("merge", lambda: assemble(parts.pop()))
+    papers = corpus.papers
 
     def keys():
         k, pins = citekeys.assign_keys(papers, citekeys.load_pins(out / "citekeys.csv"))

@@ -29,19 +29,44 @@ _NOT_ASCII_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 def _ascii_word(token: str) -> str:
-    folded = token.casefold() if token.isascii() else unicodedata.normalize("NFKD", token.casefold())
-    return _NOT_ASCII_ALNUM.sub("", folded)
+    if token.isascii():
+        folded = token.lower()
+        return folded if folded.isalnum() else _NOT_ASCII_ALNUM.sub("", folded)
+    return _NOT_ASCII_ALNUM.sub("", unicodedata.normalize("NFKD", token.casefold()))
+
+
+def _known(value) -> bool:
+    return value is not None and value is not pd.NA and value == value  # NaN != NaN
+
+
+_SIGNIFICANT: dict[str, str] = {}  # title token -> its key word, or "" (titles share most words)
+
+
+def _significant(token: str) -> str:
+    word = _SIGNIFICANT.get(token)
+    if word is None:
+        word = _ascii_word(token)
+        word = word[:MAX_WORD] if word and word not in STOPWORDS and not word.isdigit() else ""
+        if len(_SIGNIFICANT) < 200_000:
+            _SIGNIFICANT[token] = word
+    return word
 
 
 def base_key(title: str, year) -> str:
     """The key before disambiguation: first significant title word + year."""
-    significant = [w for w in map(_ascii_word, title.split()) if w and w not in STOPWORDS and not w.isdigit()]
-    significant = [w[:MAX_WORD] for w in significant]
+    has_year = _known(year)
+    significant: list[str] = []
+    for token in title.split():  # only the first one or two significant words are needed
+        word = _significant(token)
+        if word:
+            significant.append(word)
+            if len(significant) == (1 if has_year else 2):
+                break
     if not significant:
         significant = ["paper"]
     if not significant[0][0].isalpha():
         significant[0] = "p" + significant[0]
-    if year is not None and not pd.isna(year):
+    if has_year:
         return f"{significant[0]}{int(year)}"
     return "".join(significant[:2])[: MAX_WORD + 4]
 
@@ -90,27 +115,33 @@ def load_pins(path: str | Path) -> pd.DataFrame:
 
 def assign_keys(papers: pd.DataFrame, pins: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
     """Keys for ``papers`` (by position) and the updated pins (old pins kept, new ones added)."""
-    pinned = dict(zip(pins["id"], pins["citekey"]))
-    taken = set(pins["citekey"])
-    keys = papers["id"].map(pinned).astype(object)
-    new = papers.loc[keys.isna(), ["id", "title", "year"]].copy()
-    new["base"] = [base_key(t, y) for t, y in zip(new["title"], new["year"])]
-    new = new.sort_values(["base", "id"], kind="stable")
-    new_keys, new_pins = [], []
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    pinned = dict(zip(pins["id"].tolist(), pins["citekey"].tolist()))
+    taken = set(pinned.values())
+    ids, titles, years = papers["id"].tolist(), papers["title"].tolist(), papers["year"].tolist()
+    keys = [pinned.get(i) for i in ids]
+    new = [k for k, key in enumerate(keys) if key is None]
+    bases = [base_key(titles[k], years[k]) for k in new]
+    order = pc.sort_indices(
+        pa.table({"base": bases, "id": [ids[k] for k in new]}), [("base", "ascending"), ("id", "ascending")]
+    )
+    new_pins = []
     suffixes: dict[str, object] = {}  # one suffix sequence per base keeps clashes linear
-    for base, pid, title in zip(new["base"], new["id"], new["title"]):
+    for j in order.to_pylist():
+        k, base = new[j], bases[j]
         key = base
         if key in taken:
             seq = suffixes.setdefault(base, _suffixes())
             while key in taken:
                 key = base + next(seq)
         taken.add(key)
-        new_keys.append(key)
-        new_pins.append((key, pid, title))
-    keys.loc[new.index] = new_keys
+        keys[k] = key
+        new_pins.append((key, ids[k], titles[k]))
     all_pins = pd.concat([pins, pd.DataFrame(new_pins, columns=list(PIN_COLUMNS))], ignore_index=True)
     all_pins = all_pins.sort_values("citekey", kind="stable").reset_index(drop=True)
-    return keys.astype(object), all_pins
+    return pd.Series(keys, index=papers.index, dtype=object), all_pins
 
 
 def save_pins(pins: pd.DataFrame, path: str | Path) -> None:

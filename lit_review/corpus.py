@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import warnings
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -23,6 +25,9 @@ from .errors import LitReviewError
 from .manifest import SourceInfo
 from .sources import Listing, Record, Reject, read_listing
 from .text import clean_text, match_key, words
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 PAPER_COLUMNS = [
     "id",
@@ -42,14 +47,27 @@ PAPER_COLUMNS = [
 ]
 
 
+RECORD_COLUMNS = [
+    "source", "line", "title_as_read", "title", "abstract", "key", "id", "year", "date_basis",
+    "month", "day", "n_authors", "organization", "upvotes",
+]  # fmt: skip
+_INT_COLUMNS = ("line", "year", "month", "day", "n_authors", "upvotes")
+PARALLEL_BYTES = 32 << 20  # listings larger than this in all are read in worker processes
+
+
 @dataclass
 class Corpus:
-    """A merged corpus with everything needed to account for each record read."""
+    """A merged corpus with everything needed to account for each record read.
+
+    ``records``: one row per record kept (``source``, ``line``, ``title_as_read``, ``id`` of
+    the paper it was merged into); ``listings`` keep their counts and rejects.
+    """
 
     papers: pd.DataFrame
     listings: list[Listing]
     rejects: list[Reject]
     sources: dict[str, SourceInfo] = field(default_factory=dict)
+    records: pd.DataFrame | None = None
 
     @property
     def n_read(self) -> int:
@@ -103,88 +121,288 @@ def read_sources(
     return listings, errors
 
 
-Normalized = tuple  # (record, display title, display abstract, year, date basis)
+# A row that clean_text leaves alone: printable ASCII, single spaces, no LaTeX hint (\, $, {).
+_NEEDS_CLEANING = r"[^\x20-\x7e]|  |^ | $|[\\${]"
 
 
-def normalize_records(
-    listings: list[Listing], sources: dict[str, SourceInfo] | None = None
-) -> tuple[dict[str, list[Normalized]], list[Reject]]:
-    """Clean every record's text, resolve its year, and group records by title key (blocking)."""
+def clean_column(values: pa.Array) -> pa.Array:
+    """:func:`~lit_review.text.clean_text` of every value: RE2 finds the rows it would change."""
+    import pyarrow.compute as pc
+
+    return _apply_where(values, pc.match_substring_regex(values, _NEEDS_CLEANING), clean_text)
+
+
+def key_column(titles: pa.Array) -> pa.Array:
+    """:func:`~lit_review.text.match_key` of every (clean) title: Arrow for ASCII titles, Python for the rest."""
+    import pyarrow.compute as pc
+
+    ascii_keys = pc.replace_substring_regex(pc.ascii_lower(titles), "[^a-z0-9]+", "")
+    return _apply_where(
+        ascii_keys, pc.invert(pc.string_is_ascii(titles)), lambda t: match_key(t, cleaned=True), titles
+    )
+
+
+def _apply_where(values: pa.Array, mask: pa.Array, fn, inputs: pa.Array | None = None) -> pa.Array:
+    """``values`` with ``fn(input)`` in the rows where ``mask`` holds (inputs default to the values)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rows = np.flatnonzero(mask.to_numpy(zero_copy_only=False))
+    if not len(rows):
+        return values
+    source = (values if inputs is None else inputs).take(pa.array(rows))
+    fixed = pa.array([fn(v) for v in source.to_pylist()], values.type)
+    return pc.replace_with_mask(values, mask, fixed)
+
+
+def _resolve_years(columns: dict[str, list], capture: dt.date | None) -> tuple[list, list[str]]:
+    """:func:`resolve_year` for every record of a listing's columns."""
+    years = columns["year"]
+    if capture is None:
+        return years, ["listed" if y is not None else "" for y in years]
+    out_years, basis = [], []
+    for y, m, d in zip(years, columns["month"], columns["day"]):
+        if y is not None:
+            out_years.append(y)
+            basis.append("listed")
+        elif m is None:
+            out_years.append(None)
+            basis.append("")
+        else:  # a later month/day than the capture date can only be from the year before
+            out_years.append(capture.year - 1 if (m, d or 1) > (capture.month, capture.day) else capture.year)
+            basis.append("inferred from capture date")
+    return out_years, basis
+
+
+def normalize_listing(listing: Listing, capture: dt.date | None = None) -> tuple[pa.Table, list[Reject]]:
+    """The records of ``listing`` as a table (:data:`RECORD_COLUMNS`): text cleaned, title key, paper id, year.
+
+    Records whose title has no letter or digit are returned as rejects instead.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cols = listing.columns
+    raw_titles = pa.array(cols["title"], pa.large_string())
+    titles = clean_column(raw_titles)
+    keys = key_column(titles)
+    empty = pc.equal(keys, "").to_numpy(zero_copy_only=False)
+    rejects = [
+        Reject(listing.source, line, "title has no letters or digits", title[:120])
+        for line, title, e in zip(cols["line"], cols["title"], empty)
+        if e
+    ]
+    years, basis = _resolve_years(cols, capture)
+    large = {"organization"}
+    table = pa.table(
+        {
+            "source": pa.array([listing.source] * len(cols["line"]), pa.large_string()),
+            "line": pa.array(cols["line"], pa.int64()),
+            "title_as_read": raw_titles,
+            "title": titles,
+            "abstract": clean_column(pa.array(cols["abstract"], pa.large_string())),
+            "key": keys,
+            "id": pa.array([paper_id(k) for k in keys.to_pylist()], pa.large_string()),
+            "year": pa.array(years, pa.int64()),
+            "date_basis": pa.array(basis, pa.large_string()),
+            **{
+                name: pa.array(cols[name], pa.large_string() if name in large else pa.int64())
+                for name in ("month", "day", "n_authors", "organization", "upvotes")
+            },
+        }
+    )
+    if rejects:
+        table = table.filter(pa.array(~empty))
+    return table, rejects
+
+
+@dataclass
+class Part:
+    """One listing file read and normalized: its listing (counts, rejects), records table, or error."""
+
+    listing: Listing | None
+    table: pa.Table | None
+    rejects: list[Reject]
+    error: LitReviewError | None = None
+
+
+def read_part(path: str | Path, capture: dt.date | None = None) -> Part:
+    """Read and normalize one listing file (in a worker process, for large corpora)."""
+    try:
+        listing = read_listing(path)
+    except LitReviewError as exc:
+        return Part(None, None, [], exc)
+    table, rejects = normalize_listing(listing, capture)
+    return Part(listing.drop_records(), table, rejects)  # the table holds the records now
+
+
+def read_parts(
+    paths: Iterable[str | Path], sources: dict[str, SourceInfo] | None = None, workers: int | None = None
+) -> list[Part]:
+    """:func:`read_part` of every file, sorted by path; in parallel worker processes when there is
+    much to read (``workers``: how many; default: one per core above :data:`PARALLEL_BYTES`)."""
     sources = sources or {}
-    rejects: list[Reject] = []
-    groups: dict[str, list[Normalized]] = {}
-    for lst in listings:
-        info = sources.get(lst.source)
-        capture = info.capture_date if info else None
-        for rec in lst.records:
-            title = clean_text(rec.title)
-            key = match_key(title, cleaned=True)
-            if not key:
-                rejects.append(
-                    Reject(rec.source, rec.line, "title has no letters or digits", rec.title[:120])
-                )
-                continue
-            year, basis = resolve_year(rec, capture)
-            groups.setdefault(key, []).append((rec, title, clean_text(rec.abstract), year, basis))
-    return groups, rejects
+    files = sorted(Path(p) for p in paths)
+    for path in files:
+        if path.name not in sources and sources:
+            warnings.warn(f"{path}: not in the source manifest; read without capture metadata", stacklevel=2)
+    captures = [sources[f.name].capture_date if f.name in sources else None for f in files]
+    if workers is None:
+        size = sum(f.stat().st_size for f in files if f.exists())
+        workers = min(len(files), os.cpu_count() or 1) if size > PARALLEL_BYTES else 1
+    if workers <= 1:
+        return [read_part(f, c) for f, c in zip(files, captures)]
+    from .parallel import WorkerPool
+
+    with WorkerPool(workers) as pool:
+        return list(pool.map(read_part, files, captures))
 
 
-def merge_groups(groups: dict[str, list[Normalized]]) -> pd.DataFrame:
-    """One row per title key, sorted by key: the merged papers."""
-    rows = [_merge(key, members) for key, members in sorted(groups.items())]
-    papers = pd.DataFrame(rows, columns=[c for c in PAPER_COLUMNS if c != "citekey"])
-    for col in ("year", "month", "day", "n_authors", "upvotes"):
-        papers[col] = papers[col].astype("Int64")
-    papers.insert(1, "citekey", pd.Series([None] * len(papers), dtype="object"))
-    return papers
+def assemble(
+    parts: list[Part], sources: dict[str, SourceInfo] | None = None
+) -> tuple[Corpus, list[LitReviewError]]:
+    """Merge the parts read into a corpus; files that could not be read are returned as errors."""
+    sources = sources or {}
+    listings = [p.listing for p in parts if p.listing is not None]
+    rejects = [r for lst in listings for r in lst.rejects] + [r for p in parts for r in p.rejects]
+    seen = {
+        lst.source: sources.get(lst.source, SourceInfo(lst.source, in_manifest=False)) for lst in listings
+    }
+    corpus = _corpus([p.table for p in parts if p.table is not None], listings, rejects, seen)
+    return corpus, [p.error for p in parts if p.error is not None]
+
+
+def read_corpus(
+    paths: Iterable[str | Path], sources: dict[str, SourceInfo] | None = None, workers: int | None = None
+) -> tuple[Corpus, list[LitReviewError]]:
+    """Read, normalize and merge listing files into a corpus; unreadable files become errors."""
+    return assemble(read_parts(paths, sources, workers), sources)
 
 
 def build_corpus(listings: list[Listing], sources: dict[str, SourceInfo] | None = None) -> Corpus:
-    """Normalize and merge the records of ``listings`` into one row per unique paper."""
-    groups, rejects = normalize_records(listings, sources)
-    papers = merge_groups(groups)
-    listing_rejects = [r for lst in listings for r in lst.rejects]
-    return Corpus(papers, listings, listing_rejects + rejects, dict(sources or {}))
+    """Normalize and merge the records of ``listings`` (as read) into one row per unique paper."""
+    sources = dict(sources or {})
+    tables, rejects = [], [r for lst in listings for r in lst.rejects]
+    for lst in listings:
+        info = sources.get(lst.source)
+        table, more = normalize_listing(lst, info.capture_date if info else None)
+        tables.append(table)
+        rejects += more
+    return _corpus(tables, listings, rejects, sources)
+
+
+def _corpus(tables: list[pa.Table], listings, rejects, sources) -> Corpus:
+    import pyarrow as pa
+
+    records = (
+        pa.concat_tables(tables).combine_chunks() if tables else _empty_records()
+    )  # take() on chunks is slow
+    papers, record_ids = merge_records(records)
+    kept = records.select(["source", "line", "title_as_read"]).to_pandas(types_mapper=_pandas_type)
+    kept["id"] = record_ids
+    return Corpus(papers, listings, rejects, sources, kept)
+
+
+def _empty_records() -> pa.Table:
+    import pyarrow as pa
+
+    types = {c: pa.int64() if c in _INT_COLUMNS else pa.large_string() for c in RECORD_COLUMNS}
+    return pa.table({c: pa.array([], t) for c, t in types.items()})
+
+
+def _pandas_type(arrow_type):
+    import pyarrow as pa
+
+    if pa.types.is_integer(arrow_type):
+        return pd.Int64Dtype()
+    if pa.types.is_large_string(arrow_type) or pa.types.is_string(arrow_type):
+        return pd.StringDtype("pyarrow", na_value=float("nan"))
+    return None
+
+
+def merge_records(records: pa.Table) -> tuple[pd.DataFrame, list[str]]:
+    """One row per title key, sorted by key (the merged papers), and each record's paper id.
+
+    Records are sorted by (key, source, line); a key read once becomes its paper as is,
+    only keys read more than once go through :func:`_merge`.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    index = records.select(["key", "source", "line"])
+    order = pc.sort_indices(index, [("key", "ascending"), ("source", "ascending"), ("line", "ascending")])
+    n = len(records)
+    keys = index["key"].combine_chunks().take(order)
+    starts = np.ones(n, dtype=bool)
+    if n > 1:
+        starts[1:] = pc.not_equal(keys[1:], keys[:-1]).to_numpy(zero_copy_only=False)
+    first = np.flatnonzero(starts)
+    sizes = np.diff(np.append(first, n))
+    order_np = order.to_numpy()
+    columns = [c for c in PAPER_COLUMNS if c not in ("citekey", "n_sources", "sources")]
+    table = records.select(columns).take(pa.array(order_np[first]))  # each paper's first record
+    multi = sizes > 1
+    if multi.any():
+        groups = np.flatnonzero(multi)
+        rows = records.take(
+            pa.array(np.concatenate([order_np[first[g] : first[g] + sizes[g]] for g in groups]))
+        )
+        rows = rows.to_pylist()
+        ends = np.cumsum(sizes[groups]).tolist()
+        merged = [_merge(rows[a:b]) for a, b in zip([0, *ends[:-1]], ends)]
+        mask = pa.array(multi)
+        table = pa.table(
+            {
+                c: pc.replace_with_mask(
+                    table[c].combine_chunks(), mask, pa.array([m[c] for m in merged], table[c].type)
+                )
+                for c in columns
+            }
+        )
+    papers = table.to_pandas(types_mapper=_pandas_type)
+    colon = pa.scalar(":", pa.large_string())
+    refs = pc.binary_join_element_wise(index["source"], pc.cast(index["line"], pa.large_string()), colon)
+    refs = refs.take(order).to_pylist()
+    papers["n_sources"] = sizes
+    papers["sources"] = [
+        (refs[a],) if k == 1 else tuple(refs[a : a + k]) for a, k in zip(first.tolist(), sizes.tolist())
+    ]
+    papers.insert(1, "citekey", pd.Series([None] * len(papers), dtype="object"))
+    papers = papers[PAPER_COLUMNS]
+    record_ids = np.empty(n, dtype=object)
+    record_ids[order_np] = np.repeat(papers["id"].to_numpy(dtype=object), sizes)
+    return papers, record_ids.tolist()
 
 
 def _first(values: Iterable):
     return next((v for v in values if v is not None), None)
 
 
-def _merge(key: str, members: list[tuple[Record, str, str, int | None, str]]) -> dict:
-    """One row from all records of one paper, keeping the richest metadata and every provenance."""
-    if len(members) == 1:  # the common case, kept cheap
-        rec, title, abstract, year, basis = members[0]
-        return {
-            "id": paper_id(key), "title": title, "abstract": abstract, "year": year, "month": rec.month,
-            "day": rec.day, "date_basis": basis, "n_authors": rec.n_authors, "organization": rec.organization,
-            "upvotes": rec.upvotes, "n_sources": 1, "sources": (f"{rec.source}:{rec.line}",), "key": key,
-        }  # fmt: skip
-    members = sorted(members, key=lambda m: (m[0].source, m[0].line))
-    recs = [m[0] for m in members]
-    titles = Counter(m[1] for m in members)
+def _merge(rows: list[dict]) -> dict:
+    """One paper from all its records (sorted by source and line): the richest metadata, every provenance."""
+    titles = Counter(r["title"] for r in rows)
     # The most frequent spelling; ties go to the one with least markup, then the first read.
     title = min(titles, key=lambda t: (-titles[t], sum(not c.isalnum() and c != " " for c in t)))
-    abstract = max((m[2] for m in members), key=len)
-    dated = [m for m in members if m[3] is not None]
-    best = min(dated, key=lambda m: m[4] != "listed") if dated else None
-    month_rec = best[0] if best else _first(r for r in recs if r.month is not None)
-    authors = [r.n_authors for r in recs if r.n_authors is not None]
-    upvotes = [r.upvotes for r in recs if r.upvotes is not None]
+    abstract = max((r["abstract"] for r in rows), key=len)
+    dated = [r for r in rows if r["year"] is not None]
+    best = min(dated, key=lambda r: r["date_basis"] != "listed") if dated else None
+    month_rec = best or _first(r if r["month"] is not None else None for r in rows)
+    authors = [r["n_authors"] for r in rows if r["n_authors"] is not None]
+    upvotes = [r["upvotes"] for r in rows if r["upvotes"] is not None]
     return {
-        "id": paper_id(key),
+        "id": rows[0]["id"],
         "title": title,
         "abstract": abstract,
-        "year": best[3] if best else None,
-        "month": month_rec.month if month_rec else None,
-        "day": month_rec.day if month_rec else None,
-        "date_basis": best[4] if best else "",
+        "year": best["year"] if best else None,
+        "month": month_rec["month"] if month_rec else None,
+        "day": month_rec["day"] if month_rec else None,
+        "date_basis": best["date_basis"] if best else "",
         "n_authors": max(authors) if authors else None,
-        "organization": _first(r.organization for r in recs),
+        "organization": _first(r["organization"] for r in rows),
         "upvotes": max(upvotes) if upvotes else None,
-        "n_sources": len(recs),
-        "sources": tuple(f"{r.source}:{r.line}" for r in recs),
-        "key": key,
+        "key": rows[0]["key"],
     }
 
 

@@ -102,11 +102,20 @@ def read_listing_lines(path: str | Path) -> ListingText:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    raw_lines = data.split(b"\n")
     ends_with_newline = data.endswith(b"\n")
+    if b"\x00" not in data:
+        try:  # the common case: one decode for the whole file
+            lines = data.decode("utf-8").split("\n")
+        except UnicodeDecodeError:
+            pass
+        else:
+            if ends_with_newline:
+                lines.pop()
+            return ListingText(lines, {}, ends_with_newline)
+    raw_lines = data.split(b"\n")
     if ends_with_newline:
         raw_lines.pop()
-    lines: list[str] = []
+    lines = []
     bad: dict[int, str] = {}
     for number, raw in enumerate(raw_lines, 1):
         if b"\x00" in raw:

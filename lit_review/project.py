@@ -16,10 +16,10 @@ import pandas as pd
 
 from . import citekeys
 from .bibtex import write_bibtex
-from .corpus import Corpus, build_corpus, read_sources
+from .corpus import Corpus, read_corpus
 from .errors import LitReviewError
 from .iorw import atomic_open, atomic_write_text, sha256_file
-from .manifest import SourceInfo, load_manifest
+from .manifest import load_manifest
 from .paths import Project
 from .themes import apply_themes, load_themes
 
@@ -61,11 +61,7 @@ def run_ingest(
     """Read, normalize, merge, key and theme the corpus in memory (writes nothing)."""
     files = _expand(paths) if paths else project.source_files()
     manifest = load_manifest(project.manifest)
-    listings, errors = read_sources(files, manifest)
-    sources = {
-        lst.source: manifest.get(lst.source, SourceInfo(lst.source, in_manifest=False)) for lst in listings
-    }
-    corpus = build_corpus(listings, sources)
+    corpus, errors = read_corpus(files, manifest)
     pins = citekeys.load_pins(pins_path or project.pins)
     keys, pins = citekeys.assign_keys(corpus.papers, pins)
     corpus.papers["citekey"] = keys
@@ -117,8 +113,11 @@ def rejects_csv(corpus: Corpus, errors: list[LitReviewError]) -> str:
 
 def duplicates_csv(corpus: Corpus) -> str:
     """Every record merged into a paper read more than once, with its title as read: what dedupe did."""
-    raw = {f"{r.source}:{r.line}": r.title for lst in corpus.listings for r in lst.records}
     merged = corpus.papers[corpus.papers["n_sources"] > 1].sort_values("citekey", kind="stable")
+    recs = corpus.records[corpus.records["id"].isin(merged["id"])]
+    raw = dict(
+        zip((recs["source"] + ":" + recs["line"].astype(str)).tolist(), recs["title_as_read"].tolist())
+    )
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["citekey", "id", "title", "record", "title_as_read"])
@@ -165,9 +164,7 @@ def save_snapshot(result: IngestResult, path: str | Path) -> None:
     import dataclasses
     import pickle
 
-    listings = [
-        dataclasses.replace(lst, records=[], n_kept=len(lst.records)) for lst in result.corpus.listings
-    ]
+    listings = [lst.drop_records() for lst in result.corpus.listings]
     corpus = dataclasses.replace(result.corpus, listings=listings)
     with atomic_open(path, "wb") as fh:
         pickle.dump(dataclasses.replace(result, corpus=corpus), fh, protocol=pickle.HIGHEST_PROTOCOL)

@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import html
 import keyword
-import multiprocessing
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cache
 from .errors import LitReviewError
 from .iorw import atomic_write_text, remove_stale_temp_files
+from .parallel import WorkerPool
 from .paths import Project
 from .themes import load_themes, theme_by_slug, theme_members, validate_slug
 
@@ -286,8 +286,7 @@ def build(
         from tqdm import tqdm
 
         bar = tqdm(total=len(todo), desc="reports", unit="report")
-    # spawn, not fork: the parent has run Arrow's and our own threads, and a forked child may inherit held locks
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with WorkerPool(workers) as pool:
         futures = [pool.submit(build_one, *tasks[name]) for name in todo]
         for fut in as_completed(futures):
             name, error = fut.result()

@@ -11,13 +11,13 @@ Two layouts occur and are told apart per file:
 
 Both are read by one state machine over the non-blank lines, so that blank-line
 variants of a page (doubled blank lines, trailing spaces, CRLF, a BOM) read the same.
-Every record read ends up in :attr:`Listing.records` or :attr:`Listing.rejects`.
+Every record read ends up in :attr:`Listing.records` (held as columns) or :attr:`Listing.rejects`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import LitReviewError
@@ -74,22 +74,48 @@ class Reject:
         return f"{self.source}:{self.line}: {self.reason}"
 
 
+RECORD_FIELDS = ("line", "title", "abstract", "n_authors", "organization", "month", "day", "year", "upvotes")
+
+
+def _no_records() -> dict[str, list]:
+    return {name: [] for name in RECORD_FIELDS}
+
+
 @dataclass
 class Listing:
-    """The result of reading one listing file."""
+    """The result of reading one listing file.
+
+    The records read are held column by column (``columns``: one list per field of
+    :class:`Record`, without ``source``), which is what large corpora need;
+    :attr:`records` gives them as :class:`Record` objects.
+    """
 
     source: str
     layout: str
     page_date: str | None = None
-    records: list[Record] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
-    n_kept: int | None = None  # set when ``records`` was dropped (a corpus snapshot keeps counts only)
+    columns: dict[str, list] = field(default_factory=_no_records)
+    n_kept: int | None = None  # set when the columns were dropped (the corpus holds them)
+
+    @property
+    def records(self) -> list[Record]:
+        """The records kept, in file order."""
+        return [Record(self.source, *values) for values in zip(*(self.columns[f] for f in RECORD_FIELDS))]
+
+    def drop_records(self) -> Listing:
+        """This listing with counts and rejects only (its records are held elsewhere)."""
+        return replace(self, columns=_no_records(), n_kept=self.n_read - self.n_rejected)
+
+    @property
+    def n_rejected(self) -> int:
+        """Records rejected whole (field rejects keep their record)."""
+        return sum(r.kind == "record" for r in self.rejects)
 
     @property
     def n_read(self) -> int:
         """Records read: those kept plus those rejected whole."""
-        kept = len(self.records) if self.n_kept is None else self.n_kept
-        return kept + sum(r.kind == "record" for r in self.rejects)
+        kept = len(self.columns["line"]) if self.n_kept is None else self.n_kept
+        return kept + self.n_rejected
 
 
 def _looks_like_title(text: str) -> bool:
@@ -114,7 +140,7 @@ def read_listing(path: str | Path, name: str | None = None) -> Listing:
     path = Path(path)
     name = name or path.name
     text = read_listing_lines(path)
-    lines = [(n, line.strip()) for n, line in enumerate(text.lines, 1) if line.strip()]
+    lines = [(n, line) for n, line in enumerate(map(str.strip, text.lines), 1) if line]
     if not lines:
         raise LitReviewError("empty file: no listing text", path, 1)
 
@@ -151,6 +177,9 @@ def read_listing(path: str | Path, name: str | None = None) -> Listing:
     return listing
 
 
+_NO_META = (None,) * (len(RECORD_FIELDS) - 3)
+
+
 def _read_body(
     listing: Listing,
     body: list[tuple[int, str]],
@@ -161,9 +190,11 @@ def _read_body(
     reject = listing.rejects.append
     src = listing.source
     i, n = 0, len(body)
+    rows: list[tuple] = []
+    is_separator = [line == META_SEPARATOR for _, line in body]
 
     def is_meta_start(k: int) -> bool:
-        return k + 1 < n and body[k + 1][1] == META_SEPARATOR
+        return k + 1 < n and is_separator[k + 1]
 
     while i < n:
         number, title = body[i]
@@ -189,9 +220,8 @@ def _read_body(
             reject(Reject(src, number, "title with no abstract (another title follows)", title))
             i += 1
             continue
-        damaged = [k for k in (number, abs_number) if k in bad]
-        if damaged:
-            k = damaged[0]
+        if bad and (number in bad or abs_number in bad):
+            k = number if number in bad else abs_number
             reject(Reject(src, k, f"damaged record: {bad[k]}", _excerpt(title)))
             i += 2
             i += 3 if is_meta_start(i) else 0
@@ -204,12 +234,16 @@ def _read_body(
                 )
             )
             break
-        fields: dict = {}
         i += 2
         if is_meta_start(i):
-            fields = _read_meta(listing, body[i], body[i + 2] if i + 2 < n else None, bad)
+            f = _read_meta(listing, body[i], body[i + 2] if i + 2 < n else None, bad)
+            meta = tuple(f.get(name) for name in RECORD_FIELDS[3:])
             i += 3
-        listing.records.append(Record(src, number, title, abstract, **fields))
+        else:
+            meta = _NO_META
+        rows.append((number, title, abstract, *meta))
+    if rows:
+        listing.columns = dict(zip(RECORD_FIELDS, map(list, zip(*rows))))
 
 
 def _read_meta(

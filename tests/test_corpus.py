@@ -16,7 +16,7 @@ def test_seed_counts(seed_corpus):
 
 def test_exact_duplicates_by_normalized_title_give_545(seed_corpus):
     # Independent of match_key: exact title strings, whitespace-collapsed and lower-cased.
-    titles = {" ".join(r.title.split()).lower() for lst in seed_corpus.corpus.listings for r in lst.records}
+    titles = {" ".join(t.split()).lower() for t in seed_corpus.corpus.records["title_as_read"]}
     assert len(titles) == 545
 
 
@@ -25,13 +25,10 @@ def test_latex_variant_pair_is_merged(seed_corpus):
     free = p[p["title"].str.contains("Guide: Gradient-Free Path Integral")]
     assert len(free) == 1
     assert free.iloc[0]["n_sources"] == 2
-    raw = {
-        r.title.split(":")[0]
-        for lst in seed_corpus.corpus.listings
-        for r in lst.records
-        if "Path Integral" in r.title
-    }
-    assert raw == {"Free$^2$Guide", "Free^2Guide"}
+    records = seed_corpus.corpus.records
+    pair = records[records["title_as_read"].str.contains("Path Integral")]
+    assert {t.split(":")[0] for t in pair["title_as_read"]} == {"Free$^2$Guide", "Free^2Guide"}
+    assert set(pair["id"]) == {free.iloc[0]["id"]}  # both records point to the merged paper
 
 
 def test_similar_distinct_titles_stay_apart(seed_corpus):
@@ -152,3 +149,34 @@ def test_vectorized_theme_matching_equals_the_per_paper_reference(seed_corpus):
                 theme.slug,
                 row.title,
             )
+
+
+def test_reading_in_worker_processes_gives_the_same_corpus(tmp_path):
+    from lit_review.corpus import read_corpus
+
+    from .conftest import ROOT
+
+    files = sorted((ROOT / "references" / "sources").iterdir())
+    one, errors_one = read_corpus(files, workers=1)
+    two, errors_two = read_corpus(files, workers=2)
+    pd.testing.assert_frame_equal(one.papers, two.papers)
+    pd.testing.assert_frame_equal(one.records, two.records)
+    assert (one.n_read, one.rejects, errors_one) == (two.n_read, two.rejects, errors_two)
+
+
+def test_workers_do_not_rerun_a_script_without_a_main_guard(tmp_path):
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    script = tmp_path / "review.py"
+    script.write_text(
+        "import glob\n"
+        "from lit_review.corpus import read_corpus\n"
+        f"corpus, _ = read_corpus(sorted(glob.glob({str(ROOT / 'references' / 'sources')!r} + '/*')), workers=2)\n"
+        "print('ran', len(corpus.papers), corpus.n_read)\n"
+    )
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["ran", "544", "647"]  # once: the workers did not run the script again
