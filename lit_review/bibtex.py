@@ -23,7 +23,6 @@ from .errors import LitReviewError
 from .iorw import atomic_open
 
 if TYPE_CHECKING:
-    import numpy as np
     import pyarrow as pa
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -83,9 +82,21 @@ def _needs_protection(word: str) -> bool:
 
 
 _ESCAPE = re.compile(r"[\\{}%&#_$~^\x80-\U0010ffff]")
+# Printable ASCII (most text) is escaped by one str.replace per special, at C speed; the
+# specials whose escapes hold backslashes or braces pass through placeholders first.
+_HELD = {"\\": "\x03", "{": "\x04", "}": "\x05"}
+_ASCII_STEPS = (
+    *_HELD.items(),
+    *((c, _SPECIALS[c]) for c in "%&#_$~^"),
+    *((held, _SPECIALS[c]) for c, held in _HELD.items()),
+)
 
 
 def _escape(text: str) -> str:
+    if text.isascii() and text.isprintable():
+        for special, escaped in _ASCII_STEPS:
+            text = text.replace(special, escaped)
+        return text
     forward, _, _ = _unicode_tables()
     return _ESCAPE.sub(lambda m: _SPECIALS.get(m.group(0)) or forward.get(m.group(0), m.group(0)), text)
 
@@ -100,17 +111,19 @@ _WORD = re.compile(r"\S+")
 
 # An ASCII word whose case matters, as _needs_protection decides, found in one pass over a title.
 _PROTECT_WORD = re.compile(r"(?<!\S)[()\[\]:;,.!?\"']*+(?:\S\S*?[A-Z]|[A-Z]\S*?\d)\S*")
-_OPEN, _CLOSE = "\x00", "\x01"  # placeholders for case braces: clean text has no control characters
 
 
 def encode_latex(text: str, protect_case: bool = False) -> str:
     """Escape ``text`` for a BibTeX field; with ``protect_case``, brace words whose case matters."""
     if not protect_case:
         return _escape(text)
-    if not text.isascii() or _OPEN in text or _CLOSE in text:
+    if not (text.isascii() and text.isprintable()):
         return _WORD.sub(_protect, text)
-    marked = _PROTECT_WORD.sub(lambda m: _OPEN + m.group(0) + _CLOSE, text)
-    return _escape(marked).replace(_OPEN, "{").replace(_CLOSE, "}")
+    # case braces as placeholders (printable text has no control characters), then escaped text
+    marked = _PROTECT_WORD.sub("\x00\\g<0>\x01", text)
+    for special, escaped in _ASCII_STEPS:
+        marked = marked.replace(special, escaped)
+    return marked.replace("\x00", "{").replace("\x01", "}")
 
 
 def decode_latex(value: str) -> str:
@@ -145,8 +158,8 @@ def _fields(title, abstract, citekey, year, month, n_authors, organization, them
         fields.append(Field("note", note))
     fields.append(Field("howpublished", "{Hugging Face Papers listing}"))
     fields.append(Field("key", "{" + citekey + "}"))  # sort key for styles, as no author is known
-    if isinstance(themes, (list, tuple)) and themes:
-        fields.append(Field("keywords", "{" + encode_latex(", ".join(themes)) + "}"))
+    if _keywords(themes):
+        fields.append(Field("keywords", _keywords(themes)))
     fields.append(Field("abstract", "{" + encode_latex(abstract) + "}"))
     return fields
 
@@ -191,25 +204,34 @@ def _field_pieces() -> tuple[str, dict[str, str], str]:
     return head, dict(zip(FIELD_ORDER, pieces)), tail
 
 
-def _needs_escape(values: pa.Array) -> np.ndarray:
-    import pyarrow.compute as pc
+def _column(values) -> pa.Array:
+    import pyarrow as pa
 
-    special = pc.match_substring_regex(values, r"[\\{}%&#_$~^]")
-    return pc.or_(special, pc.invert(pc.string_is_ascii(values))).to_numpy(zero_copy_only=False)
+    values = pa.array(values, pa.large_string())
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
-def _encoded(values: pa.Array, encode) -> pa.Array:
-    """``values`` with ``encode`` applied to the rows that need it (the rest are kept: no copies in Python)."""
+# _PROTECT_WORD for RE2, on printable ASCII: a word starts after a space (RE2 has no look-behind),
+# and what follows its leading punctuation is not punctuation (RE2 has no possessive repeat).
+_P = r"()\[\]:;,.!?\"'"
+_PROTECT_WORD_RE2 = rf"(^|\s)([{_P}]*(?:[^\s{_P}]\S*?[A-Z]|[A-Z]\S*?\d)\S*)"
+_PLAIN = r"[^\x20-\x7e]|[\\{}%&#_$~^]"  # a row with one of these goes through encode_latex in Python
+
+
+def encode_column(values, protect_case: bool = False) -> pa.Array:
+    """:func:`encode_latex` of every value: Arrow for plain ASCII text, Python for the other rows."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    mask = _needs_escape(values)
-    if not mask.any():
-        return values
-    rows = np.flatnonzero(mask)
-    fixed = pa.array([encode(v) for v in values.take(pa.array(rows)).to_pylist()], pa.large_string())
-    return pc.replace_with_mask(values, pa.array(mask), fixed)
+    values = _column(values)
+    mask = pc.match_substring_regex(values, _PLAIN)
+    out = pc.replace_substring_regex(values, _PROTECT_WORD_RE2, r"\1{\2}") if protect_case else values
+    rows = np.flatnonzero(mask.to_numpy(zero_copy_only=False))
+    if not len(rows):
+        return out
+    fixed = [encode_latex(v, protect_case) for v in values.take(pa.array(rows)).to_pylist()]
+    return pc.replace_with_mask(out, mask, pa.array(fixed, pa.large_string()))
 
 
 def _optional(piece: str, values: list, present: list[bool]) -> pa.Array:
@@ -228,6 +250,27 @@ def _note(n_authors, organization) -> str | None:
     return "{" + encode_latex(". ".join(notes)) + "}" if notes else None
 
 
+def _keywords(themes) -> str | None:
+    return (
+        "{" + encode_latex(", ".join(themes)) + "}" if isinstance(themes, (list, tuple)) and themes else None
+    )
+
+
+def _cached(fn, args) -> list:
+    """``[fn(*a) for a in args]``, computing each distinct argument tuple once."""
+    seen: dict = {}
+    out = []
+    for a in args:
+        try:
+            value = seen[a]
+        except KeyError:
+            value = seen[a] = fn(*a)
+        except TypeError:  # unhashable (a list of themes)
+            value = fn(*a)
+        out.append(value)
+    return out
+
+
 def _render(part: pd.DataFrame, first: bool) -> pa.Array:
     """One entry of text per row of ``part`` (rows in output order), each preceded by the separator."""
     import pyarrow as pa
@@ -236,19 +279,11 @@ def _render(part: pd.DataFrame, first: bool) -> pa.Array:
     head, piece, tail = _field_pieces()
     n = len(part)
     keys = part["citekey"].tolist()
-    cols = {c: part[c].tolist() if c in part else [None] * n for c in _ENTRY_COLUMNS}
-    titles = [piece["title"] + "{" + encode_latex(t, protect_case=True) + "}" for t in cols["title"]]
+    cols = {c: part[c].tolist() if c in part else [None] * n for c in _ENTRY_COLUMNS[3:]}  # not the text
     years = [str(int(y)) if _known(y) else None for y in cols["year"]]
     months = [MONTH_MACROS[int(m) - 1] if y and _known(m) else None for y, m in zip(years, cols["month"])]
-    notes = [_note(a, o) for a, o in zip(cols["n_authors"], cols["organization"])]
-    keywords = [
-        "{" + encode_latex(", ".join(t)) + "}" if isinstance(t, (list, tuple)) and t else None
-        for t in cols["themes"]
-    ]
-    abstracts = pa.array(part["abstract"], pa.large_string())
-    if isinstance(abstracts, pa.ChunkedArray):
-        abstracts = abstracts.combine_chunks()
-    abstracts = _encoded(abstracts, encode_latex)
+    notes = _cached(_note, zip(cols["n_authors"], cols["organization"]))  # few distinct notes
+    keywords = _cached(_keywords, ((t,) for t in cols["themes"]))
     separator = ["\n"] * n
     if first and n:
         separator[0] = ""
@@ -257,7 +292,9 @@ def _render(part: pd.DataFrame, first: bool) -> pa.Array:
         pa.array(separator, pa.large_string()),
         lit(head),
         pa.array(keys, pa.large_string()),
-        pa.array(titles, pa.large_string()),
+        lit(piece["title"] + "{"),
+        encode_column(part["title"], protect_case=True),
+        lit("}"),
         _optional(piece["year"], years, [y is not None for y in years]),
         _optional(piece["month"], months, [m is not None for m in months]),
         _optional(piece["note"], notes, [v is not None for v in notes]),
@@ -266,7 +303,7 @@ def _render(part: pd.DataFrame, first: bool) -> pa.Array:
         lit("}"),
         _optional(piece["keywords"], keywords, [v is not None for v in keywords]),
         lit(piece["abstract"] + "{"),
-        abstracts,
+        encode_column(part["abstract"]),
         lit("}" + tail),
         lit(""),
     )

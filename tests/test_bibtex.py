@@ -237,3 +237,18 @@ def test_column_writer_equals_bibtexparser_on_hostile_entries(rows):
         }
     )
     assert to_bibtex(papers) == _writer_reference(papers)
+
+
+_PIECES = [*"aZ09 ()[]:;,.!?\"'-/{}\\%&#_$~^", "LoRA", "GPT-4", "é", "\t", "Llama 2"]
+_ASCII_TITLE = st.lists(st.sampled_from(_PIECES), max_size=12).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ASCII_TITLE, min_size=1, max_size=20))
+def test_column_encoding_equals_encode_latex_row_by_row(values):
+    """The Arrow (RE2) path for plain ASCII and the Python path must agree on every row."""
+    from lit_review.bibtex import encode_column
+
+    for protect in (False, True):
+        got = encode_column(values, protect_case=protect).to_pylist()
+        assert got == [encode_latex(v, protect_case=protect) for v in values]
