@@ -19,6 +19,7 @@ import bibtexparser
 import pandas as pd
 from bibtexparser.model import Entry, Field
 
+from .columns import arrow, sort_order, take
 from .errors import LitReviewError
 from .iorw import atomic_open
 
@@ -271,7 +272,7 @@ def _cached(fn, args) -> list:
     return out
 
 
-def _render(part: pd.DataFrame, first: bool) -> pa.Array:
+def _render(part: pd.DataFrame, titles: pa.Array, abstracts: pa.Array, first: bool) -> pa.Array:
     """One entry of text per row of ``part`` (rows in output order), each preceded by the separator."""
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -293,7 +294,7 @@ def _render(part: pd.DataFrame, first: bool) -> pa.Array:
         lit(head),
         pa.array(keys, pa.large_string()),
         lit(piece["title"] + "{"),
-        encode_column(part["title"], protect_case=True),
+        encode_column(titles, protect_case=True),
         lit("}"),
         _optional(piece["year"], years, [y is not None for y in years]),
         _optional(piece["month"], months, [m is not None for m in months]),
@@ -303,7 +304,7 @@ def _render(part: pd.DataFrame, first: bool) -> pa.Array:
         lit("}"),
         _optional(piece["keywords"], keywords, [v is not None for v in keywords]),
         lit(piece["abstract"] + "{"),
-        encode_column(part["abstract"]),
+        encode_column(abstracts),
         lit("}" + tail),
         lit(""),
     )
@@ -327,9 +328,13 @@ def _chunks(papers: pd.DataFrame):
     The text is what bibtexparser writes for :func:`to_library` (tests hold the two equal);
     it is assembled column by column in Arrow rather than entry by entry.
     """
-    df = papers.sort_values("citekey", kind="stable")
-    for start in range(0, len(df), CHUNK):
-        yield _text_bytes(_render(df.iloc[start : start + CHUNK], start == 0))
+    order = sort_order(papers["citekey"])
+    small = papers[[c for c in _ENTRY_COLUMNS[2:] if c in papers]]
+    text = {c: arrow(papers[c]) for c in _ENTRY_COLUMNS[:2]}
+    for start in range(0, len(papers), CHUNK):
+        rows = order[start : start + CHUNK]
+        part = {c: take(values, rows) for c, values in text.items()}
+        yield _text_bytes(_render(small.iloc[rows], part["title"], part["abstract"], start == 0))
 
 
 def to_bibtex(papers: pd.DataFrame) -> str:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from .columns import take_sorted
 from .errors import LitReviewError
 from .manifest import SourceInfo
 from .sources import Listing, Record, Reject, read_listing
@@ -295,11 +296,13 @@ def build_corpus(listings: list[Listing], sources: dict[str, SourceInfo] | None 
 def _corpus(tables: list[pa.Table], listings, rejects, sources) -> Corpus:
     import pyarrow as pa
 
-    records = (
-        pa.concat_tables(tables).combine_chunks() if tables else _empty_records()
-    )  # take() on chunks is slow
+    records = pa.concat_tables(tables) if tables else _empty_records()  # chunked: one chunk per file
     papers, record_ids = merge_records(records)
-    kept = records.select(["source", "line", "title_as_read"]).to_pandas(types_mapper=_pandas_type)
+    kept = (
+        records.select(["source", "line", "title_as_read"])
+        .combine_chunks()
+        .to_pandas(types_mapper=_pandas_type)
+    )
     kept["id"] = record_ids
     return Corpus(papers, listings, rejects, sources, kept)
 
@@ -321,58 +324,74 @@ def _pandas_type(arrow_type):
     return None
 
 
-def merge_records(records: pa.Table) -> tuple[pd.DataFrame, list[str]]:
-    """One row per title key, sorted by key (the merged papers), and each record's paper id.
+_TEXT = ("title", "abstract")
 
-    Records are sorted by (key, source, line); a key read once becomes its paper as is,
-    only keys read more than once go through :func:`_merge`.
+
+def merge_records(records: pa.Table) -> tuple[pd.DataFrame, list[str]]:
+    """One row per title key (the merged papers) and the paper id of each record.
+
+    Records are sorted by (key, source, line) to find the runs of equal keys; a key read
+    once becomes its paper as is, only keys read more than once go through :func:`_merge`.
+    Papers come in the order of the record that gives their abstract (text is gathered in
+    one pass, never permuted); outputs are sorted by citation key.
     """
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    index = records.select(["key", "source", "line"])
+    index = records.select(["key", "source", "line"]).combine_chunks()
     order = pc.sort_indices(index, [("key", "ascending"), ("source", "ascending"), ("line", "ascending")])
     n = len(records)
-    keys = index["key"].combine_chunks().take(order)
+    keys = index["key"].take(order)
     starts = np.ones(n, dtype=bool)
     if n > 1:
         starts[1:] = pc.not_equal(keys[1:], keys[:-1]).to_numpy(zero_copy_only=False)
     first = np.flatnonzero(starts)
     sizes = np.diff(np.append(first, n))
-    order_np = order.to_numpy()
-    columns = [c for c in PAPER_COLUMNS if c not in ("citekey", "n_sources", "sources")]
-    table = records.select(columns).take(pa.array(order_np[first]))  # each paper's first record
-    multi = sizes > 1
-    if multi.any():
-        groups = np.flatnonzero(multi)
-        rows = records.take(
-            pa.array(np.concatenate([order_np[first[g] : first[g] + sizes[g]] for g in groups]))
-        )
-        rows = rows.to_pylist()
-        ends = np.cumsum(sizes[groups]).tolist()
-        merged = [_merge(rows[a:b]) for a, b in zip([0, *ends[:-1]], ends)]
-        mask = pa.array(multi)
-        table = pa.table(
-            {
-                c: pc.replace_with_mask(
-                    table[c].combine_chunks(), mask, pa.array([m[c] for m in merged], table[c].type)
-                )
-                for c in columns
-            }
-        )
-    papers = table.to_pandas(types_mapper=_pandas_type)
+    order_np = order.to_numpy().astype(np.int64)
+    source_row = {c: order_np[first] for c in _TEXT}  # record giving each paper's title / abstract
+    small = [c for c in PAPER_COLUMNS if c not in ("citekey", "n_sources", "sources", *_TEXT)]
+    table = {c: take_sorted(records[c], np.sort(order_np[first])) for c in small}  # provisional order
+    multi = np.flatnonzero(sizes > 1)
+    overrides = []
+    if len(multi):
+        member_rows = np.concatenate([order_np[first[g] : first[g] + sizes[g]] for g in multi])
+        members = records.take(pa.array(member_rows)).to_pylist()
+        ends = np.cumsum(sizes[multi]).tolist()
+        for g, a, b in zip(multi.tolist(), [0, *ends[:-1]], ends):
+            merged = _merge(members[a:b])
+            for c in _TEXT:
+                source_row[c][g] = member_rows[a + merged.pop(c)]
+            overrides.append(merged)
+    # papers in the order of their abstract's record; small columns follow via their first record
+    paper_order = np.argsort(source_row["abstract"], kind="stable")
+    by_first = np.argsort(np.argsort(order_np[first], kind="stable"), kind="stable")
+    columns = {c: table[c].combine_chunks().take(pa.array(by_first[paper_order])) for c in small}
+    if overrides:
+        mask = np.zeros(len(first), dtype=bool)
+        mask[multi] = True
+        mask = mask[paper_order]
+        rank = np.empty(len(first), dtype=np.int64)
+        rank[paper_order] = np.arange(len(first))
+        where = np.argsort(rank[multi], kind="stable")  # overrides in paper order
+        for c in small:
+            values = pa.array([overrides[k][c] for k in where], columns[c].type)
+            columns[c] = pc.replace_with_mask(columns[c], pa.array(mask), values)
+    columns["title"] = records["title"].combine_chunks().take(pa.array(source_row["title"][paper_order]))
+    columns["abstract"] = take_sorted(records["abstract"], source_row["abstract"][paper_order])
+    papers = pa.table(columns).to_pandas(types_mapper=_pandas_type)
     colon = pa.scalar(":", pa.large_string())
     refs = pc.binary_join_element_wise(index["source"], pc.cast(index["line"], pa.large_string()), colon)
     refs = refs.take(order).to_pylist()
-    papers["n_sources"] = sizes
-    papers["sources"] = [
-        (refs[a],) if k == 1 else tuple(refs[a : a + k]) for a, k in zip(first.tolist(), sizes.tolist())
-    ]
+    starts_o, sizes_o = first[paper_order].tolist(), sizes[paper_order].tolist()
+    papers["n_sources"] = sizes[paper_order]
+    papers["sources"] = [(refs[a],) if k == 1 else tuple(refs[a : a + k]) for a, k in zip(starts_o, sizes_o)]
     papers.insert(1, "citekey", pd.Series([None] * len(papers), dtype="object"))
     papers = papers[PAPER_COLUMNS]
     record_ids = np.empty(n, dtype=object)
-    record_ids[order_np] = np.repeat(papers["id"].to_numpy(dtype=object), sizes)
+    ids = np.empty(len(first), dtype=object)
+    ids[paper_order] = papers["id"].to_numpy(dtype=object)
+    record_ids[order_np] = np.repeat(ids, sizes)
     return papers, record_ids.tolist()
 
 
@@ -381,11 +400,14 @@ def _first(values: Iterable):
 
 
 def _merge(rows: list[dict]) -> dict:
-    """One paper from all its records (sorted by source and line): the richest metadata, every provenance."""
+    """One paper from all its records (sorted by source and line): the richest metadata, every provenance.
+
+    ``title`` and ``abstract`` are given as the index of the member that supplies them.
+    """
     titles = Counter(r["title"] for r in rows)
     # The most frequent spelling; ties go to the one with least markup, then the first read.
     title = min(titles, key=lambda t: (-titles[t], sum(not c.isalnum() and c != " " for c in t)))
-    abstract = max((r["abstract"] for r in rows), key=len)
+    abstract = max(range(len(rows)), key=lambda k: len(rows[k]["abstract"]))
     dated = [r for r in rows if r["year"] is not None]
     best = min(dated, key=lambda r: r["date_basis"] != "listed") if dated else None
     month_rec = best or _first(r if r["month"] is not None else None for r in rows)
@@ -393,7 +415,7 @@ def _merge(rows: list[dict]) -> dict:
     upvotes = [r["upvotes"] for r in rows if r["upvotes"] is not None]
     return {
         "id": rows[0]["id"],
-        "title": title,
+        "title": next(k for k, r in enumerate(rows) if r["title"] == title),
         "abstract": abstract,
         "year": best["year"] if best else None,
         "month": month_rec["month"] if month_rec else None,

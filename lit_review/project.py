@@ -11,17 +11,22 @@ import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from . import citekeys
 from .bibtex import write_bibtex
+from .columns import arrow, sort_order, take
 from .corpus import Corpus, read_corpus
 from .errors import LitReviewError
 from .iorw import atomic_open, atomic_write_text, sha256_file
 from .manifest import load_manifest
 from .paths import Project
 from .themes import apply_themes, load_themes
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 CSV_COLUMNS = [
     "id", "citekey", "title", "abstract", "year", "month", "day", "date_basis", "n_authors",
@@ -71,13 +76,15 @@ def run_ingest(
     return IngestResult(corpus, errors, pins)
 
 
-def _papers_table(papers: pd.DataFrame):
+def _papers_table(papers: pd.DataFrame, rows) -> pa.Table:
     import pyarrow as pa
 
-    df = papers.sort_values("citekey", kind="stable")
     columns = {}
     for col in CSV_COLUMNS:
-        values = df[col] if col in df else pd.Series([()] * len(df))
+        if col in ("title", "abstract"):
+            columns[col] = take(arrow(papers[col]), rows)
+            continue
+        values = papers[col].iloc[rows] if col in papers else pd.Series([()] * len(rows))
         if col in ("sources", "themes"):
             values = pa.array(
                 ["; ".join(v) if isinstance(v, (list, tuple)) else "" for v in values], pa.string()
@@ -86,11 +93,21 @@ def _papers_table(papers: pd.DataFrame):
     return pa.table(columns)
 
 
+CSV_BATCH = 50_000
+
+
 def write_papers_csv(papers: pd.DataFrame, fh) -> None:
-    """Write the corpus as CSV to a binary file: one row per paper, sorted by citation key."""
+    """Write the corpus as CSV to a binary file: one row per paper, sorted by citation key (streamed)."""
     import pyarrow.csv as pacsv
 
-    pacsv.write_csv(_papers_table(papers), fh, pacsv.WriteOptions(quoting_style="needed"))
+    order = sort_order(papers["citekey"])
+    options = pacsv.WriteOptions(quoting_style="needed")
+    writer = None
+    for start in range(0, max(len(papers), 1), CSV_BATCH):
+        table = _papers_table(papers, order[start : start + CSV_BATCH])
+        writer = writer or pacsv.CSVWriter(fh, table.schema, write_options=options)
+        writer.write_table(table)
+    writer.close()
 
 
 def papers_csv(papers: pd.DataFrame) -> str:

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .columns import arrow
 from .errors import LitReviewError
 
 if TYPE_CHECKING:
@@ -254,11 +255,10 @@ def prefilter_pattern(pattern: str) -> str:
 
 
 def _match(pattern: str, texts: pa.Array) -> np.ndarray:
+    import numpy as np
     import pyarrow.compute as pc
 
-    return (
-        pc.match_substring_regex(texts, pattern, ignore_case=True).to_numpy(zero_copy_only=False).astype(bool)
-    )
+    return np.asarray(pc.match_substring_regex(texts, pattern, ignore_case=True), dtype=bool)
 
 
 def hits_many(patterns: list[re.Pattern], texts: pa.Array) -> list[np.ndarray]:
@@ -302,13 +302,6 @@ def hits_many(patterns: list[re.Pattern], texts: pa.Array) -> list[np.ndarray]:
     if fast and n:
         solve(fast, np.arange(n), texts)
     return out
-
-
-def _arrow(series: pd.Series) -> pa.Array:
-    import pyarrow as pa
-
-    values = pa.array(series, type=pa.large_string()) if series.dtype == object else pa.array(series)
-    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
 @dataclass
@@ -368,7 +361,7 @@ def match_theme(theme: Theme, papers: pd.DataFrame, pool: ThreadPoolExecutor | N
     import numpy as np
     import pandas as pd
 
-    s = _score_theme(theme, papers, _arrow(papers["title"]), _arrow(papers["abstract"]), pool)
+    s = _score_theme(theme, papers, arrow(papers["title"]), arrow(papers["abstract"]), pool)
     n = len(papers)
     matched: list[list[str]] = [[] for _ in range(n)]
     for k, t in enumerate(theme.include):
@@ -397,7 +390,7 @@ def apply_themes(papers: pd.DataFrame, themes: list[Theme]) -> pd.DataFrame:
     """``papers`` with a ``themes`` column: the sorted slugs of the themes each paper belongs to."""
     import numpy as np
 
-    titles, abstracts = _arrow(papers["title"]), _arrow(papers["abstract"])
+    titles, abstracts = arrow(papers["title"]), arrow(papers["abstract"])
     order = sorted(range(len(themes)), key=lambda k: themes[k].slug)
     codes = np.zeros(len(papers), dtype=np.int64)
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:

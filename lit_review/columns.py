@@ -1,0 +1,61 @@
+"""Arrow columns behind corpus DataFrames: zero-copy access, and row gathers that copy only what they gather.
+
+A corpus's abstracts (about 1 GB per million papers) stay in the chunks they were read into
+(one per listing file). Arrow's ``take`` on a chunked array first joins all chunks, which for
+such a column costs a full copy per call; :func:`take` gathers from each chunk instead.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+
+def arrow(series: pd.Series) -> pa.Array | pa.ChunkedArray:
+    """The Arrow data of a string column (no copy when pandas already holds it in Arrow)."""
+    import pyarrow as pa
+
+    return pa.array(series, type=pa.large_string()) if series.dtype == object else pa.array(series)
+
+
+def take_sorted(values: pa.ChunkedArray, rows: np.ndarray) -> pa.ChunkedArray:
+    """``values[rows]`` for ascending ``rows``, gathered chunk by chunk into a chunked array."""
+    import numpy as np
+    import pyarrow as pa
+
+    bounds = np.cumsum([0] + [len(c) for c in values.chunks])
+    cut = np.searchsorted(rows, bounds)
+    pieces = [
+        chunk.take(pa.array(rows[cut[k] : cut[k + 1]] - bounds[k]))
+        for k, chunk in enumerate(values.chunks)
+        if cut[k + 1] > cut[k]
+    ]
+    return pa.chunked_array(pieces, values.type)
+
+
+def take(values: pa.Array | pa.ChunkedArray, rows) -> pa.Array:
+    """``values[rows]`` (rows in any order) as one array."""
+    import numpy as np
+    import pyarrow as pa
+
+    rows = np.asarray(rows, dtype=np.int64)
+    if isinstance(values, pa.ChunkedArray):
+        if values.num_chunks != 1:
+            order = np.argsort(rows, kind="stable")
+            gathered = take_sorted(values, rows[order]).combine_chunks()
+            inverse = np.empty_like(order)
+            inverse[order] = np.arange(len(order))
+            return gathered.take(pa.array(inverse))
+        values = values.chunk(0)
+    return values.take(pa.array(rows))
+
+
+def sort_order(series: pd.Series) -> np.ndarray:
+    """Positions that sort ``series`` (stable; missing values last)."""
+    import pyarrow.compute as pc
+
+    return pc.sort_indices(arrow(series)).to_numpy().astype("int64")  # stable; nulls at the end
