@@ -113,8 +113,52 @@ def load_pins(path: str | Path) -> pd.DataFrame:
     return pd.DataFrame(out, columns=list(PIN_COLUMNS))
 
 
+_PLAIN_TITLE = r"[^\x20-\x7e]|  |^ | $"  # titles that base_keys hands to base_key in Python
+
+
+def base_keys(titles: list[str], years: list) -> list[str]:
+    """:func:`base_key` of every title: Arrow for single-spaced printable ASCII titles, Python for the rest."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    t = pa.array(titles, pa.large_string())
+    python = np.asarray(pc.match_substring_regex(t, _PLAIN_TITLE), dtype=bool)
+    # removing what is not a letter, digit or space before splitting leaves the same words
+    tokens = pc.split_pattern(pc.replace_substring_regex(pc.ascii_lower(t), "[^a-z0-9 ]+", ""), " ")
+    parents = np.asarray(pc.list_parent_indices(tokens))
+    words = pc.list_flatten(tokens)
+    ignored = pc.or_(
+        pc.or_(pc.equal(words, ""), pc.is_in(words, value_set=pa.array(sorted(STOPWORDS), words.type))),
+        pc.ascii_is_decimal(words),
+    )
+    significant = np.flatnonzero(~np.asarray(ignored, dtype=bool))
+    owner = parents[significant]
+    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if len(owner) else owner
+    second = starts + 1
+    has_second = second < len(owner)
+    has_second[has_second] = owner[second[has_second]] == owner[starts[has_second]]
+    short = pc.utf8_slice_codeunits(words, 0, MAX_WORD)
+    first_word, second_word = [None] * len(titles), [None] * len(titles)
+    for target, rows in ((first_word, starts), (second_word, second[has_second])):
+        for who, word in zip(owner[rows].tolist(), short.take(pa.array(significant[rows])).to_pylist()):
+            target[who] = word
+    out = []
+    for k, (year, a) in enumerate(zip(years, first_word)):
+        if python[k]:
+            out.append(base_key(titles[k], year))
+            continue
+        if a is None:
+            a = "paper"
+        elif not a[0].isalpha():
+            a = "p" + a
+        out.append(f"{a}{int(year)}" if _known(year) else (a + (second_word[k] or ""))[: MAX_WORD + 4])
+    return out
+
+
 def assign_keys(papers: pd.DataFrame, pins: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
     """Keys for ``papers`` (by position) and the updated pins (old pins kept, new ones added)."""
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -123,25 +167,50 @@ def assign_keys(papers: pd.DataFrame, pins: pd.DataFrame) -> tuple[pd.Series, pd
     ids, titles, years = papers["id"].tolist(), papers["title"].tolist(), papers["year"].tolist()
     keys = [pinned.get(i) for i in ids]
     new = [k for k, key in enumerate(keys) if key is None]
-    bases = [base_key(titles[k], years[k]) for k in new]
+    bases = base_keys([titles[k] for k in new], [years[k] for k in new])
     order = pc.sort_indices(
         pa.table({"base": bases, "id": [ids[k] for k in new]}), [("base", "ascending"), ("id", "ascending")]
-    )
+    ).to_numpy()
+    ranked = _ranked_keys([bases[j] for j in order], taken)
+    if ranked is None:  # a clash with a pinned key or between suffixed keys: one at a time
+        ranked = []
+        suffixes: dict[str, object] = {}  # one suffix sequence per base keeps clashes linear
+        for j in order.tolist():
+            key = base = bases[j]
+            if key in taken:
+                seq = suffixes.setdefault(base, _suffixes())
+                while key in taken:
+                    key = base + next(seq)
+            taken.add(key)
+            ranked.append(key)
     new_pins = []
-    suffixes: dict[str, object] = {}  # one suffix sequence per base keeps clashes linear
-    for j in order.to_pylist():
-        k, base = new[j], bases[j]
-        key = base
-        if key in taken:
-            seq = suffixes.setdefault(base, _suffixes())
-            while key in taken:
-                key = base + next(seq)
-        taken.add(key)
+    for j, key in zip(order.tolist(), ranked):
+        k = new[j]
         keys[k] = key
         new_pins.append((key, ids[k], titles[k]))
     all_pins = pd.concat([pins, pd.DataFrame(new_pins, columns=list(PIN_COLUMNS))], ignore_index=True)
-    all_pins = all_pins.sort_values("citekey", kind="stable").reset_index(drop=True)
-    return pd.Series(keys, index=papers.index, dtype=object), all_pins
+    all_pins = all_pins.iloc[np.asarray(pc.sort_indices(pa.array(all_pins["citekey"].tolist(), pa.string())))]
+    return pd.Series(keys, index=papers.index, dtype=object), all_pins.reset_index(drop=True)
+
+
+def _ranked_keys(sorted_bases: list[str], taken: set[str]) -> list[str] | None:
+    """Keys for bases in sorted order when nothing clashes: the n-th paper of a base gets the n-th suffix.
+
+    ``None`` when a key would clash with a taken one, or two would be equal (then the caller
+    assigns one at a time, which is what this equals whenever it returns keys).
+    """
+    import itertools
+
+    run = 0
+    ranks = []
+    for k, base in enumerate(sorted_bases):
+        run = run + 1 if k and base == sorted_bases[k - 1] else 0
+        ranks.append(run)
+    suffix = list(itertools.islice(_suffixes(), max(ranks, default=0)))
+    keys = [b if r == 0 else b + suffix[r - 1] for b, r in zip(sorted_bases, ranks)]
+    if len(set(keys)) != len(keys) or not taken.isdisjoint(keys):
+        return None
+    return keys
 
 
 def save_pins(pins: pd.DataFrame, path: str | Path) -> None:

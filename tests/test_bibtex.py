@@ -252,3 +252,37 @@ def test_column_encoding_equals_encode_latex_row_by_row(values):
     for protect in (False, True):
         got = encode_column(values, protect_case=protect).to_pylist()
         assert got == [encode_latex(v, protect_case=protect) for v in values]
+
+
+_TITLE_WORDS = ["The", "of", "LoRA", "GPT-4", "2024", "-", "é", "x" * 25, "(A)", "1st", "on", "Über", "a.b", ""]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(_TITLE_WORDS), max_size=6).map(" ".join)
+            | st.lists(st.sampled_from(_TITLE_WORDS), max_size=4).map("  ".join),
+            st.one_of(st.none(), st.integers(1990, 2030)),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_base_keys_of_a_column_equal_base_key_row_by_row(rows):
+    from lit_review.citekeys import base_keys
+
+    titles, years = [t for t, _ in rows], [y for _, y in rows]
+    assert base_keys(titles, years) == [base_key(t, y) for t, y in rows]
+
+
+def test_new_keys_step_around_a_pinned_suffix():
+    papers = pd.DataFrame(
+        {"id": ["t-1", "t-2", "t-3"], "title": ["Foo bar"] * 3, "year": pd.array([2024] * 3, dtype="Int64")}
+    )
+    pins = pd.DataFrame({"citekey": ["foo2024a"], "id": ["t-old"], "title": ["Foo"]})
+    keys, all_pins = assign_keys(papers, pins)
+    assert keys.tolist() == ["foo2024", "foo2024b", "foo2024c"]  # "a" belongs to the old paper
+    assert all_pins["citekey"].tolist() == ["foo2024", "foo2024a", "foo2024b", "foo2024c"]
+    keys, _ = assign_keys(papers, pins.iloc[0:0])
+    assert keys.tolist() == ["foo2024", "foo2024a", "foo2024b"]
