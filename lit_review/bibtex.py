@@ -220,19 +220,29 @@ _PLAIN = r"[^\x20-\x7e]|[\\{}%&#_$~^]"  # a row with one of these goes through e
 
 
 def encode_column(values, protect_case: bool = False) -> pa.Array:
-    """:func:`encode_latex` of every value: Arrow for plain ASCII text, Python for the other rows."""
+    """:func:`encode_latex` of every value: Arrow for printable ASCII text, Python for the other rows."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     values = _column(values)
-    mask = pc.match_substring_regex(values, _PLAIN)
+    mask = np.asarray(pc.match_substring_regex(values, _PLAIN), dtype=bool)
     out = pc.replace_substring_regex(values, _PROTECT_WORD_RE2, r"\1{\2}") if protect_case else values
-    rows = np.flatnonzero(mask.to_numpy(zero_copy_only=False))
-    if not len(rows):
+    if not mask.any():
         return out
-    fixed = [encode_latex(v, protect_case) for v in values.take(pa.array(rows)).to_pylist()]
-    return pc.replace_with_mask(out, mask, pa.array(fixed, pa.large_string()))
+    python = mask.copy()
+    if not protect_case:  # printable ASCII with specials: the same replacements as _escape, column-wise
+        python[mask] = np.asarray(pc.match_substring_regex(values.filter(pa.array(mask)), r"[^\x20-\x7e]"))
+        arrow_rows = mask & ~python
+        if arrow_rows.any():
+            escaped = values.filter(pa.array(arrow_rows))
+            for special, replacement in _ASCII_STEPS:
+                escaped = pc.replace_substring(escaped, special, replacement)
+            out = pc.replace_with_mask(out, pa.array(arrow_rows), escaped)
+    if python.any():
+        fixed = [encode_latex(v, protect_case) for v in values.filter(pa.array(python)).to_pylist()]
+        out = pc.replace_with_mask(out, pa.array(python), pa.array(fixed, pa.large_string()))
+    return out
 
 
 def _optional(piece: str, values: list, present: list[bool]) -> pa.Array:
