@@ -171,18 +171,7 @@ def assign_keys(papers: pd.DataFrame, pins: pd.DataFrame) -> tuple[pd.Series, pd
     order = pc.sort_indices(
         pa.table({"base": bases, "id": [ids[k] for k in new]}), [("base", "ascending"), ("id", "ascending")]
     ).to_numpy()
-    ranked = _ranked_keys([bases[j] for j in order], taken)
-    if ranked is None:  # a clash with a pinned key or between suffixed keys: one at a time
-        ranked = []
-        suffixes: dict[str, object] = {}  # one suffix sequence per base keeps clashes linear
-        for j in order.tolist():
-            key = base = bases[j]
-            if key in taken:
-                seq = suffixes.setdefault(base, _suffixes())
-                while key in taken:
-                    key = base + next(seq)
-            taken.add(key)
-            ranked.append(key)
+    ranked = _suffixed([bases[j] for j in order], taken)
     new_pins = []
     for j, key in zip(order.tolist(), ranked):
         k = new[j]
@@ -193,24 +182,32 @@ def assign_keys(papers: pd.DataFrame, pins: pd.DataFrame) -> tuple[pd.Series, pd
     return pd.Series(keys, index=papers.index, dtype=object), all_pins.reset_index(drop=True)
 
 
-def _ranked_keys(sorted_bases: list[str], taken: set[str]) -> list[str] | None:
-    """Keys for bases in sorted order when nothing clashes: the n-th paper of a base gets the n-th suffix.
+def _suffixed(sorted_bases: list[str], taken: set[str]) -> list[str]:
+    """Unique keys for sorted base keys: the first paper of a base gets the base, the next ones
+    the base plus ``a``, ``b``, ... skipping keys already taken (pinned, or given earlier).
 
-    ``None`` when a key would clash with a taken one, or two would be equal (then the caller
-    assigns one at a time, which is what this equals whenever it returns keys).
+    A run of equal bases that meets no taken key gets its keys in one step; only a run that
+    meets one is walked key by key.
     """
     import itertools
 
-    run = 0
-    ranks = []
-    for k, base in enumerate(sorted_bases):
-        run = run + 1 if k and base == sorted_bases[k - 1] else 0
-        ranks.append(run)
-    suffix = list(itertools.islice(_suffixes(), max(ranks, default=0)))
-    keys = [b if r == 0 else b + suffix[r - 1] for b, r in zip(sorted_bases, ranks)]
-    if len(set(keys)) != len(keys) or not taken.isdisjoint(keys):
-        return None
-    return keys
+    runs = [(base, len(list(group))) for base, group in itertools.groupby(sorted_bases)]
+    suffix = list(itertools.islice(_suffixes(), max((m for _, m in runs), default=1) - 1))
+    out: list[str] = []
+    for base, m in runs:
+        keys = [base, *(base + s for s in suffix[: m - 1])]
+        if taken.isdisjoint(keys):
+            taken.update(keys)
+            out += keys
+            continue
+        seq = _suffixes()
+        for _ in range(m):
+            key = base
+            while key in taken:
+                key = base + next(seq)
+            taken.add(key)
+            out.append(key)
+    return out
 
 
 def save_pins(pins: pd.DataFrame, path: str | Path) -> None:

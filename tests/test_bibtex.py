@@ -286,3 +286,28 @@ def test_new_keys_step_around_a_pinned_suffix():
     assert all_pins["citekey"].tolist() == ["foo2024", "foo2024a", "foo2024b", "foo2024c"]
     keys, _ = assign_keys(papers, pins.iloc[0:0])
     assert keys.tolist() == ["foo2024", "foo2024a", "foo2024b"]
+
+
+def _one_at_a_time(sorted_bases, taken):
+    from lit_review.citekeys import _suffixes
+
+    out, seqs = [], {}
+    for base in sorted_bases:
+        key = base
+        while key in taken:
+            key = base + next(seqs.setdefault(base, _suffixes()))
+        taken.add(key)
+        out.append(key)
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(["a", "ab", "abb", "b", "ba", "x2024", "x2024a"]), max_size=60),
+    st.sets(st.sampled_from(["a", "aa", "ab", "abb", "ac", "b", "bab", "x2024b", "x2024aa"]), max_size=5),
+)
+def test_suffixing_runs_equals_assigning_one_key_at_a_time(bases, taken):
+    from lit_review.citekeys import _suffixed
+
+    bases = sorted(bases)
+    assert _suffixed(bases, set(taken)) == _one_at_a_time(bases, set(taken))
