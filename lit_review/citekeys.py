@@ -122,7 +122,7 @@ def base_keys(titles: list[str], years: list) -> list[str]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    t = pa.array(titles, pa.large_string())
+    t = titles if isinstance(titles, pa.Array) else pa.array(titles, pa.large_string())
     python = np.asarray(pc.match_substring_regex(t, _PLAIN_TITLE), dtype=bool)
     # removing what is not a letter, digit or space before splitting leaves the same words
     tokens = pc.split_pattern(pc.replace_substring_regex(pc.ascii_lower(t), "[^a-z0-9 ]+", ""), " ")
@@ -146,7 +146,7 @@ def base_keys(titles: list[str], years: list) -> list[str]:
     out = []
     for k, (year, a) in enumerate(zip(years, first_word)):
         if python[k]:
-            out.append(base_key(titles[k], year))
+            out.append(base_key(t[k].as_py(), year))
             continue
         if a is None:
             a = "paper"
@@ -167,7 +167,11 @@ def assign_keys(papers: pd.DataFrame, pins: pd.DataFrame) -> tuple[pd.Series, pd
     ids, titles, years = papers["id"].tolist(), papers["title"].tolist(), papers["year"].tolist()
     keys = [pinned.get(i) for i in ids]
     new = [k for k, key in enumerate(keys) if key is None]
-    bases = base_keys([titles[k] for k in new], [years[k] for k in new])
+    if "base_key" in papers:  # computed while reading, in the worker processes
+        given = papers["base_key"].tolist()
+        bases = [given[k] for k in new]
+    else:
+        bases = base_keys([titles[k] for k in new], [years[k] for k in new])
     order = pc.sort_indices(
         pa.table({"base": bases, "id": [ids[k] for k in new]}), [("base", "ascending"), ("id", "ascending")]
     ).to_numpy()
@@ -214,5 +218,5 @@ def save_pins(pins: pd.DataFrame, path: str | Path) -> None:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(PIN_COLUMNS)
-    writer.writerows(pins[list(PIN_COLUMNS)].itertuples(index=False, name=None))
+    writer.writerows(zip(*(pins[c].tolist() for c in PIN_COLUMNS)))
     atomic_write_text(path, buf.getvalue())

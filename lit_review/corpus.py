@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from .citekeys import base_key, base_keys
 from .columns import take_sorted
 from .errors import LitReviewError
 from .manifest import SourceInfo
@@ -49,7 +50,7 @@ PAPER_COLUMNS = [
 
 
 RECORD_COLUMNS = [
-    "source", "line", "title_as_read", "title", "abstract", "key", "id", "year", "date_basis",
+    "source", "line", "title_as_read", "title", "abstract", "key", "id", "base_key", "year", "date_basis",
     "month", "day", "n_authors", "organization", "upvotes",
 ]  # fmt: skip
 _INT_COLUMNS = ("line", "year", "month", "day", "n_authors", "upvotes")
@@ -205,6 +206,7 @@ def normalize_listing(listing: Listing, capture: dt.date | None = None) -> tuple
             "abstract": clean_column(pa.array(cols["abstract"], pa.large_string())),
             "key": keys,
             "id": pa.array([paper_id(k) for k in keys.to_pylist()], pa.large_string()),
+            "base_key": pa.array(base_keys(titles, years), pa.large_string()),  # here: in the workers
             "year": pa.array(years, pa.int64()),
             "date_basis": pa.array(basis, pa.large_string()),
             **{
@@ -350,7 +352,7 @@ def merge_records(records: pa.Table) -> tuple[pd.DataFrame, list[str]]:
     sizes = np.diff(np.append(first, n))
     order_np = order.to_numpy().astype(np.int64)
     source_row = {c: order_np[first] for c in _TEXT}  # record giving each paper's title / abstract
-    small = [c for c in PAPER_COLUMNS if c not in ("citekey", "n_sources", "sources", *_TEXT)]
+    small = [c for c in (*PAPER_COLUMNS, "base_key") if c not in ("citekey", "n_sources", "sources", *_TEXT)]
     table = {c: take_sorted(records[c], np.sort(order_np[first])) for c in small}  # provisional order
     multi = np.flatnonzero(sizes > 1)
     overrides = []
@@ -360,6 +362,7 @@ def merge_records(records: pa.Table) -> tuple[pd.DataFrame, list[str]]:
         ends = np.cumsum(sizes[multi]).tolist()
         for g, a, b in zip(multi.tolist(), [0, *ends[:-1]], ends):
             merged = _merge(members[a:b])
+            merged["base_key"] = base_key(members[a + merged["title"]]["title"], merged["year"])
             for c in _TEXT:
                 source_row[c][g] = member_rows[a + merged.pop(c)]
             overrides.append(merged)
@@ -387,7 +390,7 @@ def merge_records(records: pa.Table) -> tuple[pd.DataFrame, list[str]]:
     papers["n_sources"] = sizes[paper_order]
     papers["sources"] = [(refs[a],) if k == 1 else tuple(refs[a : a + k]) for a, k in zip(starts_o, sizes_o)]
     papers.insert(1, "citekey", pd.Series([None] * len(papers), dtype="object"))
-    papers = papers[PAPER_COLUMNS]
+    papers = papers[[*PAPER_COLUMNS, "base_key"]]  # base_key: for citation keys, then dropped
     record_ids = np.empty(n, dtype=object)
     ids = np.empty(len(first), dtype=object)
     ids[paper_order] = papers["id"].to_numpy(dtype=object)

@@ -12,6 +12,7 @@ import gc
 import io
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,6 +74,7 @@ def run_ingest(
         pins = citekeys.load_pins(pins_path or project.pins)
         keys, pins = citekeys.assign_keys(corpus.papers, pins)
         corpus.papers["citekey"] = keys
+        corpus.papers = corpus.papers.drop(columns="base_key")
         themes_file = themes_path or project.themes
         themes = load_themes(themes_file) if themes_file.exists() else []
         corpus.papers = apply_themes(corpus.papers, themes)
@@ -102,8 +104,14 @@ def _papers_table(papers: pd.DataFrame, rows) -> pa.Table:
             continue
         values = papers[col].iloc[rows] if col in papers else pd.Series([()] * len(rows))
         if col in ("sources", "themes"):
+            joined: dict = {}  # theme sets repeat: join each once
+            join = (
+                "; ".join
+                if col == "sources"
+                else lambda v: joined.get(v) or joined.setdefault(v, "; ".join(v))
+            )
             values = pa.array(
-                ["; ".join(v) if isinstance(v, (list, tuple)) else "" for v in values], pa.string()
+                [join(v) if isinstance(v, (list, tuple)) else "" for v in values.tolist()], pa.string()
             )
         columns[col] = values if isinstance(values, pa.Array) else pa.array(values)
     return pa.table(columns)
