@@ -104,12 +104,7 @@ def _papers_table(papers: pd.DataFrame, rows) -> pa.Table:
             continue
         values = papers[col].iloc[rows] if col in papers else pd.Series([()] * len(rows))
         if col in ("sources", "themes"):
-            joined: dict = {}  # theme sets repeat: join each once
-            join = (
-                "; ".join
-                if col == "sources"
-                else lambda v: joined.get(v) or joined.setdefault(v, "; ".join(v))
-            )
+            join = "; ".join if col == "sources" else lru_cache(maxsize=None)("; ".join)  # theme sets repeat
             values = pa.array(
                 [join(v) if isinstance(v, (list, tuple)) else "" for v in values.tolist()], pa.string()
             )
