@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .columns import arrow
 from .errors import LitReviewError
 from .iorw import atomic_write_text
 from .text import STOPWORDS
@@ -158,32 +159,42 @@ def base_keys(titles: list[str], years: list) -> list[str]:
 
 def assign_keys(papers: pd.DataFrame, pins: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
     """Keys for ``papers`` (by position) and the updated pins (old pins kept, new ones added)."""
-    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     pinned = dict(zip(pins["id"].tolist(), pins["citekey"].tolist()))
     taken = set(pinned.values())
-    ids, titles, years = papers["id"].tolist(), papers["title"].tolist(), papers["year"].tolist()
+    ids = papers["id"].tolist()
     keys = [pinned.get(i) for i in ids]
     new = [k for k, key in enumerate(keys) if key is None]
     if "base_key" in papers:  # computed while reading, in the worker processes
         given = papers["base_key"].tolist()
         bases = [given[k] for k in new]
     else:
+        titles, years = papers["title"].tolist(), papers["year"].tolist()
         bases = base_keys([titles[k] for k in new], [years[k] for k in new])
     order = pc.sort_indices(
         pa.table({"base": bases, "id": [ids[k] for k in new]}), [("base", "ascending"), ("id", "ascending")]
     ).to_numpy()
     ranked = _suffixed([bases[j] for j in order], taken)
-    new_pins = []
-    for j, key in zip(order.tolist(), ranked):
-        k = new[j]
+    rows = [new[j] for j in order.tolist()]
+    for k, key in zip(rows, ranked):
         keys[k] = key
-        new_pins.append((key, ids[k], titles[k]))
-    all_pins = pd.concat([pins, pd.DataFrame(new_pins, columns=list(PIN_COLUMNS))], ignore_index=True)
-    all_pins = all_pins.iloc[np.asarray(pc.sort_indices(pa.array(all_pins["citekey"].tolist(), pa.string())))]
-    return pd.Series(keys, index=papers.index, dtype=object), all_pins.reset_index(drop=True)
+    added = pa.table(
+        {
+            "citekey": pa.array(ranked, pa.large_string()),
+            "id": pa.array([ids[k] for k in rows], pa.large_string()),
+            "title": arrow(papers["title"]).take(pa.array(rows, pa.int64())),
+        }
+    )
+    old = pa.table({c: pa.array(pins[c].tolist(), pa.large_string()) for c in PIN_COLUMNS})
+    all_pins = pa.concat_tables([old, added])
+    all_pins = all_pins.take(pc.sort_indices(all_pins, [("citekey", "ascending")]))
+    return pd.Series(keys, index=papers.index, dtype=object), all_pins.to_pandas(types_mapper=_as_str)
+
+
+def _as_str(arrow_type):
+    return pd.StringDtype("pyarrow", na_value=float("nan"))
 
 
 def _suffixed(sorted_bases: list[str], taken: set[str]) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import gc
 import io
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -26,7 +27,7 @@ from .errors import LitReviewError
 from .iorw import atomic_open, atomic_write_text, sha256_file
 from .manifest import load_manifest
 from .paths import Project
-from .themes import apply_themes, load_themes
+from .themes import all_theme_hits, apply_themes, load_themes
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -69,15 +70,19 @@ def run_ingest(
     """Read, normalize, merge, key and theme the corpus in memory (writes nothing)."""
     files = _expand(paths) if paths else project.source_files()
     manifest = load_manifest(project.manifest)
-    with gc_paused():
+    themes_file = themes_path or project.themes
+    themes = load_themes(themes_file) if themes_file.exists() else []
+    pins = citekeys.load_pins(pins_path or project.pins)
+    with gc_paused(), ThreadPoolExecutor(1) as background:
         corpus, errors = read_corpus(files, manifest)
-        pins = citekeys.load_pins(pins_path or project.pins)
-        keys, pins = citekeys.assign_keys(corpus.papers, pins)
-        corpus.papers["citekey"] = keys
-        corpus.papers = corpus.papers.drop(columns="base_key")
-        themes_file = themes_path or project.themes
-        themes = load_themes(themes_file) if themes_file.exists() else []
-        corpus.papers = apply_themes(corpus.papers, themes)
+        papers = corpus.papers
+        # theme matching (RE2, off the GIL) runs while the citation keys are assigned
+        matching = background.submit(
+            all_theme_hits, themes, arrow(papers["title"]), arrow(papers["abstract"])
+        )
+        keys, pins = citekeys.assign_keys(papers, pins)
+        papers = papers.drop(columns="base_key").assign(citekey=keys)
+        corpus.papers = apply_themes(papers, themes, matching.result())
     return IngestResult(corpus, errors, pins)
 
 
@@ -166,9 +171,16 @@ def duplicates_csv(corpus: Corpus) -> str:
 def write_outputs(result: IngestResult, out: Path) -> dict[str, Path]:
     """Write ``library.bib``, ``papers.csv``, ``citekeys.csv``, ``duplicates.csv`` and ``rejects.csv`` atomically."""
     out.mkdir(parents=True, exist_ok=True)
-    write_bibtex(result.corpus.papers, out / "library.bib")
-    with atomic_open(out / "papers.csv", "wb") as fh:
-        write_papers_csv(result.corpus.papers, fh)
+
+    def csv_file() -> None:
+        with atomic_open(out / "papers.csv", "wb") as fh:
+            write_papers_csv(result.corpus.papers, fh)
+
+    # the two large files at once: both spend most of their time in Arrow, which releases the GIL
+    with ThreadPoolExecutor(2) as pool:
+        jobs = [pool.submit(write_bibtex, result.corpus.papers, out / "library.bib"), pool.submit(csv_file)]
+        for job in jobs:
+            job.result()
     files = {
         "duplicates.csv": duplicates_csv(result.corpus),
         "rejects.csv": rejects_csv(result.corpus, result.errors),

@@ -320,12 +320,25 @@ class _Scores:
         return np.char.endswith(self.decision.astype(str), "include")
 
 
-def _score_theme(theme: Theme, papers: pd.DataFrame, titles: pa.Array, abstracts: pa.Array, pool) -> _Scores:
+Hits = tuple  # (in title, in abstract): per term of a theme (include terms, then exclude terms), row masks
+
+
+def theme_hits(theme: Theme, titles: pa.Array, abstracts: pa.Array, pool=None) -> Hits:
+    """Which papers contain each term of ``theme``, in the title and in the abstract."""
+    patterns = [t.pattern for t in (*theme.include, *theme.exclude)]
+    return tuple((pool.map if pool else map)(lambda col: hits_many(patterns, col), (titles, abstracts)))
+
+
+def all_theme_hits(themes: list[Theme], titles: pa.Array, abstracts: pa.Array) -> list[Hits]:
+    """:func:`theme_hits` of every theme, themes matched in parallel threads (RE2 releases the GIL)."""
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        return list(pool.map(lambda th: theme_hits(th, titles, abstracts), themes))
+
+
+def _score_theme(theme: Theme, papers: pd.DataFrame, hits: Hits) -> _Scores:
     import numpy as np
 
-    terms = [*theme.include, *theme.exclude]
-    patterns = [t.pattern for t in terms]
-    in_title, in_text = (pool.map if pool else map)(lambda col: hits_many(patterns, col), (titles, abstracts))
+    in_title, in_text = hits
     n = len(papers)
     score = np.zeros(n)
     title_hits, abstract_hits = {}, {}
@@ -333,16 +346,18 @@ def _score_theme(theme: Theme, papers: pd.DataFrame, titles: pa.Array, abstracts
         title_hits[k] = in_title[k]
         abstract_hits[k] = in_text[k] & ~in_title[k]
         score += t.weight * (TITLE_WEIGHT * title_hits[k] + abstract_hits[k])
-    excluded = [in_title[k] | in_text[k] for k in range(len(theme.include), len(terms))]
+    excluded = [in_title[k] | in_text[k] for k in range(len(theme.include), len(in_title))]
     any_excluded = np.logical_or.reduce(excluded) if excluded else np.zeros(n, dtype=bool)
-    decision = np.where((score >= theme.min_score) & ~any_excluded, "auto-include", "auto-exclude").astype(
-        object
-    )
+    auto = (score >= theme.min_score) & ~any_excluded
+    decision = np.where(auto, "auto-include", "auto-exclude").astype(object)
     reason = np.full(n, "", dtype=object)
     if theme.decisions:
-        position = {v: i for i, v in enumerate(papers["id"])}
-        if "citekey" in papers:
-            position.update({v: i for i, v in enumerate(papers["citekey"]) if isinstance(v, str)})
+        wanted = {d.paper for d in theme.decisions}
+        position: dict[str, int] = {}
+        for col in ("id", "citekey"):  # a decision names a paper by id or by citation key
+            if col in papers:
+                rows = np.flatnonzero(papers[col].isin(wanted).to_numpy(dtype=bool))
+                position.update(zip(papers[col].iloc[rows].tolist(), rows.tolist()))
         for d in reversed(theme.decisions):  # the first decision on a paper wins, as in match_paper
             i = position.get(d.paper)
             if i is not None:
@@ -361,7 +376,9 @@ def match_theme(theme: Theme, papers: pd.DataFrame, pool: ThreadPoolExecutor | N
     import numpy as np
     import pandas as pd
 
-    s = _score_theme(theme, papers, arrow(papers["title"]), arrow(papers["abstract"]), pool)
+    s = _score_theme(
+        theme, papers, theme_hits(theme, arrow(papers["title"]), arrow(papers["abstract"]), pool)
+    )
     n = len(papers)
     matched: list[list[str]] = [[] for _ in range(n)]
     for k, t in enumerate(theme.include):
@@ -386,17 +403,19 @@ def match_theme(theme: Theme, papers: pd.DataFrame, pool: ThreadPoolExecutor | N
     )
 
 
-def apply_themes(papers: pd.DataFrame, themes: list[Theme]) -> pd.DataFrame:
-    """``papers`` with a ``themes`` column: the sorted slugs of the themes each paper belongs to."""
+def apply_themes(papers: pd.DataFrame, themes: list[Theme], hits: list[Hits] | None = None) -> pd.DataFrame:
+    """``papers`` with a ``themes`` column: the sorted slugs of the themes each paper belongs to.
+
+    ``hits``: :func:`all_theme_hits` of ``themes`` on these papers, when already computed.
+    """
     import numpy as np
 
-    titles, abstracts = arrow(papers["title"]), arrow(papers["abstract"])
+    if hits is None:
+        hits = all_theme_hits(themes, arrow(papers["title"]), arrow(papers["abstract"]))
     order = sorted(range(len(themes)), key=lambda k: themes[k].slug)
     codes = np.zeros(len(papers), dtype=np.int64)
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        scores = pool.map(lambda k: _score_theme(themes[k], papers, titles, abstracts, None), order)
-        for bit, s in enumerate(scores):
-            codes |= s.included.astype(np.int64) << bit
+    for bit, k in enumerate(order):
+        codes |= _score_theme(themes[k], papers, hits[k]).included.astype(np.int64) << bit
     # one tuple per distinct set of themes, shared by every paper in that set
     combos = {
         int(c): tuple(themes[k].slug for bit, k in enumerate(order) if c >> bit & 1) for c in np.unique(codes)
