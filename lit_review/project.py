@@ -75,6 +75,7 @@ def run_ingest(
     pins = citekeys.load_pins(pins_path or project.pins)
     with gc_paused(), ThreadPoolExecutor(1) as background:
         corpus, errors = read_corpus(files, manifest)
+        release_free_memory()  # the per-file tables, freed by the merge
         papers = corpus.papers
         # theme matching (RE2, off the GIL) runs while the citation keys are assigned
         matching = background.submit(
@@ -84,6 +85,17 @@ def run_ingest(
         papers = papers.drop(columns="base_key").assign(citekey=keys)
         corpus.papers = apply_themes(papers, themes, matching.result())
     return IngestResult(corpus, errors, pins)
+
+
+def release_free_memory() -> None:
+    """Give memory freed by Python back to the system (glibc keeps large freed blocks otherwise)."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 @contextmanager
@@ -154,7 +166,8 @@ def rejects_csv(corpus: Corpus, errors: list[LitReviewError]) -> str:
 
 def duplicates_csv(corpus: Corpus) -> str:
     """Every record merged into a paper read more than once, with its title as read: what dedupe did."""
-    merged = corpus.papers[corpus.papers["n_sources"] > 1].sort_values("citekey", kind="stable")
+    papers = corpus.papers[["citekey", "id", "title", "sources", "n_sources"]]  # not the abstracts
+    merged = papers[papers["n_sources"] > 1].sort_values("citekey", kind="stable")
     recs = corpus.records[corpus.records["id"].isin(merged["id"])]
     raw = dict(
         zip((recs["source"] + ":" + recs["line"].astype(str)).tolist(), recs["title_as_read"].tolist())
