@@ -11,6 +11,8 @@ enclosed here, so nothing is deep-copied or re-escaped).
 from __future__ import annotations
 
 import re
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -341,10 +343,21 @@ def _chunks(papers: pd.DataFrame):
     order = sort_order(papers["citekey"])
     small = papers[[c for c in _ENTRY_COLUMNS[2:] if c in papers]]
     text = {c: arrow(papers[c]) for c in _ENTRY_COLUMNS[:2]}
-    for start in range(0, len(papers), CHUNK):
+
+    def render(start: int) -> memoryview:
         rows = order[start : start + CHUNK]
         part = {c: take(values, rows) for c, values in text.items()}
-        yield _text_bytes(_render(small.iloc[rows], part["title"], part["abstract"], start == 0))
+        return _text_bytes(_render(small.iloc[rows], part["title"], part["abstract"], start == 0))
+
+    # two chunks at a time (rendering is mostly Arrow, which runs outside the GIL), at most three ahead
+    with ThreadPoolExecutor(2) as pool:
+        pending: deque = deque()
+        for start in range(0, len(papers), CHUNK):
+            pending.append(pool.submit(render, start))
+            if len(pending) > 2:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def to_bibtex(papers: pd.DataFrame) -> str:
