@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .citekeys import base_key, base_keys
-from .columns import take_sorted
+from .columns import take, take_sorted
 from .errors import LitReviewError
 from .manifest import SourceInfo
 from .sources import Listing, Record, Reject, read_listing
@@ -358,7 +358,7 @@ def merge_records(records: pa.Table) -> tuple[pd.DataFrame, list[str]]:
     overrides = []
     if len(multi):
         member_rows = np.concatenate([order_np[first[g] : first[g] + sizes[g]] for g in multi])
-        members = records.take(pa.array(member_rows)).to_pylist()
+        members = pa.table({c: take(records[c], member_rows) for c in records.column_names}).to_pylist()
         ends = np.cumsum(sizes[multi]).tolist()
         for g, a, b in zip(multi.tolist(), [0, *ends[:-1]], ends):
             merged = _merge(members[a:b])
@@ -409,7 +409,7 @@ def _merge(rows: list[dict]) -> dict:
     """
     titles = Counter(r["title"] for r in rows)
     # The most frequent spelling; ties go to the one with least markup, then the first read.
-    title = min(titles, key=lambda t: (-titles[t], sum(not c.isalnum() and c != " " for c in t)))
+    title = min(titles, key=lambda t: (-titles[t], len(t) - sum(map(str.isalnum, t)) - t.count(" ")))
     abstract = max(range(len(rows)), key=lambda k: len(rows[k]["abstract"]))
     dated = [r for r in rows if r["year"] is not None]
     best = min(dated, key=lambda r: r["date_basis"] != "listed") if dated else None
