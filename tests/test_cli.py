@@ -16,7 +16,7 @@ from .conftest import SOURCES
 
 def run(*args, cwd):
     return subprocess.run(
-        [sys.executable, "-m", "lit_review.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=600
+        [sys.executable, "-m", "lit_review", *args], cwd=cwd, capture_output=True, text=True, timeout=600
     )
 
 

@@ -1,6 +1,9 @@
 """Normalization, merging, dates and the accounting invariant on the seed corpus."""
 
+import numpy as np
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lit_review.corpus import near_duplicates
 from lit_review.text import clean_text, match_key
@@ -180,3 +183,22 @@ def test_workers_do_not_rerun_a_script_without_a_main_guard(tmp_path):
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["ran", "544", "647"]  # once: the workers did not run the script again
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 6), min_size=1, max_size=6), st.data())
+def test_gathering_rows_from_chunks_equals_arrow_take_on_the_joined_array(sizes, data):
+    import pyarrow as pa
+
+    from lit_review.columns import take, take_sorted
+
+    chunks = [pa.array([f"r{k}-{i}" for i in range(n)], pa.large_string()) for k, n in enumerate(sizes)]
+    values = pa.chunked_array(chunks, pa.large_string())
+    n = len(values)
+    if n == 0:
+        return
+    rows = data.draw(st.lists(st.integers(0, n - 1), max_size=20))
+    joined = pa.concat_arrays(chunks)
+    assert take(values, rows).to_pylist() == joined.take(pa.array(rows, pa.int64())).to_pylist()
+    ordered = sorted(rows)
+    assert take_sorted(values, np.array(ordered, dtype=np.int64)).to_pylist() == [joined[i].as_py() for i in ordered]
