@@ -377,7 +377,10 @@ def merge_records(records: pa.Table) -> tuple[pd.DataFrame, list[str]]:
         rank = np.empty(len(first), dtype=np.int64)
         rank[paper_order] = np.arange(len(first))
         where = np.argsort(rank[multi], kind="stable")  # overrides in paper order
+        firsts = [members[a] for a in [0, *ends[:-1]]]  # the values each merged paper has so far
         for c in small:
+            if all(o[c] == f[c] for o, f in zip(overrides, firsts)):
+                continue  # id and key always, most other fields too: nothing to replace
             values = pa.array([overrides[k][c] for k in where], columns[c].type)
             columns[c] = pc.replace_with_mask(columns[c], pa.array(mask), values)
     columns["title"] = records["title"].combine_chunks().take(pa.array(source_row["title"][paper_order]))
