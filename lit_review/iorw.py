@@ -50,17 +50,26 @@ def remove_stale_temp_files(folder: str | Path) -> list[Path]:
     for tmp in Path(folder).glob(".*.tmp"):
         parts = tmp.name.split(".")
         pid = int(parts[-3]) if len(parts) >= 4 and parts[-3].isdigit() else None
-        if pid is not None and pid != os.getpid():
-            try:
-                os.kill(pid, 0)
-                continue  # still running
-            except ProcessLookupError:
-                pass
-            except PermissionError:
-                continue
+        if pid is not None and pid != os.getpid() and _running(pid):
+            continue
         tmp.unlink(missing_ok=True)
         removed.append(tmp)
     return removed
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie (a killed worker nobody reaped yet)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True  # no /proc: trust kill()
+    return stat.rsplit(")", 1)[-1].split()[0] != "Z"
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:

@@ -254,7 +254,22 @@ def test_column_encoding_equals_encode_latex_row_by_row(values):
         assert got == [encode_latex(v, protect_case=protect) for v in values]
 
 
-_TITLE_WORDS = ["The", "of", "LoRA", "GPT-4", "2024", "-", "é", "x" * 25, "(A)", "1st", "on", "Über", "a.b", ""]
+_TITLE_WORDS = [
+    "The",
+    "of",
+    "LoRA",
+    "GPT-4",
+    "2024",
+    "-",
+    "é",
+    "x" * 25,
+    "(A)",
+    "1st",
+    "on",
+    "Über",
+    "a.b",
+    "",
+]
 
 
 @settings(max_examples=200, deadline=None)

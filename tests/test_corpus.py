@@ -180,7 +180,9 @@ def test_workers_do_not_rerun_a_script_without_a_main_guard(tmp_path):
         f"corpus, _ = read_corpus(sorted(glob.glob({str(ROOT / 'references' / 'sources')!r} + '/*')), workers=2)\n"
         "print('ran', len(corpus.papers), corpus.n_read)\n"
     )
-    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    out = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["ran", "544", "647"]  # once: the workers did not run the script again
 
@@ -201,4 +203,6 @@ def test_gathering_rows_from_chunks_equals_arrow_take_on_the_joined_array(sizes,
     joined = pa.concat_arrays(chunks)
     assert take(values, rows).to_pylist() == joined.take(pa.array(rows, pa.int64())).to_pylist()
     ordered = sorted(rows)
-    assert take_sorted(values, np.array(ordered, dtype=np.int64)).to_pylist() == [joined[i].as_py() for i in ordered]
+    assert take_sorted(values, np.array(ordered, dtype=np.int64)).to_pylist() == [
+        joined[i].as_py() for i in ordered
+    ]

@@ -202,7 +202,8 @@ def test_sigkill_mid_build_leaves_previous_outputs_intact(built):
         )  # every file is the old one or a complete new one (same inputs: same bytes)
     again = cli("build", cwd=dst)
     assert again.returncode == 0, again.stderr
-    assert not list((dst / "reports").glob(".*.tmp")) and not list((dst / "references").glob(".*.tmp"))
+    left = [*(dst / "reports").glob(".*.tmp"), *(dst / "references").glob(".*.tmp")]
+    assert not left, left
     assert {p: p.read_bytes() for p in watched} == before
 
 
@@ -232,6 +233,7 @@ def test_concurrent_builds_do_not_corrupt(built):
 
 def test_stale_temp_files_of_dead_writers_only_are_removed(tmp_path):
     import os
+    import time
 
     from lit_review.iorw import remove_stale_temp_files
 
@@ -244,6 +246,19 @@ def test_stale_temp_files_of_dead_writers_only_are_removed(tmp_path):
     live.write_text("in progress")
     assert remove_stale_temp_files(tmp_path) == [stale]
     assert live.exists() and not stale.exists()
+
+    # a killed writer whose parent has not reaped it yet (a zombie) is dead too
+    zombie = subprocess.Popen([sys.executable, "-c", "pass"])
+    for _ in range(100):
+        if open(f"/proc/{zombie.pid}/stat").read().rsplit(")", 1)[-1].split()[0] == "Z":
+            break
+        time.sleep(0.05)
+    left = tmp_path / f".c.html.{zombie.pid}.x3.tmp"
+    left.write_text("half")
+    try:
+        assert remove_stale_temp_files(tmp_path) == [left]
+    finally:
+        zombie.wait()
 
 
 def test_kernel_start_race_is_retried_but_other_errors_are_not(monkeypatch, tmp_path):
