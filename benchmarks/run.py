@@ -79,8 +79,8 @@ def run_size(n: int, work: Path, report: bool, baselines: bool = True) -> dict:
     parts = [stage("read + normalize", lambda: read_parts(files))]
     corpus, errors = stage("merge", lambda: assemble(parts.pop()))
     pins = citekeys.load_pins(out / "citekeys.csv")
-    keys, pins = stage("keys", lambda: citekeys.assign_keys(corpus.papers, pins))
-    corpus.papers = corpus.papers.drop(columns="base_key").assign(citekey=keys)
+    keys, pins = stage("keys", lambda: citekeys.assign_keys(corpus.papers, pins, corpus.base_keys))
+    corpus.papers = corpus.papers.assign(citekey=keys)
     themes = load_themes(ROOT / "references" / "themes.toml")
     corpus.papers = stage("themes", lambda: apply_themes(corpus.papers, themes))
     stage("write", lambda: write_outputs(IngestResult(corpus, errors, pins), out))

@@ -157,8 +157,13 @@ def base_keys(titles: list[str], years: list) -> list[str]:
     return out
 
 
-def assign_keys(papers: pd.DataFrame, pins: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
-    """Keys for ``papers`` (by position) and the updated pins (old pins kept, new ones added)."""
+def assign_keys(
+    papers: pd.DataFrame, pins: pd.DataFrame, bases: list[str] | None = None
+) -> tuple[pd.Series, pd.DataFrame]:
+    """Keys for ``papers`` (by position) and the updated pins (old pins kept, new ones added).
+
+    ``bases``: each paper's :func:`base_key`, when already known (``Corpus.base_keys``).
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -167,9 +172,8 @@ def assign_keys(papers: pd.DataFrame, pins: pd.DataFrame) -> tuple[pd.Series, pd
     ids = papers["id"].tolist()
     keys = [pinned.get(i) for i in ids]
     new = [k for k, key in enumerate(keys) if key is None]
-    if "base_key" in papers:  # computed while reading, in the worker processes
-        given = papers["base_key"].tolist()
-        bases = [given[k] for k in new]
+    if bases is not None:  # computed while reading, in the worker processes
+        bases = [bases[k] for k in new]
     else:
         titles, years = papers["title"].tolist(), papers["year"].tolist()
         bases = base_keys([titles[k] for k in new], [years[k] for k in new])

@@ -70,6 +70,7 @@ class Corpus:
     rejects: list[Reject]
     sources: dict[str, SourceInfo] = field(default_factory=dict)
     records: pd.DataFrame | None = None
+    base_keys: list[str] | None = None  # each paper's citation key before disambiguation (by position)
 
     @property
     def n_read(self) -> int:
@@ -299,14 +300,14 @@ def _corpus(tables: list[pa.Table], listings, rejects, sources) -> Corpus:
     import pyarrow as pa
 
     records = pa.concat_tables(tables) if tables else _empty_records()  # chunked: one chunk per file
-    papers, record_ids = merge_records(records)
+    papers, record_ids, bases = merge_records(records)
     kept = (
         records.select(["source", "line", "title_as_read"])
         .combine_chunks()
         .to_pandas(types_mapper=_pandas_type)
     )
     kept["id"] = record_ids
-    return Corpus(papers, listings, rejects, sources, kept)
+    return Corpus(papers, listings, rejects, sources, kept, bases)
 
 
 def _empty_records() -> pa.Table:
@@ -329,8 +330,8 @@ def _pandas_type(arrow_type):
 _TEXT = ("title", "abstract")
 
 
-def merge_records(records: pa.Table) -> tuple[pd.DataFrame, list[str]]:
-    """One row per title key (the merged papers) and the paper id of each record.
+def merge_records(records: pa.Table) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """One row per title key (the merged papers), the paper id of each record, each paper's base key.
 
     Records are sorted by (key, source, line) to find the runs of equal keys; a key read
     once becomes its paper as is, only keys read more than once go through :func:`_merge`.
@@ -393,12 +394,13 @@ def merge_records(records: pa.Table) -> tuple[pd.DataFrame, list[str]]:
     papers["n_sources"] = sizes[paper_order]
     papers["sources"] = [(refs[a],) if k == 1 else tuple(refs[a : a + k]) for a, k in zip(starts_o, sizes_o)]
     papers.insert(1, "citekey", pd.Series([None] * len(papers), dtype="object"))
-    papers = papers[[*PAPER_COLUMNS, "base_key"]]  # base_key: for citation keys, then dropped
+    bases = papers.pop("base_key").tolist()
+    papers = papers[PAPER_COLUMNS]
     record_ids = np.empty(n, dtype=object)
     ids = np.empty(len(first), dtype=object)
     ids[paper_order] = papers["id"].to_numpy(dtype=object)
     record_ids[order_np] = np.repeat(ids, sizes)
-    return papers, record_ids.tolist()
+    return papers, record_ids.tolist(), bases
 
 
 def _first(values: Iterable):

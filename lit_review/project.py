@@ -81,8 +81,8 @@ def run_ingest(
         matching = background.submit(
             all_theme_hits, themes, arrow(papers["title"]), arrow(papers["abstract"])
         )
-        keys, pins = citekeys.assign_keys(papers, pins)
-        papers = papers.drop(columns="base_key").assign(citekey=keys)
+        keys, pins = citekeys.assign_keys(papers, pins, corpus.base_keys)
+        papers = papers.assign(citekey=keys)
         corpus.papers = apply_themes(papers, themes, matching.result())
     return IngestResult(corpus, errors, pins)
 
@@ -227,7 +227,7 @@ def save_snapshot(result: IngestResult, path: str | Path) -> None:
     import pickle
 
     listings = [lst.drop_records() for lst in result.corpus.listings]
-    corpus = dataclasses.replace(result.corpus, listings=listings)
+    corpus = dataclasses.replace(result.corpus, listings=listings, base_keys=None)
     with atomic_open(path, "wb") as fh:
         pickle.dump(dataclasses.replace(result, corpus=corpus), fh, protocol=pickle.HIGHEST_PROTOCOL)
 

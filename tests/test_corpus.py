@@ -206,3 +206,17 @@ def test_gathering_rows_from_chunks_equals_arrow_take_on_the_joined_array(sizes,
     assert take_sorted(values, np.array(ordered, dtype=np.int64)).to_pylist() == [
         joined[i].as_py() for i in ordered
     ]
+
+
+def test_base_keys_from_the_readers_equal_those_computed_from_the_papers(tmp_path):
+    from lit_review.citekeys import assign_keys, load_pins
+    from lit_review.corpus import read_corpus
+
+    from .conftest import ROOT
+
+    corpus, _ = read_corpus(sorted((ROOT / "references" / "sources").iterdir()))
+    assert "base_key" not in corpus.papers  # the documented columns only
+    pins = load_pins(tmp_path / "none.csv")
+    given, _ = assign_keys(corpus.papers, pins, corpus.base_keys)
+    computed, _ = assign_keys(corpus.papers, pins)
+    assert given.tolist() == computed.tolist()
