@@ -21,7 +21,7 @@ import bibtexparser
 import pandas as pd
 from bibtexparser.model import Entry, Field
 
-from .columns import arrow, sort_order, take
+from .columns import apply_where, arrow, known, sort_order, strings, take
 from .errors import LitReviewError
 from .iorw import atomic_open
 
@@ -146,23 +146,20 @@ def decode_latex(value: str) -> str:
     return pattern.sub(repl, value)
 
 
-def _known(value) -> bool:
-    return value is not None and value is not pd.NA and value == value  # NaN != NaN
-
-
 def _fields(title, abstract, citekey, year, month, n_authors, organization, themes) -> list[Field]:
     fields = [Field("title", "{" + encode_latex(title, protect_case=True) + "}")]
-    if _known(year):
+    if known(year):
         fields.append(Field("year", str(int(year))))
-        if _known(month):
+        if known(month):
             fields.append(Field("month", MONTH_MACROS[int(month) - 1]))
     note = _note(n_authors, organization)
     if note:
         fields.append(Field("note", note))
     fields.append(Field("howpublished", "{Hugging Face Papers listing}"))
     fields.append(Field("key", "{" + citekey + "}"))  # sort key for styles, as no author is known
-    if _keywords(themes):
-        fields.append(Field("keywords", _keywords(themes)))
+    keywords = _keywords(themes)
+    if keywords:
+        fields.append(Field("keywords", keywords))
     fields.append(Field("abstract", "{" + encode_latex(abstract) + "}"))
     return fields
 
@@ -207,13 +204,6 @@ def _field_pieces() -> tuple[str, dict[str, str], str]:
     return head, dict(zip(FIELD_ORDER, pieces)), tail
 
 
-def _column(values) -> pa.Array:
-    import pyarrow as pa
-
-    values = pa.array(values, pa.large_string())
-    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-
-
 # _PROTECT_WORD for RE2, on printable ASCII: a word starts after a space (RE2 has no look-behind),
 # and what follows its leading punctuation is not punctuation (RE2 has no possessive repeat).
 _P = r"()\[\]:;,.!?\"'"
@@ -227,7 +217,7 @@ def encode_column(values, protect_case: bool = False) -> pa.Array:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    values = _column(values)
+    values = strings(values)
     mask = np.asarray(pc.match_substring_regex(values, _PLAIN), dtype=bool)
     out = pc.replace_substring_regex(values, _PROTECT_WORD_RE2, r"\1{\2}") if protect_case else values
     if not mask.any():
@@ -241,21 +231,19 @@ def encode_column(values, protect_case: bool = False) -> pa.Array:
             for special, replacement in _ASCII_STEPS:
                 escaped = pc.replace_substring(escaped, special, replacement)
             out = pc.replace_with_mask(out, pa.array(arrow_rows), escaped)
-    if python.any():
-        fixed = [encode_latex(v, protect_case) for v in values.filter(pa.array(python)).to_pylist()]
-        out = pc.replace_with_mask(out, pa.array(python), pa.array(fixed, pa.large_string()))
-    return out
+    return apply_where(out, python, lambda v: encode_latex(v, protect_case), values)
 
 
-def _optional(piece: str, values: list, present: list[bool]) -> pa.Array:
+def _optional(piece: str, values: list) -> pa.Array:
+    """A field's text where it has a value (``piece`` + value), else nothing."""
     import pyarrow as pa
 
-    return pa.array([piece + v if ok else "" for v, ok in zip(values, present)], pa.large_string())
+    return pa.array(["" if v is None else piece + v for v in values], pa.large_string())
 
 
 def _note(n_authors, organization) -> str | None:
     notes = []
-    if _known(n_authors):
+    if known(n_authors):
         n = int(n_authors)
         notes.append(f"{n} author{'s' if n != 1 else ''}; names not given in the source listing")
     if isinstance(organization, str) and organization:
@@ -291,10 +279,10 @@ def _render(part: pd.DataFrame, titles: pa.Array, abstracts: pa.Array, first: bo
 
     head, piece, tail = _field_pieces()
     n = len(part)
-    keys = part["citekey"].tolist()
+    keys = pa.array(part["citekey"].tolist(), pa.large_string())
     cols = {c: part[c].tolist() if c in part else [None] * n for c in _ENTRY_COLUMNS[3:]}  # not the text
-    years = [str(int(y)) if _known(y) else None for y in cols["year"]]
-    months = [MONTH_MACROS[int(m) - 1] if y and _known(m) else None for y, m in zip(years, cols["month"])]
+    years = [str(int(y)) if known(y) else None for y in cols["year"]]
+    months = [MONTH_MACROS[int(m) - 1] if y and known(m) else None for y, m in zip(years, cols["month"])]
     notes = _cached(_note, zip(cols["n_authors"], cols["organization"]))  # few distinct notes
     keywords = _cached(_keywords, ((t,) for t in cols["themes"]))
     separator = ["\n"] * n
@@ -304,17 +292,17 @@ def _render(part: pd.DataFrame, titles: pa.Array, abstracts: pa.Array, first: bo
     return pc.binary_join_element_wise(
         pa.array(separator, pa.large_string()),
         lit(head),
-        pa.array(keys, pa.large_string()),
+        keys,
         lit(piece["title"] + "{"),
         encode_column(titles, protect_case=True),
         lit("}"),
-        _optional(piece["year"], years, [y is not None for y in years]),
-        _optional(piece["month"], months, [m is not None for m in months]),
-        _optional(piece["note"], notes, [v is not None for v in notes]),
+        _optional(piece["year"], years),
+        _optional(piece["month"], months),
+        _optional(piece["note"], notes),
         lit(piece["howpublished"] + "{Hugging Face Papers listing}" + piece["key"] + "{"),
-        pa.array(keys, pa.large_string()),
+        keys,
         lit("}"),
-        _optional(piece["keywords"], keywords, [v is not None for v in keywords]),
+        _optional(piece["keywords"], keywords),
         lit(piece["abstract"] + "{"),
         encode_column(abstracts),
         lit("}" + tail),

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .columns import arrow
+from .columns import arrow, known, pandas_type
 from .errors import LitReviewError
 from .iorw import atomic_write_text
 from .text import STOPWORDS
@@ -36,31 +36,14 @@ def _ascii_word(token: str) -> str:
     return _NOT_ASCII_ALNUM.sub("", unicodedata.normalize("NFKD", token.casefold()))
 
 
-def _known(value) -> bool:
-    return value is not None and value is not pd.NA and value == value  # NaN != NaN
-
-
-_SIGNIFICANT: dict[str, str] = {}  # title token -> its key word, or "" (titles share most words)
-
-
-def _significant(token: str) -> str:
-    word = _SIGNIFICANT.get(token)
-    if word is None:
-        word = _ascii_word(token)
-        word = word[:MAX_WORD] if word and word not in STOPWORDS and not word.isdigit() else ""
-        if len(_SIGNIFICANT) < 200_000:
-            _SIGNIFICANT[token] = word
-    return word
-
-
 def base_key(title: str, year) -> str:
     """The key before disambiguation: first significant title word + year."""
-    has_year = _known(year)
+    has_year = known(year)
     significant: list[str] = []
     for token in title.split():  # only the first one or two significant words are needed
-        word = _significant(token)
-        if word:
-            significant.append(word)
+        word = _ascii_word(token)
+        if word and word not in STOPWORDS and not word.isdigit():
+            significant.append(word[:MAX_WORD])
             if len(significant) == (1 if has_year else 2):
                 break
     if not significant:
@@ -153,7 +136,7 @@ def base_keys(titles: list[str], years: list) -> list[str]:
             a = "paper"
         elif not a[0].isalpha():
             a = "p" + a
-        out.append(f"{a}{int(year)}" if _known(year) else (a + (second_word[k] or ""))[: MAX_WORD + 4])
+        out.append(f"{a}{int(year)}" if known(year) else (a + (second_word[k] or ""))[: MAX_WORD + 4])
     return out
 
 
@@ -194,11 +177,7 @@ def assign_keys(
     old = pa.table({c: pa.array(pins[c].tolist(), pa.large_string()) for c in PIN_COLUMNS})
     all_pins = pa.concat_tables([old, added])
     all_pins = all_pins.take(pc.sort_indices(all_pins, [("citekey", "ascending")]))
-    return pd.Series(keys, index=papers.index, dtype=object), all_pins.to_pandas(types_mapper=_as_str)
-
-
-def _as_str(arrow_type):
-    return pd.StringDtype("pyarrow", na_value=float("nan"))
+    return pd.Series(keys, index=papers.index, dtype=object), all_pins.to_pandas(types_mapper=pandas_type)
 
 
 def _suffixed(sorted_bases: list[str], taken: set[str]) -> list[str]:

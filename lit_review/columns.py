@@ -15,6 +15,51 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 
+def known(value) -> bool:
+    """Whether a cell holds a value (not None, ``pd.NA`` or NaN)."""
+    import pandas as pd
+
+    return value is not None and value is not pd.NA and value == value  # NaN != NaN
+
+
+def pandas_type(arrow_type):
+    """``types_mapper`` for ``to_pandas``: strings stay in Arrow, integers become nullable ``Int64``."""
+    import pandas as pd
+    import pyarrow as pa
+
+    if pa.types.is_integer(arrow_type):
+        return pd.Int64Dtype()
+    if pa.types.is_large_string(arrow_type) or pa.types.is_string(arrow_type):
+        return pd.StringDtype("pyarrow", na_value=float("nan"))
+    return None
+
+
+def strings(values) -> pa.Array:
+    """``values`` (a list, Series or Arrow data) as one flat Arrow array of large strings."""
+    import pyarrow as pa
+
+    values = pa.array(values, pa.large_string())
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+
+
+def apply_where(values: pa.Array, mask, fn, inputs: pa.Array | None = None) -> pa.Array:
+    """``values`` with ``fn(input)`` in the rows where ``mask`` holds (inputs default to the values).
+
+    The way column-wise steps hand the rows Arrow cannot decide to a Python function.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    mask = np.asarray(mask, dtype=bool)
+    rows = np.flatnonzero(mask)
+    if not len(rows):
+        return values
+    source = (values if inputs is None else inputs).take(pa.array(rows))
+    fixed = pa.array([fn(v) for v in source.to_pylist()], values.type)
+    return pc.replace_with_mask(values, pa.array(mask), fixed)
+
+
 def arrow(series: pd.Series) -> pa.Array | pa.ChunkedArray:
     """The Arrow data of a string column (no copy when pandas already holds it in Arrow)."""
     import pyarrow as pa

@@ -1,9 +1,9 @@
 """From listing records to a corpus: normalize, resolve dates, merge duplicates, give stable ids.
 
-Duplicates are merged by blocking on an exact key: the normalized title
-(:func:`lit_review.text.match_key`), so merging is one hash-table pass, linear in the
-number of records, and two papers merge only when every letter and digit of their titles
-agrees (``GPT-3`` and ``GPT-4`` stay apart). Papers whose titles are merely similar are
+Duplicates are merged on an exact key: the normalized title
+(:func:`lit_review.text.match_key`). Records are sorted by that key and each run of equal
+keys is one paper (no pairwise comparison), and two papers merge only when every letter
+and digit of their titles agrees (``GPT-3`` and ``GPT-4`` stay apart). Papers whose titles are merely similar are
 never merged automatically; :func:`near_duplicates` lists them for a person to review.
 """
 
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .citekeys import base_key, base_keys
-from .columns import take, take_sorted
+from .columns import apply_where, pandas_type, take, take_sorted
 from .errors import LitReviewError
 from .manifest import SourceInfo
 from .sources import Listing, Record, Reject, read_listing
@@ -97,14 +97,24 @@ def paper_id(key: str) -> str:
 
 def resolve_year(rec: Record, capture: dt.date | None) -> tuple[int | None, str]:
     """The publication year and how it is known: listed, inferred from the capture date, or not."""
-    if rec.year is not None:
-        return rec.year, "listed"
-    if rec.month is None or capture is None:
+    return _year(rec.year, rec.month, rec.day, capture)
+
+
+def _year(year, month, day, capture: dt.date | None) -> tuple[int | None, str]:
+    if year is not None:
+        return year, "listed"
+    if month is None or capture is None:
         return None, ""
     # Listing pages omit the year for dates in the capture year; a later month/day
     # than the capture date can only be from the year before.
-    later = (rec.month, rec.day or 1) > (capture.month, capture.day)
+    later = (month, day or 1) > (capture.month, capture.day)
     return capture.year - 1 if later else capture.year, "inferred from capture date"
+
+
+def _warn_unlisted(files: list[Path], manifest: dict[str, SourceInfo]) -> None:
+    for path in files:
+        if path.name not in manifest and manifest:
+            warnings.warn(f"{path}: not in the source manifest; read without capture metadata", stacklevel=3)
 
 
 def read_sources(
@@ -114,9 +124,9 @@ def read_sources(
     """Read every listing file; a file that cannot be read at all becomes an error, not a crash."""
     manifest = manifest or {}
     listings, errors = [], []
-    for path in sorted(Path(p) for p in paths):
-        if path.name not in manifest and manifest:
-            warnings.warn(f"{path}: not in the source manifest; read without capture metadata", stacklevel=2)
+    files = sorted(Path(p) for p in paths)
+    _warn_unlisted(files, manifest)
+    for path in files:
         try:
             listings.append(read_listing(path))
         except LitReviewError as exc:
@@ -132,7 +142,7 @@ def clean_column(values: pa.Array) -> pa.Array:
     """:func:`~lit_review.text.clean_text` of every value: RE2 finds the rows it would change."""
     import pyarrow.compute as pc
 
-    return _apply_where(values, pc.match_substring_regex(values, _NEEDS_CLEANING), clean_text)
+    return apply_where(values, pc.match_substring_regex(values, _NEEDS_CLEANING), clean_text)
 
 
 def key_column(titles: pa.Array) -> pa.Array:
@@ -140,42 +150,15 @@ def key_column(titles: pa.Array) -> pa.Array:
     import pyarrow.compute as pc
 
     ascii_keys = pc.replace_substring_regex(pc.ascii_lower(titles), "[^a-z0-9]+", "")
-    return _apply_where(
+    return apply_where(
         ascii_keys, pc.invert(pc.string_is_ascii(titles)), lambda t: match_key(t, cleaned=True), titles
     )
 
 
-def _apply_where(values: pa.Array, mask: pa.Array, fn, inputs: pa.Array | None = None) -> pa.Array:
-    """``values`` with ``fn(input)`` in the rows where ``mask`` holds (inputs default to the values)."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    rows = np.flatnonzero(mask.to_numpy(zero_copy_only=False))
-    if not len(rows):
-        return values
-    source = (values if inputs is None else inputs).take(pa.array(rows))
-    fixed = pa.array([fn(v) for v in source.to_pylist()], values.type)
-    return pc.replace_with_mask(values, mask, fixed)
-
-
 def _resolve_years(columns: dict[str, list], capture: dt.date | None) -> tuple[list, list[str]]:
     """:func:`resolve_year` for every record of a listing's columns."""
-    years = columns["year"]
-    if capture is None:
-        return years, ["listed" if y is not None else "" for y in years]
-    out_years, basis = [], []
-    for y, m, d in zip(years, columns["month"], columns["day"]):
-        if y is not None:
-            out_years.append(y)
-            basis.append("listed")
-        elif m is None:
-            out_years.append(None)
-            basis.append("")
-        else:  # a later month/day than the capture date can only be from the year before
-            out_years.append(capture.year - 1 if (m, d or 1) > (capture.month, capture.day) else capture.year)
-            basis.append("inferred from capture date")
-    return out_years, basis
+    resolved = [_year(*ymd, capture) for ymd in zip(columns["year"], columns["month"], columns["day"])]
+    return [y for y, _ in resolved], [b for _, b in resolved]
 
 
 def normalize_listing(listing: Listing, capture: dt.date | None = None) -> tuple[pa.Table, list[Reject]]:
@@ -248,9 +231,7 @@ def read_parts(
     much to read (``workers``: how many; default: one per core above :data:`PARALLEL_BYTES`)."""
     sources = sources or {}
     files = sorted(Path(p) for p in paths)
-    for path in files:
-        if path.name not in sources and sources:
-            warnings.warn(f"{path}: not in the source manifest; read without capture metadata", stacklevel=2)
+    _warn_unlisted(files, sources)
     captures = [sources[f.name].capture_date if f.name in sources else None for f in files]
     if workers is None:
         size = sum(f.stat().st_size for f in files if f.exists())
@@ -304,7 +285,7 @@ def _corpus(tables: list[pa.Table], listings, rejects, sources) -> Corpus:
     kept = (
         records.select(["source", "line", "title_as_read"])
         .combine_chunks()
-        .to_pandas(types_mapper=_pandas_type)
+        .to_pandas(types_mapper=pandas_type)
     )
     kept["id"] = record_ids
     return Corpus(papers, listings, rejects, sources, kept, bases)
@@ -315,16 +296,6 @@ def _empty_records() -> pa.Table:
 
     types = {c: pa.int64() if c in _INT_COLUMNS else pa.large_string() for c in RECORD_COLUMNS}
     return pa.table({c: pa.array([], t) for c, t in types.items()})
-
-
-def _pandas_type(arrow_type):
-    import pyarrow as pa
-
-    if pa.types.is_integer(arrow_type):
-        return pd.Int64Dtype()
-    if pa.types.is_large_string(arrow_type) or pa.types.is_string(arrow_type):
-        return pd.StringDtype("pyarrow", na_value=float("nan"))
-    return None
 
 
 _TEXT = ("title", "abstract")
@@ -352,9 +323,9 @@ def merge_records(records: pa.Table) -> tuple[pd.DataFrame, list[str], list[str]
     first = np.flatnonzero(starts)
     sizes = np.diff(np.append(first, n))
     order_np = order.to_numpy().astype(np.int64)
-    source_row = {c: order_np[first] for c in _TEXT}  # record giving each paper's title / abstract
+    first_row = order_np[first]  # each paper's first record
+    source_row = {c: first_row.copy() for c in _TEXT}  # the record giving each paper's title / abstract
     small = [c for c in (*PAPER_COLUMNS, "base_key") if c not in ("citekey", "n_sources", "sources", *_TEXT)]
-    table = {c: take_sorted(records[c], np.sort(order_np[first])) for c in small}  # provisional order
     multi = np.flatnonzero(sizes > 1)
     overrides = []
     if len(multi):
@@ -369,8 +340,7 @@ def merge_records(records: pa.Table) -> tuple[pd.DataFrame, list[str], list[str]
             overrides.append(merged)
     # papers in the order of their abstract's record; small columns follow via their first record
     paper_order = np.argsort(source_row["abstract"], kind="stable")
-    by_first = np.argsort(np.argsort(order_np[first], kind="stable"), kind="stable")
-    columns = {c: table[c].combine_chunks().take(pa.array(by_first[paper_order])) for c in small}
+    columns = {c: take(records[c], first_row[paper_order]) for c in small}
     if overrides:
         mask = np.zeros(len(first), dtype=bool)
         mask[multi] = True
@@ -384,9 +354,9 @@ def merge_records(records: pa.Table) -> tuple[pd.DataFrame, list[str], list[str]
                 continue  # id and key always, most other fields too: nothing to replace
             values = pa.array([overrides[k][c] for k in where], columns[c].type)
             columns[c] = pc.replace_with_mask(columns[c], pa.array(mask), values)
-    columns["title"] = records["title"].combine_chunks().take(pa.array(source_row["title"][paper_order]))
+    columns["title"] = take(records["title"], source_row["title"][paper_order])
     columns["abstract"] = take_sorted(records["abstract"], source_row["abstract"][paper_order])
-    papers = pa.table(columns).to_pandas(types_mapper=_pandas_type)
+    papers = pa.table(columns).to_pandas(types_mapper=pandas_type)
     colon = pa.scalar(":", pa.large_string())
     refs = pc.binary_join_element_wise(index["source"], pc.cast(index["line"], pa.large_string()), colon)
     refs = refs.take(order).to_pylist()

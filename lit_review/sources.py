@@ -17,7 +17,7 @@ Every record read ends up in :attr:`Listing.records` (held as columns) or :attr:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from .errors import LitReviewError
@@ -74,7 +74,7 @@ class Reject:
         return f"{self.source}:{self.line}: {self.reason}"
 
 
-RECORD_FIELDS = ("line", "title", "abstract", "n_authors", "organization", "month", "day", "year", "upvotes")
+RECORD_FIELDS = tuple(f.name for f in fields(Record))[1:]  # a listing's columns: every field but source
 
 
 def _no_records() -> dict[str, list]:
@@ -173,7 +173,7 @@ def read_listing(path: str | Path, name: str | None = None) -> Listing:
         body.insert(0, (subscribe_at, glued))
     layout = "compact" if glued else "spaced"
     listing = Listing(name, layout, page_date)
-    _read_body(listing, body, text.bad, text.ends_with_newline, text.lines)
+    _read_body(listing, body, text.bad, text.ends_with_newline)
     return listing
 
 
@@ -185,7 +185,6 @@ def _read_body(
     body: list[tuple[int, str]],
     bad: dict[int, str],
     ends_with_newline: bool,
-    raw_lines: list[str],
 ) -> None:
     reject = listing.rejects.append
     src = listing.source

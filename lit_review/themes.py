@@ -275,13 +275,11 @@ def hits_many(patterns: list[re.Pattern], texts: pa.Array) -> list[np.ndarray]:
 
     n = len(texts)
     out: list[np.ndarray] = [np.zeros(n, dtype=bool) for _ in patterns]
-    fast = []
-    for i, p in enumerate(patterns):
-        if _re2_supports(p.pattern):
-            fast.append(i)
-        else:
-            values = texts.to_pylist()
-            out[i] = np.fromiter((p.search(t) is not None for t in values), dtype=bool, count=n)
+    fast = [i for i, p in enumerate(patterns) if _re2_supports(p.pattern)]
+    if len(fast) < len(patterns):
+        values = texts.to_pylist()
+        for i in sorted(set(range(len(patterns))) - set(fast)):
+            out[i] = np.fromiter((patterns[i].search(t) is not None for t in values), dtype=bool, count=n)
     loose = {i: prefilter_pattern(patterns[i].pattern) for i in fast}
 
     def solve(group: list[int], rows: np.ndarray, sub: pa.Array) -> None:
