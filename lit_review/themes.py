@@ -26,15 +26,13 @@ match is recorded (term, where, weight) so that a report can say why a paper is 
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .columns import arrow
+from .columns import arrow, take
 from .errors import LitReviewError
 
 if TYPE_CHECKING:
@@ -261,17 +259,16 @@ def _match(pattern: str, texts: pa.Array) -> np.ndarray:
     return np.asarray(pc.match_substring_regex(texts, pattern, ignore_case=True), dtype=bool)
 
 
-def hits_many(patterns: list[re.Pattern], texts: pa.Array) -> list[np.ndarray]:
-    """For each pattern, which of ``texts`` contain it (case-insensitive), by group testing.
+def hits_many(patterns: list[re.Pattern], texts: pa.Array | pa.ChunkedArray) -> list[np.ndarray]:
+    """For each pattern, which of ``texts`` contain it (case-insensitive).
 
-    One RE2 pass of the alternation of all patterns finds the rows where any of them
-    matches; the patterns are then split in halves and each half tested on those rows
-    only, down to single patterns. RE2 runs an alternation as fast as one pattern, and
-    most rows match few terms, so this costs a few passes over the text instead of one
-    per pattern. Patterns RE2 does not support run with Python's ``re``, row by row.
+    All patterns are searched in one pass over each text (RE2's ``Set``: one automaton that
+    reports every pattern found), so the cost hardly grows with the number of terms. Long
+    counted repeats are loosened for that pass (:func:`prefilter_pattern`) and the rows it
+    finds are confirmed with the exact pattern. Patterns RE2 does not support run with
+    Python's ``re``, row by row.
     """
     import numpy as np
-    import pyarrow as pa
 
     n = len(texts)
     out: list[np.ndarray] = [np.zeros(n, dtype=bool) for _ in patterns]
@@ -280,26 +277,56 @@ def hits_many(patterns: list[re.Pattern], texts: pa.Array) -> list[np.ndarray]:
         values = texts.to_pylist()
         for i in sorted(set(range(len(patterns))) - set(fast)):
             out[i] = np.fromiter((patterns[i].search(t) is not None for t in values), dtype=bool, count=n)
-    loose = {i: prefilter_pattern(patterns[i].pattern) for i in fast}
-
-    def solve(group: list[int], rows: np.ndarray, sub: pa.Array) -> None:
-        if len(group) == 1 and loose[group[0]] == patterns[group[0]].pattern:
-            out[group[0]][rows[_match(loose[group[0]], sub)]] = True
-            return
-        hit = _match("|".join(f"(?:{loose[i]})" for i in group), sub)
-        if not hit.any():
-            return
-        rows, sub = rows[hit], sub.filter(pa.array(hit))
-        if len(group) == 1:  # the loosened pattern matched: confirm with the exact one
-            out[group[0]][rows[_match(patterns[group[0]].pattern, sub)]] = True
-            return
-        half = len(group) // 2
-        solve(group[:half], rows, sub)
-        solve(group[half:], rows, sub)
-
-    if fast and n:
-        solve(fast, np.arange(n), texts)
+    if not fast or not n:
+        return out
+    loose = [prefilter_pattern(patterns[i].pattern) for i in fast]
+    found = _set_search(loose, texts)
+    for k, i in enumerate(fast):
+        rows = np.flatnonzero(found[k])
+        if loose[k] != patterns[i].pattern and len(rows):  # the loosened pattern matched: confirm
+            rows = rows[_match(patterns[i].pattern, take(texts, rows))]
+        out[i][rows] = True
     return out
+
+
+SET_MAX_MEM = 256 << 20  # bytes for the automaton of all terms (RE2's default is 8 MB)
+
+
+def _set_search(patterns: list[str], texts: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """``found[k, row]``: pattern ``k`` occurs in ``texts[row]`` (RE2, case-insensitive; nulls: none)."""
+    import numpy as np
+    import pyarrow as pa
+    import re2
+
+    options = re2.Options()
+    options.case_sensitive = False
+    options.max_mem = SET_MAX_MEM
+    matcher = re2.Set.SearchSet(options)
+    for p in patterns:
+        matcher.Add(p)
+    try:
+        # A set that compiles cannot fail while matching: RE2 checks at compile time that its
+        # automaton fits the memory budget, and set matching never gives up on a slow automaton.
+        matcher.Compile()
+    except re2.error:  # too large for one automaton: one pass per pattern
+        return np.array([_match(p, texts) for p in patterns], dtype=bool).reshape(len(patterns), -1)
+    match = getattr(matcher, "_set", matcher).Match  # the binding itself: a third faster per call
+    found = np.zeros((len(patterns), len(texts)), dtype=bool)
+    chunks = texts.chunks if isinstance(texts, pa.ChunkedArray) else [texts]
+    start = 0
+    for chunk in chunks:
+        chunk = chunk.cast(pa.large_string())
+        _, offsets, data = chunk.buffers()
+        bounds = np.frombuffer(offsets, np.int64)[chunk.offset : chunk.offset + len(chunk) + 1].tolist()
+        view = memoryview(data if data is not None else b"")
+        hits = [match(view[a:b]) or () for a, b in zip(bounds, bounds[1:])]
+        if chunk.null_count:
+            hits = [h if valid else () for h, valid in zip(hits, chunk.is_valid().to_pylist())]
+        sizes = np.fromiter(map(len, hits), np.int64, count=len(hits))
+        which = np.fromiter((k for h in hits for k in h), np.int64, count=int(sizes.sum()))
+        found[which, np.repeat(np.arange(start, start + len(chunk)), sizes)] = True
+        start += len(chunk)
+    return found
 
 
 @dataclass
@@ -321,16 +348,17 @@ class _Scores:
 Hits = tuple  # (in title, in abstract): per term of a theme (include terms, then exclude terms), row masks
 
 
-def theme_hits(theme: Theme, titles: pa.Array, abstracts: pa.Array, pool=None) -> Hits:
+def theme_hits(theme: Theme, titles: pa.Array, abstracts: pa.Array) -> Hits:
     """Which papers contain each term of ``theme``, in the title and in the abstract."""
-    patterns = [t.pattern for t in (*theme.include, *theme.exclude)]
-    return tuple((pool.map if pool else map)(lambda col: hits_many(patterns, col), (titles, abstracts)))
+    return all_theme_hits([theme], titles, abstracts)[0]
 
 
 def all_theme_hits(themes: list[Theme], titles: pa.Array, abstracts: pa.Array) -> list[Hits]:
-    """:func:`theme_hits` of every theme, themes matched in parallel threads (RE2 releases the GIL)."""
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        return list(pool.map(lambda th: theme_hits(th, titles, abstracts), themes))
+    """:func:`theme_hits` of every theme: the terms of all themes searched in one pass per column."""
+    terms = [[t.pattern for t in (*th.include, *th.exclude)] for th in themes]
+    unique = list(dict.fromkeys(p for ps in terms for p in ps))  # a term shared by themes: once
+    columns = [dict(zip(unique, hits_many(unique, col))) for col in (titles, abstracts)]
+    return [tuple([col[p] for p in ps] for col in columns) for ps in terms]
 
 
 def _score_theme(theme: Theme, papers: pd.DataFrame, hits: Hits) -> _Scores:
@@ -364,19 +392,16 @@ def _score_theme(theme: Theme, papers: pd.DataFrame, hits: Hits) -> _Scores:
     return _Scores(score, title_hits, abstract_hits, excluded, decision, reason)
 
 
-def match_theme(theme: Theme, papers: pd.DataFrame, pool: ThreadPoolExecutor | None = None) -> pd.DataFrame:
+def match_theme(theme: Theme, papers: pd.DataFrame) -> pd.DataFrame:
     """Per-paper matches for one theme: ``id, score, matched, excluded_by, decision, reason, included``.
 
-    Vectorized over the corpus (:func:`hits_many`: RE2 on Arrow columns, in ``pool``'s
-    threads when given: Arrow releases the GIL). The result equals :func:`match_paper`
+    Vectorized over the corpus (:func:`hits_many`); the result equals :func:`match_paper`
     applied to each paper.
     """
     import numpy as np
     import pandas as pd
 
-    s = _score_theme(
-        theme, papers, theme_hits(theme, arrow(papers["title"]), arrow(papers["abstract"]), pool)
-    )
+    s = _score_theme(theme, papers, theme_hits(theme, arrow(papers["title"]), arrow(papers["abstract"])))
     n = len(papers)
     matched: list[list[str]] = [[] for _ in range(n)]
     for k, t in enumerate(theme.include):

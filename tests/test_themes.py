@@ -1,11 +1,13 @@
-"""Theme matching: the group-testing matcher against Python's re, row by row."""
+"""Theme matching: the one-pass matcher of all terms against Python's re, row by row."""
 
 import re
 
 import pyarrow as pa
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lit_review import themes
 from lit_review.themes import hits_many, prefilter_pattern
 
 PATTERNS = [
@@ -27,10 +29,32 @@ WORDS = ["gradient-free", "gradient free", "we", "our", "free", "LoRA", "lora", 
     st.lists(st.lists(st.sampled_from(WORDS), max_size=12).map(" ".join), min_size=1, max_size=30),
     st.lists(st.sampled_from(PATTERNS), min_size=1, max_size=len(PATTERNS), unique=True),
 )
-def test_group_testing_finds_exactly_what_re_finds(texts, patterns):
+def test_matcher_finds_exactly_what_re_finds(texts, patterns):
     compiled = [re.compile(p, re.IGNORECASE) for p in patterns]
-    got = hits_many(compiled, pa.array(texts, pa.large_string()))
-    for p, hits in zip(compiled, got):
+    half = len(texts) // 2
+    for column in (
+        pa.array(texts, pa.large_string()),
+        pa.chunked_array([pa.array(texts[:half], pa.string()), pa.array(texts[half:], pa.string())]),
+        pa.array(texts, pa.large_string()).slice(0),
+    ):
+        got = hits_many(compiled, column)
+        for p, hits in zip(compiled, got):
+            assert hits.tolist() == [p.search(t) is not None for t in texts], p.pattern
+
+
+def test_matcher_on_sliced_and_null_texts():
+    texts = pa.array(["x", "gradient-free", None, "no", "Gradient free methods"], pa.large_string())
+    (hits,) = hits_many([re.compile(r"\bgradient[- ]?free\b", re.IGNORECASE)], texts.slice(1, 4))
+    assert hits.tolist() == [True, False, False, True]
+
+
+@pytest.mark.parametrize("max_mem", [1, 256 << 20])
+def test_terms_too_large_for_one_automaton_are_matched_one_by_one(monkeypatch, max_mem):
+    monkeypatch.setattr(themes, "SET_MAX_MEM", max_mem)
+    patterns = [re.compile(p, re.IGNORECASE) for p in PATTERNS]
+    texts = [" ".join(WORDS[k:] + WORDS[:k]) for k in range(len(WORDS))] + ["", "we are free", "LORA"]
+    got = hits_many(patterns, pa.array(texts, pa.large_string()))
+    for p, hits in zip(patterns, got):
         assert hits.tolist() == [p.search(t) is not None for t in texts], p.pattern
 
 
