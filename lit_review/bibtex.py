@@ -21,7 +21,7 @@ import bibtexparser
 import pandas as pd
 from bibtexparser.model import Entry, Field
 
-from .columns import apply_where, arrow, known, sort_order, strings, take
+from .columns import apply_where, arrow, known, sort_order, strings, take, text_bytes
 from .errors import LitReviewError
 from .iorw import atomic_open
 
@@ -310,18 +310,6 @@ def _render(part: pd.DataFrame, titles: pa.Array, abstracts: pa.Array, first: bo
     )
 
 
-def _text_bytes(entries: pa.Array) -> memoryview:
-    """The UTF-8 bytes of all ``entries`` back to back, straight from the Arrow buffer (no copy)."""
-    import numpy as np
-
-    if entries.null_count:
-        raise ValueError("BibTeX entry text cannot be null")
-    offsets = np.frombuffer(entries.buffers()[1], dtype=np.int64)[
-        entries.offset : entries.offset + len(entries) + 1
-    ]
-    return memoryview(entries.buffers()[2])[offsets[0] : offsets[-1]]
-
-
 def _chunks(papers: pd.DataFrame):
     """BibTeX bytes for ``papers`` sorted by key, in runs of :data:`CHUNK` entries.
 
@@ -335,7 +323,7 @@ def _chunks(papers: pd.DataFrame):
     def render(start: int) -> memoryview:
         rows = order[start : start + CHUNK]
         part = {c: take(values, rows) for c, values in text.items()}
-        return _text_bytes(_render(small.iloc[rows], part["title"], part["abstract"], start == 0))
+        return text_bytes(_render(small.iloc[rows], part["title"], part["abstract"], start == 0))
 
     # two chunks at a time (rendering is mostly Arrow, which runs outside the GIL), at most three ahead
     with ThreadPoolExecutor(2) as pool:

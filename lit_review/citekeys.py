@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .columns import arrow, known, pandas_type
+from .columns import apply_where, arrow, known, pandas_type, strings, text_bytes
 from .errors import LitReviewError
-from .iorw import atomic_write_text
+from .iorw import atomic_open
 from .text import STOPWORDS
 
 PIN_COLUMNS = ("citekey", "id", "title")
@@ -208,9 +208,32 @@ def _suffixed(sorted_bases: list[str], taken: set[str]) -> list[str]:
     return out
 
 
+_CSV_PLAIN = r'^[^",\r\n]+$'  # a cell csv.writer writes as it is, whatever the Python version
+
+
 def save_pins(pins: pd.DataFrame, path: str | Path) -> None:
+    """Write pinned keys as CSV: the bytes ``csv.writer`` writes, built column-wise in Arrow."""
+    import functools
+
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cells = [strings(pins[c]) for c in PIN_COLUMNS]
+    sep = {c: pa.scalar(c, pa.large_string()) for c in ",\n"}
+    lines = pc.binary_join_element_wise(*cells, sep[","])
+    plain = functools.reduce(pc.and_, [pc.match_substring_regex(c, _CSV_PLAIN) for c in cells])
+    rows = pa.StructArray.from_arrays(cells, PIN_COLUMNS)
+    lines = apply_where(lines, ~np.asarray(pc.fill_null(plain, False)), _csv_line, rows)
+    header = _csv_line({c: c for c in PIN_COLUMNS})
+    lines = pc.binary_join_element_wise(lines, pa.scalar("", pa.large_string()), sep["\n"])
+    with atomic_open(path, "wb") as fh:
+        fh.write(f"{header}\n".encode())
+        fh.write(text_bytes(lines))
+
+
+def _csv_line(row: dict) -> str:
+    """One row as ``csv.writer`` writes it (quoting where needed), without the line end."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(PIN_COLUMNS)
-    writer.writerows(zip(*(pins[c].tolist() for c in PIN_COLUMNS)))
-    atomic_write_text(path, buf.getvalue())
+    csv.writer(buf, lineterminator="\n").writerow(row.values())
+    return buf.getvalue()[:-1]

@@ -42,6 +42,21 @@ def strings(values) -> pa.Array:
     return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
+def offsets(values: pa.Array) -> np.ndarray:
+    """Where each string of a large-string array starts in its data buffer, and where the last ends."""
+    import numpy as np
+
+    return np.frombuffer(values.buffers()[1], dtype=np.int64)[values.offset : values.offset + len(values) + 1]
+
+
+def text_bytes(values: pa.Array) -> memoryview:
+    """The UTF-8 bytes of all ``values`` (large strings, no nulls) back to back, from the Arrow buffer (no copy)."""
+    if values.null_count:
+        raise ValueError("text to write cannot be null")
+    bounds = offsets(values)
+    return memoryview(values.buffers()[2] or b"")[bounds[0] : bounds[-1]]
+
+
 def apply_where(values: pa.Array, mask, fn, inputs: pa.Array | None = None) -> pa.Array:
     """``values`` with ``fn(input)`` in the rows where ``mask`` holds (inputs default to the values).
 
@@ -74,11 +89,18 @@ def take_sorted(values: pa.ChunkedArray, rows: np.ndarray) -> pa.ChunkedArray:
 
     bounds = np.cumsum([0] + [len(c) for c in values.chunks])
     cut = np.searchsorted(rows, bounds)
-    pieces = [
-        chunk.take(pa.array(rows[cut[k] : cut[k + 1]] - bounds[k]))
-        for k, chunk in enumerate(values.chunks)
-        if cut[k + 1] > cut[k]
-    ]
+    unique = len(rows) < 2 or bool((rows[1:] > rows[:-1]).all())
+    pieces = []
+    for k, chunk in enumerate(values.chunks):
+        if cut[k + 1] == cut[k]:
+            continue
+        local = rows[cut[k] : cut[k + 1]] - bounds[k]
+        if unique:  # a filter: for strings ten times faster than the same take
+            keep = np.zeros(len(chunk), dtype=bool)
+            keep[local] = True
+            pieces.append(chunk.filter(pa.array(keep)))
+        else:
+            pieces.append(chunk.take(pa.array(local)))
     return pa.chunked_array(pieces, values.type)
 
 

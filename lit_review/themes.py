@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .columns import arrow, take
+from .columns import arrow, offsets, take
 from .errors import LitReviewError
 
 if TYPE_CHECKING:
@@ -316,9 +316,8 @@ def _set_search(patterns: list[str], texts: pa.Array | pa.ChunkedArray) -> np.nd
     start = 0
     for chunk in chunks:
         chunk = chunk.cast(pa.large_string())
-        _, offsets, data = chunk.buffers()
-        bounds = np.frombuffer(offsets, np.int64)[chunk.offset : chunk.offset + len(chunk) + 1].tolist()
-        view = memoryview(data if data is not None else b"")
+        bounds = offsets(chunk).tolist()
+        view = memoryview(chunk.buffers()[2] or b"")
         hits = [match(view[a:b]) or () for a, b in zip(bounds, bounds[1:])]
         if chunk.null_count:
             hits = [h if valid else () for h, valid in zip(hits, chunk.is_valid().to_pylist())]

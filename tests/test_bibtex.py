@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lit_review.bibtex import decode_latex, encode_latex, read_bibtex, to_bibtex
-from lit_review.citekeys import assign_keys, base_key, load_pins
+from lit_review.citekeys import PIN_COLUMNS, assign_keys, base_key, load_pins, save_pins
 from lit_review.errors import LitReviewError
 from lit_review.project import ingest
 
@@ -109,6 +109,25 @@ def test_pins_file_errors(tmp_path):
     p.write_text("citekey,id,title\nabc,t-1,x\nabc,t-2,y\n")
     with pytest.raises(LitReviewError, match=r"citekeys\.csv:3: citation key 'abc' is pinned twice"):
         load_pins(p)
+
+
+CELLS = st.one_of(
+    st.none(),
+    st.text(st.sampled_from(list('ab ,"\r\n\'é€') + ["\u2028"]), max_size=6),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(CELLS, CELLS, CELLS), max_size=12))
+def test_pins_file_is_what_csv_writer_writes(tmp_path_factory, rows):
+    import csv
+    import io
+
+    path = tmp_path_factory.mktemp("pins") / "citekeys.csv"
+    save_pins(pd.DataFrame(rows, columns=list(PIN_COLUMNS)), path)
+    expected = io.StringIO()
+    csv.writer(expected, lineterminator="\n").writerows([PIN_COLUMNS, *rows])
+    assert path.read_bytes() == expected.getvalue().encode("utf-8")
 
 
 @pytest.mark.parametrize("text", ["LoRA", "BBTv2", "GPT-4", "LLMs", "(LoRA)"], ids=lambda t: t)
