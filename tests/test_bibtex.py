@@ -113,7 +113,7 @@ def test_pins_file_errors(tmp_path):
 
 CELLS = st.one_of(
     st.none(),
-    st.text(st.sampled_from(list('ab ,"\r\n\'é€') + ["\u2028"]), max_size=6),
+    st.text(st.sampled_from(list("ab ,\"\r\n'é€") + ["\u2028"]), max_size=6),
 )
 
 
