@@ -28,7 +28,7 @@ def _summary(result) -> str:
 
 
 def cmd_ingest(args) -> int:
-    from .project import Project, ingest
+    from .project import OUTPUT_FILES, Project, ingest
 
     out = Path(args.out) if args.out else None
     result = ingest(args.project, args.paths or None, out)
@@ -38,7 +38,7 @@ def cmd_ingest(args) -> int:
         print(f"rejected: {r}", file=sys.stderr)
     print(_summary(result))
     where = out or Project.at(args.project).references
-    print(f"wrote library.bib, papers.csv, citekeys.csv, duplicates.csv, rejects.csv to {where}")
+    print(f"wrote {', '.join(OUTPUT_FILES)} to {where}")
     return 0 if result.ok else EXIT_REJECTS
 
 

@@ -29,6 +29,7 @@ from .sources import Listing, Record, Reject, read_listing
 from .text import clean_text, match_key, words
 
 if TYPE_CHECKING:
+    import numpy as np
     import pyarrow as pa
 
 PAPER_COLUMNS = [
@@ -63,6 +64,8 @@ class Corpus:
 
     ``records``: one row per record kept (``source``, ``line``, ``title_as_read``, ``id`` of
     the paper it was merged into); ``listings`` keep their counts and rejects.
+    ``text_rows``: for each paper (by position), the row of ``records`` whose title it has,
+    and the row whose abstract it has.
     """
 
     papers: pd.DataFrame
@@ -71,6 +74,7 @@ class Corpus:
     sources: dict[str, SourceInfo] = field(default_factory=dict)
     records: pd.DataFrame | None = None
     base_keys: list[str] | None = None  # each paper's citation key before disambiguation (by position)
+    text_rows: tuple[np.ndarray, np.ndarray] | None = None
 
     @property
     def n_read(self) -> int:
@@ -281,14 +285,14 @@ def _corpus(tables: list[pa.Table], listings, rejects, sources) -> Corpus:
     import pyarrow as pa
 
     records = pa.concat_tables(tables) if tables else _empty_records()  # chunked: one chunk per file
-    papers, record_ids, bases = merge_records(records)
+    papers, record_ids, bases, text_rows = merge_records(records)
     kept = (
         records.select(["source", "line", "title_as_read"])
         .combine_chunks()
         .to_pandas(types_mapper=pandas_type)
     )
     kept["id"] = record_ids
-    return Corpus(papers, listings, rejects, sources, kept, bases)
+    return Corpus(papers, listings, rejects, sources, kept, bases, text_rows)
 
 
 def _empty_records() -> pa.Table:
@@ -301,8 +305,11 @@ def _empty_records() -> pa.Table:
 _TEXT = ("title", "abstract")
 
 
-def merge_records(records: pa.Table) -> tuple[pd.DataFrame, list[str], list[str]]:
-    """One row per title key (the merged papers), the paper id of each record, each paper's base key.
+def merge_records(
+    records: pa.Table,
+) -> tuple[pd.DataFrame, list[str], list[str], tuple[np.ndarray, np.ndarray]]:
+    """One row per title key (the merged papers), the paper id of each record, each paper's base
+    key, and the record rows that give each paper its title and its abstract.
 
     Records are sorted by (key, source, line) to find the runs of equal keys; a key read
     once becomes its paper as is, only keys read more than once go through :func:`_merge`.
@@ -340,7 +347,10 @@ def merge_records(records: pa.Table) -> tuple[pd.DataFrame, list[str], list[str]
             overrides.append(merged)
     # papers in the order of their abstract's record; small columns follow via their first record
     paper_order = np.argsort(source_row["abstract"], kind="stable")
-    columns = {c: take(records[c], first_row[paper_order]) for c in small}
+    gathered = (
+        records.select(small).combine_chunks().take(pa.array(first_row[paper_order]))
+    )  # small: join once
+    columns = {c: gathered[c].combine_chunks() for c in small}
     if overrides:
         mask = np.zeros(len(first), dtype=bool)
         mask[multi] = True
@@ -370,7 +380,8 @@ def merge_records(records: pa.Table) -> tuple[pd.DataFrame, list[str], list[str]
     ids = np.empty(len(first), dtype=object)
     ids[paper_order] = papers["id"].to_numpy(dtype=object)
     record_ids[order_np] = np.repeat(ids, sizes)
-    return papers, record_ids.tolist(), bases
+    text_rows = (source_row["title"][paper_order], source_row["abstract"][paper_order])
+    return papers, record_ids.tolist(), bases, text_rows
 
 
 def _first(values: Iterable):

@@ -22,16 +22,17 @@ import pandas as pd
 from . import citekeys
 from .bibtex import write_bibtex
 from .columns import arrow, sort_order, take
-from .corpus import Corpus, read_corpus
+from .corpus import Corpus, assemble, read_parts
 from .errors import LitReviewError
 from .iorw import atomic_open, atomic_write_text, sha256_file
 from .manifest import load_manifest
 from .paths import Project
-from .themes import all_theme_hits, apply_themes, load_themes
+from .themes import all_theme_hits, apply_themes, gather_hits, load_themes
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
+OUTPUT_FILES = ("library.bib", "papers.csv", "citekeys.csv", "duplicates.csv", "rejects.csv")
 CSV_COLUMNS = [
     "id", "citekey", "title", "abstract", "year", "month", "day", "date_basis", "n_authors",
     "organization", "upvotes", "themes", "n_sources", "sources",
@@ -68,22 +69,30 @@ def run_ingest(
     themes_path: Path | None = None,
 ) -> IngestResult:
     """Read, normalize, merge, key and theme the corpus in memory (writes nothing)."""
+    import pyarrow as pa
+
     files = _expand(paths) if paths else project.source_files()
     manifest = load_manifest(project.manifest)
     themes_file = themes_path or project.themes
     themes = load_themes(themes_file) if themes_file.exists() else []
     pins = citekeys.load_pins(pins_path or project.pins)
     with gc_paused(), ThreadPoolExecutor(1) as background:
-        corpus, errors = read_corpus(files, manifest)
-        release_free_memory()  # the per-file tables, freed by the merge
-        papers = corpus.papers
-        # theme matching (RE2, off the GIL) runs while the citation keys are assigned
-        matching = background.submit(
-            all_theme_hits, themes, arrow(papers["title"]), arrow(papers["abstract"])
-        )
-        keys, pins = citekeys.assign_keys(papers, pins, corpus.base_keys)
-        papers = papers.assign(citekey=keys)
-        corpus.papers = apply_themes(papers, themes, matching.result())
+        parts = read_parts(files, manifest)
+        # themes are matched on the records while they are merged (each paper takes its title
+        # and abstract from a record, so record hits gather to paper hits exactly)
+        tables = [p.table for p in parts if p.table is not None]
+        texts = [
+            pa.chunked_array([c for t in tables for c in t[col].chunks], pa.large_string())
+            for col in ("title", "abstract")
+        ]
+        matching = background.submit(all_theme_hits, themes, *texts)
+        corpus, errors = assemble(parts, manifest)
+        del parts, tables
+        keys, pins = citekeys.assign_keys(corpus.papers, pins, corpus.base_keys)
+        hits = gather_hits(matching.result(), *corpus.text_rows)
+        del texts, matching
+        release_free_memory()  # the per-file tables, freed by the merge and the matching
+        corpus.papers = apply_themes(corpus.papers.assign(citekey=keys), themes, hits)
     return IngestResult(corpus, errors, pins)
 
 
@@ -184,26 +193,26 @@ def duplicates_csv(corpus: Corpus) -> str:
 def write_outputs(result: IngestResult, out: Path) -> dict[str, Path]:
     """Write ``library.bib``, ``papers.csv``, ``citekeys.csv``, ``duplicates.csv`` and ``rejects.csv`` atomically."""
     out.mkdir(parents=True, exist_ok=True)
+    written = {name: out / name for name in OUTPUT_FILES}
 
     def csv_file() -> None:
-        with atomic_open(out / "papers.csv", "wb") as fh:
+        with atomic_open(written["papers.csv"], "wb") as fh:
             write_papers_csv(result.corpus.papers, fh)
 
-    # the two large files at once: both spend most of their time in Arrow, which releases the GIL
+    def small_files() -> None:
+        citekeys.save_pins(result.pins, written["citekeys.csv"])
+        atomic_write_text(written["duplicates.csv"], duplicates_csv(result.corpus))
+        atomic_write_text(written["rejects.csv"], rejects_csv(result.corpus, result.errors))
+
+    # the two large files at once (mostly Arrow, which releases the GIL); the small ones after the first
     with ThreadPoolExecutor(2) as pool:
-        jobs = [pool.submit(write_bibtex, result.corpus.papers, out / "library.bib"), pool.submit(csv_file)]
+        jobs = [
+            pool.submit(write_bibtex, result.corpus.papers, written["library.bib"]),
+            pool.submit(csv_file),
+        ]
+        jobs.append(pool.submit(small_files))
         for job in jobs:
             job.result()
-    files = {
-        "duplicates.csv": duplicates_csv(result.corpus),
-        "rejects.csv": rejects_csv(result.corpus, result.errors),
-    }
-    written = {"library.bib": out / "library.bib", "papers.csv": out / "papers.csv"}
-    citekeys.save_pins(result.pins, out / "citekeys.csv")
-    written["citekeys.csv"] = out / "citekeys.csv"
-    for name, text in files.items():
-        atomic_write_text(out / name, text)
-        written[name] = out / name
     return written
 
 

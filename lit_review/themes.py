@@ -336,12 +336,7 @@ class _Scores:
     excluded: list[np.ndarray]  # exclude term index -> rows where it occurs
     decision: np.ndarray
     reason: np.ndarray
-
-    @property
-    def included(self) -> np.ndarray:
-        import numpy as np
-
-        return np.char.endswith(self.decision.astype(str), "include")
+    included: np.ndarray  # decision ends with "include"
 
 
 Hits = tuple  # (in title, in abstract): per term of a theme (include terms, then exclude terms), row masks
@@ -360,6 +355,15 @@ def all_theme_hits(themes: list[Theme], titles: pa.Array, abstracts: pa.Array) -
     return [tuple([col[p] for p in ps] for col in columns) for ps in terms]
 
 
+def gather_hits(hits: list[Hits], title_rows: np.ndarray, abstract_rows: np.ndarray) -> list[Hits]:
+    """Hits of records turned into hits of papers: row ``k`` of the result is ``title_rows[k]``
+    of the title hits and ``abstract_rows[k]`` of the abstract hits."""
+    return [
+        tuple([h[rows] for h in column] for column, rows in zip(theme, (title_rows, abstract_rows)))
+        for theme in hits
+    ]
+
+
 def _score_theme(theme: Theme, papers: pd.DataFrame, hits: Hits) -> _Scores:
     import numpy as np
 
@@ -373,8 +377,8 @@ def _score_theme(theme: Theme, papers: pd.DataFrame, hits: Hits) -> _Scores:
         score += t.weight * (TITLE_WEIGHT * title_hits[k] + abstract_hits[k])
     excluded = [in_title[k] | in_text[k] for k in range(len(theme.include), len(in_title))]
     any_excluded = np.logical_or.reduce(excluded) if excluded else np.zeros(n, dtype=bool)
-    auto = (score >= theme.min_score) & ~any_excluded
-    decision = np.where(auto, "auto-include", "auto-exclude").astype(object)
+    included = (score >= theme.min_score) & ~any_excluded
+    decision = np.where(included, "auto-include", "auto-exclude").astype(object)
     reason = np.full(n, "", dtype=object)
     if theme.decisions:
         wanted = {d.paper for d in theme.decisions}
@@ -388,7 +392,8 @@ def _score_theme(theme: Theme, papers: pd.DataFrame, hits: Hits) -> _Scores:
             if i is not None:
                 decision[i] = "manual-include" if d.include else "manual-exclude"
                 reason[i] = d.reason
-    return _Scores(score, title_hits, abstract_hits, excluded, decision, reason)
+                included[i] = d.include
+    return _Scores(score, title_hits, abstract_hits, excluded, decision, reason, included)
 
 
 def match_theme(theme: Theme, papers: pd.DataFrame) -> pd.DataFrame:
