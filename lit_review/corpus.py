@@ -242,10 +242,23 @@ def read_parts(
         workers = min(len(files), os.cpu_count() or 1) if size > PARALLEL_BYTES else 1
     if workers <= 1:
         return [read_part(f, c) for f, c in zip(files, captures)]
-    from .parallel import WorkerPool
+    from .parallel import WorkerPool, handoff_folder, receive_table
 
-    with WorkerPool(workers) as pool:
-        return list(pool.map(read_part, files, captures))
+    with handoff_folder() as folder, WorkerPool(workers) as pool:
+        parts = list(pool.map(_read_part_sent, files, captures, [folder] * len(files)))
+        for part in parts:
+            part.table = receive_table(part.table) if part.table is not None else None
+        return parts
+
+
+def _read_part_sent(path: Path, capture: dt.date | None, folder: str) -> Part:
+    """:func:`read_part` in a worker process, its table sent back through ``folder``."""
+    from .parallel import send_table
+
+    part = read_part(path, capture)
+    if part.table is not None:
+        part.table = send_table(part.table, folder, path.name)
+    return part
 
 
 def assemble(

@@ -50,14 +50,14 @@ def remove_stale_temp_files(folder: str | Path) -> list[Path]:
     for tmp in Path(folder).glob(".*.tmp"):
         parts = tmp.name.split(".")
         pid = int(parts[-3]) if len(parts) >= 4 and parts[-3].isdigit() else None
-        if pid is not None and pid != os.getpid() and _running(pid):
+        if pid is not None and pid != os.getpid() and process_running(pid):
             continue
         tmp.unlink(missing_ok=True)
         removed.append(tmp)
     return removed
 
 
-def _running(pid: int) -> bool:
+def process_running(pid: int) -> bool:
     """Whether process ``pid`` exists and is not a zombie (a killed worker nobody reaped yet)."""
     try:
         os.kill(pid, 0)

@@ -1,5 +1,7 @@
 """Normalization, merging, dates and the accounting invariant on the seed corpus."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -155,17 +157,61 @@ def test_vectorized_theme_matching_equals_the_per_paper_reference(seed_corpus):
             )
 
 
-def test_reading_in_worker_processes_gives_the_same_corpus(tmp_path):
+@pytest.mark.parametrize("handoff", ["shared memory", "no shared memory"])
+def test_reading_in_worker_processes_gives_the_same_corpus(tmp_path, monkeypatch, handoff):
+    from lit_review import parallel
     from lit_review.corpus import read_corpus
 
     from .conftest import ROOT
 
     files = sorted((ROOT / "references" / "sources").iterdir())
+    files.append(tmp_path / "unreadable.txt")
+    files[-1].write_bytes(b"\x00\x01 binary")
     one, errors_one = read_corpus(files, workers=1)
+    shared = tmp_path / "shm"
+    shared.mkdir()
+    monkeypatch.setattr(
+        parallel, "_SHARED", str(shared if handoff == "shared memory" else tmp_path / "absent")
+    )
     two, errors_two = read_corpus(files, workers=2)
     pd.testing.assert_frame_equal(one.papers, two.papers)
     pd.testing.assert_frame_equal(one.records, two.records)
-    assert (one.n_read, one.rejects, errors_one) == (two.n_read, two.rejects, errors_two)
+    assert (one.n_read, one.rejects) == (two.n_read, two.rejects)
+    assert [str(e) for e in errors_one] == [str(e) for e in errors_two] and len(errors_two) == 1
+    assert list(shared.iterdir()) == []  # nothing left in shared memory
+
+
+def test_a_table_that_cannot_be_handed_off_through_a_file_comes_back_as_it_is(tmp_path):
+    import pyarrow as pa
+
+    from lit_review.parallel import receive_table, send_table
+
+    table = pa.table({"x": ["a", None, "ü"]})
+    sent = send_table(table, str(tmp_path / "full"), "t")  # cannot write there (as with full shared memory)
+    assert sent is table and receive_table(sent) is table and not (tmp_path / "full").exists()
+    sent = send_table(table, str(tmp_path), "t")
+    assert isinstance(sent, str) and receive_table(sent).equals(table) and list(tmp_path.iterdir()) == []
+
+
+def test_handoff_folders_of_killed_runs_are_removed(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    from lit_review import parallel
+
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    stale = tmp_path / f"lit-review-{int(dead.stdout)}-abc"
+    live = tmp_path / "lit-review-1-def"  # pid 1 runs
+    for folder in (stale, live):
+        folder.mkdir()
+        (folder / "x.arrow").write_bytes(b"x" * 10)
+    monkeypatch.setattr(parallel, "_SHARED", str(tmp_path))
+    with parallel.handoff_folder() as folder:
+        assert Path(folder).parent == tmp_path
+        assert not stale.exists() and live.exists()
+    assert not Path(folder).exists()
 
 
 def test_workers_do_not_rerun_a_script_without_a_main_guard(tmp_path):
