@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .columns import apply_where, arrow, known, pandas_type, strings, text_bytes
+from .columns import apply_where, known, pandas_type, strings, text_bytes
 from .errors import LitReviewError
 from .iorw import atomic_open
 from .text import STOPWORDS
@@ -147,36 +147,37 @@ def assign_keys(
 
     ``bases``: each paper's :func:`base_key`, when already known (``Corpus.base_keys``).
     """
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     pinned = dict(zip(pins["id"].tolist(), pins["citekey"].tolist()))
     taken = set(pinned.values())
-    ids = papers["id"].tolist()
-    keys = [pinned.get(i) for i in ids]
-    new = [k for k, key in enumerate(keys) if key is None]
+    ids = np.asarray(papers["id"].tolist(), dtype=object)
+    keys = np.asarray([pinned.get(i) for i in ids.tolist()], dtype=object)
+    new = np.flatnonzero(keys == None)  # noqa: E711 - element-wise
     if bases is not None:  # computed while reading, in the worker processes
-        bases = [bases[k] for k in new]
+        bases = np.asarray(bases, dtype=object)[new]
     else:
         titles, years = papers["title"].tolist(), papers["year"].tolist()
-        bases = base_keys([titles[k] for k in new], [years[k] for k in new])
-    order = pc.sort_indices(
-        pa.table({"base": bases, "id": [ids[k] for k in new]}), [("base", "ascending"), ("id", "ascending")]
-    ).to_numpy()
-    ranked = _suffixed([bases[j] for j in order], taken)
-    rows = [new[j] for j in order.tolist()]
-    for k, key in zip(rows, ranked):
-        keys[k] = key
-    added = pa.table(
+        bases = np.asarray(base_keys([titles[k] for k in new], [years[k] for k in new]), dtype=object)
+    by = pa.table({"base": pa.array(bases, pa.large_string()), "id": pa.array(ids[new], pa.large_string())})
+    order = pc.sort_indices(by, [("base", "ascending"), ("id", "ascending")]).to_numpy()
+    ranked = _suffixed(bases[order].tolist(), taken)
+    rows = new[order]
+    keys[rows] = ranked
+    # the pins, old and new, sorted by key: each column gathered once from old pins + papers
+    old = {c: pa.array(pins[c].tolist(), pa.large_string()) for c in PIN_COLUMNS}
+    citekey = pa.concat_arrays([old["citekey"], pa.array(ranked, pa.large_string())])
+    order = pc.sort_indices(citekey).to_numpy()
+    source = np.concatenate([np.arange(len(old["id"])), len(old["id"]) + rows])
+    gather = pa.array(source[order])
+    all_pins = pa.table(
         {
-            "citekey": pa.array(ranked, pa.large_string()),
-            "id": pa.array([ids[k] for k in rows], pa.large_string()),
-            "title": arrow(papers["title"]).take(pa.array(rows, pa.int64())),
+            "citekey": citekey.take(pa.array(order)),
+            **{c: pa.concat_arrays([old[c], strings(papers[c])]).take(gather) for c in ("id", "title")},
         }
     )
-    old = pa.table({c: pa.array(pins[c].tolist(), pa.large_string()) for c in PIN_COLUMNS})
-    all_pins = pa.concat_tables([old, added])
-    all_pins = all_pins.take(pc.sort_indices(all_pins, [("citekey", "ascending")]))
     return pd.Series(keys, index=papers.index, dtype=object), all_pins.to_pandas(types_mapper=pandas_type)
 
 
