@@ -75,7 +75,9 @@ def handoff_folder():
     base = Path(parent or tempfile.gettempdir())
     for old in base.glob(f"{_PREFIX}*-*"):
         pid = old.name[len(_PREFIX) :].split("-", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not process_running(int(pid)):
+        if not (pid.isdigit() and int(pid) != os.getpid() and not process_running(int(pid))):
+            continue
+        if old.is_dir() and all(f.suffix == ".arrow" for f in old.iterdir()):  # only what we leave
             shutil.rmtree(old, ignore_errors=True)
     folder = tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-", dir=base)
     try:

@@ -204,13 +204,15 @@ def test_handoff_folders_of_killed_runs_are_removed(tmp_path, monkeypatch):
     )
     stale = tmp_path / f"lit-review-{int(dead.stdout)}-abc"
     live = tmp_path / "lit-review-1-def"  # pid 1 runs
-    for folder in (stale, live):
+    someone_elses = tmp_path / f"lit-review-{int(dead.stdout)}-notes"
+    for folder in (stale, live, someone_elses):
         folder.mkdir()
         (folder / "x.arrow").write_bytes(b"x" * 10)
+    (someone_elses / "notes.md").write_text("not ours")
     monkeypatch.setattr(parallel, "_SHARED", str(tmp_path))
     with parallel.handoff_folder() as folder:
         assert Path(folder).parent == tmp_path
-        assert not stale.exists() and live.exists()
+        assert not stale.exists() and live.exists() and (someone_elses / "notes.md").exists()
     assert not Path(folder).exists()
 
 
