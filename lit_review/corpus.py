@@ -15,6 +15,7 @@ import os
 import warnings
 from collections import Counter
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -360,6 +361,10 @@ def merge_records(
             overrides.append(merged)
     # papers in the order of their abstract's record; small columns follow via their first record
     paper_order = np.argsort(source_row["abstract"], kind="stable")
+    # the largest gather (Arrow, off the GIL) runs while the rest of the merge goes on in Python
+    background = ThreadPoolExecutor(1)
+    abstracts = background.submit(take_sorted, records["abstract"], source_row["abstract"][paper_order])
+    background.shutdown(wait=False)
     gathered = (
         records.select(small).combine_chunks().take(pa.array(first_row[paper_order]))
     )  # small: join once
@@ -378,7 +383,6 @@ def merge_records(
             values = pa.array([overrides[k][c] for k in where], columns[c].type)
             columns[c] = pc.replace_with_mask(columns[c], pa.array(mask), values)
     columns["title"] = take(records["title"], source_row["title"][paper_order])
-    columns["abstract"] = take_sorted(records["abstract"], source_row["abstract"][paper_order])
     papers = pa.table(columns).to_pandas(types_mapper=pandas_type)
     colon = pa.scalar(":", pa.large_string())
     refs = pc.binary_join_element_wise(index["source"], pc.cast(index["line"], pa.large_string()), colon)
@@ -388,13 +392,15 @@ def merge_records(
     papers["sources"] = [(refs[a],) if k == 1 else tuple(refs[a : a + k]) for a, k in zip(starts_o, sizes_o)]
     papers.insert(1, "citekey", pd.Series([None] * len(papers), dtype="object"))
     bases = papers.pop("base_key").tolist()
-    papers = papers[PAPER_COLUMNS]
     record_ids = np.empty(n, dtype=object)
     ids = np.empty(len(first), dtype=object)
     ids[paper_order] = papers["id"].to_numpy(dtype=object)
     record_ids[order_np] = np.repeat(ids, sizes)
     text_rows = (source_row["title"][paper_order], source_row["abstract"][paper_order])
-    return papers, record_ids.tolist(), bases, text_rows
+    record_ids = record_ids.tolist()
+    abstract = pa.table({"abstract": abstracts.result()}).to_pandas(types_mapper=pandas_type)["abstract"]
+    papers = papers.assign(abstract=abstract)[PAPER_COLUMNS]
+    return papers, record_ids, bases, text_rows
 
 
 def _first(values: Iterable):
