@@ -254,9 +254,10 @@ def read_parts(
 
 def _read_part_sent(path: Path, capture: dt.date | None, folder: str) -> Part:
     """:func:`read_part` in a worker process, its table sent back through ``folder``."""
-    from .parallel import send_table
+    from .parallel import gc_paused, send_table
 
-    part = read_part(path, capture)
+    with gc_paused():  # a file's records are freed by reference counting; collections would only walk them
+        part = read_part(path, capture)
     if part.table is not None:
         part.table = send_table(part.table, folder, path.name)
     return part

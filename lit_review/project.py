@@ -8,10 +8,8 @@ A project is a folder with ``references/sources/*`` (the listings), ``references
 from __future__ import annotations
 
 import csv
-import gc
 import io
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +24,7 @@ from .corpus import Corpus, assemble, read_parts
 from .errors import LitReviewError
 from .iorw import atomic_open, atomic_write_text, sha256_file
 from .manifest import load_manifest
+from .parallel import gc_paused
 from .paths import Project
 from .themes import all_theme_hits, apply_themes, gather_hits, load_themes
 
@@ -105,19 +104,6 @@ def release_free_memory() -> None:
         ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc: nothing to do
         pass
-
-
-@contextmanager
-def gc_paused():
-    """No cyclic garbage collection inside: the ingest allocates millions of objects and frees
-    them by reference counting; each full collection would walk all of them again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _papers_table(papers: pd.DataFrame, rows) -> pa.Table:
