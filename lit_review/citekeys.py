@@ -167,7 +167,7 @@ def assign_keys(
     rows = new[order]
     keys[rows] = ranked
     # the pins, old and new, sorted by key: each column gathered once from old pins + papers
-    old = {c: pa.array(pins[c].tolist(), pa.large_string()) for c in PIN_COLUMNS}
+    old = {c: strings(pins[c]) for c in PIN_COLUMNS}
     citekey = pa.concat_arrays([old["citekey"], pa.array(ranked, pa.large_string())])
     order = pc.sort_indices(citekey).to_numpy()
     source = np.concatenate([np.arange(len(old["id"])), len(old["id"]) + rows])

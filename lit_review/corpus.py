@@ -248,7 +248,7 @@ def read_parts(
     with handoff_folder() as folder, WorkerPool(workers) as pool:
         parts = list(pool.map(_read_part_sent, files, captures, [folder] * len(files)))
         for part in parts:
-            part.table = receive_table(part.table) if part.table is not None else None
+            part.table = receive_table(part.table)
         return parts
 
 
@@ -273,8 +273,14 @@ def assemble(
     seen = {
         lst.source: sources.get(lst.source, SourceInfo(lst.source, in_manifest=False)) for lst in listings
     }
-    corpus = _corpus([p.table for p in parts if p.table is not None], listings, rejects, seen)
+    corpus = _corpus(records_table(parts), listings, rejects, seen)
     return corpus, [p.error for p in parts if p.error is not None]
+
+
+def records_table(parts: list[Part]) -> pa.Table:
+    """Every record of the parts read, one chunk per file: the rows ``Corpus.records`` and
+    ``Corpus.text_rows`` count (joining is free: the chunks are not copied)."""
+    return _joined([p.table for p in parts if p.table is not None])
 
 
 def read_corpus(
@@ -293,13 +299,16 @@ def build_corpus(listings: list[Listing], sources: dict[str, SourceInfo] | None 
         table, more = normalize_listing(lst, info.capture_date if info else None)
         tables.append(table)
         rejects += more
-    return _corpus(tables, listings, rejects, sources)
+    return _corpus(_joined(tables), listings, rejects, sources)
 
 
-def _corpus(tables: list[pa.Table], listings, rejects, sources) -> Corpus:
+def _joined(tables: list[pa.Table]) -> pa.Table:
     import pyarrow as pa
 
-    records = pa.concat_tables(tables) if tables else _empty_records()  # chunked: one chunk per file
+    return pa.concat_tables(tables) if tables else _empty_records()
+
+
+def _corpus(records: pa.Table, listings, rejects, sources) -> Corpus:
     papers, record_ids, bases, text_rows = merge_records(records)
     kept = (
         records.select(["source", "line", "title_as_read"])
@@ -366,9 +375,8 @@ def merge_records(
     background = ThreadPoolExecutor(1)
     abstracts = background.submit(take_sorted, records["abstract"], source_row["abstract"][paper_order])
     background.shutdown(wait=False)
-    gathered = (
-        records.select(small).combine_chunks().take(pa.array(first_row[paper_order]))
-    )  # small: join once
+    # the small columns are cheap to join, and one take of a joined table beats a take per column
+    gathered = records.select(small).combine_chunks().take(pa.array(first_row[paper_order]))
     columns = {c: gathered[c].combine_chunks() for c in small}
     if overrides:
         mask = np.zeros(len(first), dtype=bool)

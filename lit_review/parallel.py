@@ -115,7 +115,7 @@ def send_table(table: pa.Table, folder: str, name: str) -> pa.Table | str:
     return target
 
 
-def receive_table(sent: pa.Table | str) -> pa.Table:
+def receive_table(sent: pa.Table | str | None) -> pa.Table | None:
     """In the caller: the table a worker sent with :func:`send_table` (mapped, not copied)."""
     import pyarrow as pa
 

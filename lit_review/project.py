@@ -20,7 +20,7 @@ import pandas as pd
 from . import citekeys
 from .bibtex import write_bibtex
 from .columns import arrow, sort_order, take
-from .corpus import Corpus, assemble, read_parts
+from .corpus import Corpus, assemble, read_parts, records_table
 from .errors import LitReviewError
 from .iorw import atomic_open, atomic_write_text, sha256_file
 from .manifest import load_manifest
@@ -68,8 +68,6 @@ def run_ingest(
     themes_path: Path | None = None,
 ) -> IngestResult:
     """Read, normalize, merge, key and theme the corpus in memory (writes nothing)."""
-    import pyarrow as pa
-
     files = _expand(paths) if paths else project.source_files()
     manifest = load_manifest(project.manifest)
     themes_file = themes_path or project.themes
@@ -79,17 +77,13 @@ def run_ingest(
         parts = read_parts(files, manifest)
         # themes are matched on the records while they are merged (each paper takes its title
         # and abstract from a record, so record hits gather to paper hits exactly)
-        tables = [p.table for p in parts if p.table is not None]
-        texts = [
-            pa.chunked_array([c for t in tables for c in t[col].chunks], pa.large_string())
-            for col in ("title", "abstract")
-        ]
-        matching = background.submit(all_theme_hits, themes, *texts)
+        records = records_table(parts)
+        matching = background.submit(all_theme_hits, themes, records["title"], records["abstract"])
         corpus, errors = assemble(parts, manifest)
-        del parts, tables
+        del parts
         keys, pins = citekeys.assign_keys(corpus.papers, pins, corpus.base_keys)
         hits = gather_hits(matching.result(), *corpus.text_rows)
-        del texts, matching
+        del records, matching
         release_free_memory()  # the per-file tables, freed by the merge and the matching
         corpus.papers = apply_themes(corpus.papers.assign(citekey=keys), themes, hits)
     return IngestResult(corpus, errors, pins)
@@ -196,7 +190,7 @@ def write_outputs(result: IngestResult, out: Path) -> dict[str, Path]:
             pool.submit(write_bibtex, result.corpus.papers, written["library.bib"]),
             pool.submit(csv_file),
         ]
-        jobs.append(pool.submit(small_files))
+        jobs.append(pool.submit(small_files))  # queued: starts when the first of the two ends
         for job in jobs:
             job.result()
     return written

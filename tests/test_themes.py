@@ -35,7 +35,7 @@ def test_matcher_finds_exactly_what_re_finds(texts, patterns):
     for column in (
         pa.array(texts, pa.large_string()),
         pa.chunked_array([pa.array(texts[:half], pa.string()), pa.array(texts[half:], pa.string())]),
-        pa.array(texts, pa.large_string()).slice(0),
+        pa.array(["gradient-free LoRA", *texts], pa.large_string()).slice(1),  # an offset into the buffers
     ):
         got = hits_many(compiled, column)
         for p, hits in zip(compiled, got):
@@ -51,11 +51,19 @@ def test_matcher_on_sliced_and_null_texts():
 @pytest.mark.parametrize("max_mem", [1, 256 << 20])
 def test_terms_too_large_for_one_automaton_are_matched_one_by_one(monkeypatch, max_mem):
     monkeypatch.setattr(themes, "SET_MAX_MEM", max_mem)
+    passes = []  # patterns run over the column on their own (Arrow's RE2)
+    match = themes._match
+    monkeypatch.setattr(
+        themes, "_match", lambda pattern, texts: passes.append(pattern) or match(pattern, texts)
+    )
     patterns = [re.compile(p, re.IGNORECASE) for p in PATTERNS]
     texts = [" ".join(WORDS[k:] + WORDS[:k]) for k in range(len(WORDS))] + ["", "we are free", "LORA"]
     got = hits_many(patterns, pa.array(texts, pa.large_string()))
     for p, hits in zip(patterns, got):
         assert hits.tolist() == [p.search(t) is not None for t in texts], p.pattern
+    re2_patterns = [p for p in PATTERNS if "(?<" not in p]  # all but the look-behind
+    one_by_one = {themes.prefilter_pattern(p) for p in re2_patterns} <= set(passes)
+    assert one_by_one == (max_mem == 1)  # the set did not compile: every pattern had its own pass
 
 
 def test_prefilter_loosens_only_long_counted_repeats_and_only_when_provably_looser():
