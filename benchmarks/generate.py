@@ -25,7 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from lit_review.project import Project, run_ingest  # noqa: E402
+from lit_review.ingest import run_ingest  # noqa: E402
+from lit_review.project import Project  # noqa: E402
 from lit_review.text import match_key  # noqa: E402
 
 PAGE_SIZE = 10_000

@@ -59,7 +59,8 @@ def run_size(n: int, work: Path, report: bool, baselines: bool = True) -> dict:
 
     from lit_review import citekeys
     from lit_review.corpus import assemble, read_parts
-    from lit_review.project import IngestResult, write_outputs
+    from lit_review.export import write_outputs
+    from lit_review.ingest import IngestResult
     from lit_review.themes import apply_themes, load_themes
 
     corpus_dir = work / f"corpus-{n}"
@@ -156,7 +157,8 @@ def run_baselines(papers) -> dict:
 
 def run_report(n: int, work: Path, files, out: Path, stage) -> dict:
     """Build one theme report (papermill + nbconvert) over the whole corpus."""
-    from lit_review.project import Project, run_ingest
+    from lit_review.ingest import run_ingest
+    from lit_review.project import Project
     from lit_review.report import build_one
 
     project = out / "project"
@@ -167,7 +169,7 @@ def run_report(n: int, work: Path, files, out: Path, stage) -> dict:
     shutil.copytree(ROOT / "notebooks", project / "notebooks")
 
     # as `lit-review build` does: ingest once (timed above), save the snapshot, run the notebook on it
-    from lit_review.project import save_snapshot
+    from lit_review.ingest import save_snapshot
 
     save_snapshot(run_ingest(Project.at(project)), out / "corpus.pickle")
 

@@ -1,10 +1,11 @@
-"""lit-review: reproducible, themed literature reviews from paper listings.
+"""lit-review: reproducible, themed literature reviews from the paper records researchers have.
 
-The Python API mirrors the ``lit-review`` command line::
+The Python API mirrors the ``lit-review`` command line (see ``docs/api.md``)::
 
     import lit_review as lr
     papers = lr.load_corpus()            # one row per unique paper, with citation keys and themes
     lr.ingest()                          # write references/library.bib, papers.csv, citekeys.csv
+    lr.build()                           # the themed reports, into reports/
 
 Names are imported on first use, so that ``lit-review build`` with nothing to do starts fast.
 """
@@ -15,26 +16,16 @@ __version__ = "0.1.0"
 
 _API = {
     "LitReviewError": "errors",
-    "Project": "paths",
+    "Project": "project",
     "build": "report",
-    "build_corpus": "corpus",
-    "clean_text": "text",
-    "decode_latex": "bibtex",
-    "encode_latex": "bibtex",
-    "ingest": "project",
-    "load_corpus": "project",
-    "load_manifest": "manifest",
+    "ingest": "ingest",
+    "load_corpus": "ingest",
     "load_themes": "themes",
-    "match_key": "text",
     "match_theme": "themes",
-    "near_duplicates": "corpus",
+    "near_duplicates": "merge",
     "read_bibtex": "bibtex",
-    "read_listing": "sources",
-    "read_sources": "corpus",
-    "run_ingest": "project",
-    "theme_by_slug": "themes",
+    "read_corpus": "corpus",
     "to_bibtex": "bibtex",
-    "write_bibtex": "bibtex",
 }
 __all__ = sorted(_API)
 

@@ -21,9 +21,9 @@ import bibtexparser
 import pandas as pd
 from bibtexparser.model import Entry, Field
 
-from .columns import apply_where, arrow, known, sort_order, strings, take, text_bytes
+from ._infra.columns import apply_where, arrow, known, sort_order, strings, take, text_bytes
+from ._infra.iorw import atomic_open
 from .errors import LitReviewError
-from .iorw import atomic_open
 
 if TYPE_CHECKING:
     import pyarrow as pa

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .columns import apply_where, known, pandas_type, strings, text_bytes
+from ._infra.columns import apply_where, known, pandas_type, strings, text_bytes
+from ._infra.iorw import atomic_open
 from .errors import LitReviewError
-from .iorw import atomic_open
 from .text import STOPWORDS
 
 PIN_COLUMNS = ("citekey", "id", "title")

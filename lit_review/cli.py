@@ -28,7 +28,9 @@ def _summary(result) -> str:
 
 
 def cmd_ingest(args) -> int:
-    from .project import OUTPUT_FILES, Project, ingest
+    from .export import OUTPUT_FILES
+    from .ingest import ingest
+    from .project import Project
 
     out = Path(args.out) if args.out else None
     result = ingest(args.project, args.paths or None, out)
@@ -43,7 +45,7 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_themes(args) -> int:
-    from .paths import Project
+    from .project import Project
     from .themes import load_themes
 
     for t in load_themes(Project.at(args.project).themes):
@@ -53,7 +55,7 @@ def cmd_themes(args) -> int:
 
 def cmd_evaluate(args) -> int:
     from .evaluate import disagreements, evaluate_themes
-    from .project import load_corpus
+    from .ingest import load_corpus
 
     papers = load_corpus(args.project)
     table = evaluate_themes(papers, args.labels)

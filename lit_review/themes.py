@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .columns import arrow, offsets, take
+from ._infra.columns import arrow, offsets, take
 from .errors import LitReviewError
 
 if TYPE_CHECKING:

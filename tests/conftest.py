@@ -16,7 +16,8 @@ def root() -> Path:
 @pytest.fixture(scope="session")
 def seed_corpus():
     """The bundled corpus, ingested in memory once per session."""
-    from lit_review.project import Project, run_ingest
+    from lit_review.ingest import run_ingest
+    from lit_review.project import Project
 
     return run_ingest(Project.at(ROOT))
 

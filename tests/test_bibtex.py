@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from lit_review.bibtex import decode_latex, encode_latex, read_bibtex, to_bibtex
 from lit_review.citekeys import PIN_COLUMNS, assign_keys, base_key, load_pins, save_pins
 from lit_review.errors import LitReviewError
-from lit_review.project import ingest
+from lit_review.ingest import ingest
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from lit_review.corpus import build_corpus
 from lit_review.errors import LitReviewError
-from lit_review.sources import read_listing
+from lit_review.sources.listing import read_listing
 
 from .conftest import SOURCES
 

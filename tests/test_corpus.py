@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lit_review.corpus import near_duplicates
+from lit_review.merge import near_duplicates
 from lit_review.text import clean_text, match_key
 
 
@@ -129,7 +129,7 @@ def test_duplicates_report_shows_every_merged_record(seed_corpus):
     import csv
     import io
 
-    from lit_review.project import duplicates_csv
+    from lit_review.export import duplicates_csv
 
     rows = list(csv.DictReader(io.StringIO(duplicates_csv(seed_corpus.corpus))))
     merged = seed_corpus.corpus.papers.query("n_sources > 1")
@@ -159,7 +159,7 @@ def test_vectorized_theme_matching_equals_the_per_paper_reference(seed_corpus):
 
 @pytest.mark.parametrize("handoff", ["shared memory", "no shared memory"])
 def test_reading_in_worker_processes_gives_the_same_corpus(tmp_path, monkeypatch, handoff):
-    from lit_review import parallel
+    from lit_review._infra import parallel
     from lit_review.corpus import read_corpus
 
     from .conftest import ROOT
@@ -184,7 +184,7 @@ def test_reading_in_worker_processes_gives_the_same_corpus(tmp_path, monkeypatch
 def test_a_table_that_cannot_be_handed_off_through_a_file_comes_back_as_it_is(tmp_path):
     import pyarrow as pa
 
-    from lit_review.parallel import receive_table, send_table
+    from lit_review._infra.parallel import receive_table, send_table
 
     table = pa.table({"x": ["a", None, "ü"]})
     sent = send_table(table, str(tmp_path / "full"), "t")  # cannot write there (as with full shared memory)
@@ -197,7 +197,7 @@ def test_handoff_folders_of_killed_runs_are_removed(tmp_path, monkeypatch):
     import subprocess
     import sys
 
-    from lit_review import parallel
+    from lit_review._infra import parallel
 
     dead = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
@@ -241,7 +241,7 @@ def test_workers_do_not_rerun_a_script_without_a_main_guard(tmp_path):
 def test_gathering_rows_from_chunks_equals_arrow_take_on_the_joined_array(sizes, data):
     import pyarrow as pa
 
-    from lit_review.columns import take, take_sorted
+    from lit_review._infra.columns import take, take_sorted
 
     chunks = [pa.array([f"r{k}-{i}" for i in range(n)], pa.large_string()) for k, n in enumerate(sizes)]
     values = pa.chunked_array(chunks, pa.large_string())
@@ -274,8 +274,8 @@ def test_base_keys_from_the_readers_equal_those_computed_from_the_papers(tmp_pat
 def test_themes_matched_on_records_equal_themes_matched_on_the_merged_papers(project):
     """The ingest matches themes on records while merging; a paper whose title and abstract come
     from different records must get the themes of its own title and abstract."""
-    from lit_review.paths import Project
-    from lit_review.project import run_ingest
+    from lit_review.ingest import run_ingest
+    from lit_review.project import Project
     from lit_review.themes import apply_themes, load_themes
 
     title = "Robust Collaborative Learning with Linear Gradient Overhead"

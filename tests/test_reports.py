@@ -155,7 +155,8 @@ def test_theme_quality_on_labels(seed_corpus):
 
 
 def test_manual_decision_overrides(project):
-    from lit_review.project import Project, run_ingest
+    from lit_review.ingest import run_ingest
+    from lit_review.project import Project
 
     themes = project / "references" / "themes.toml"
     text = themes.read_text()
@@ -235,7 +236,7 @@ def test_stale_temp_files_of_dead_writers_only_are_removed(tmp_path):
     import os
     import time
 
-    from lit_review.iorw import remove_stale_temp_files
+    from lit_review._infra.iorw import remove_stale_temp_files
 
     dead = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True

@@ -3,7 +3,7 @@
 import pytest
 
 from lit_review.errors import LitReviewError
-from lit_review.sources import read_listing
+from lit_review.sources.listing import read_listing
 
 from .conftest import SEEDS, SOURCES
 

@@ -38,7 +38,7 @@ theme = nb(
         ),
         new_code_cell(
             "from IPython.display import HTML, display\n\n"
-            "from lit_review import plots, review\n\n"
+            "from lit_review.report import plots\nfrom lit_review.report import theme_review as review\n\n"
             "r = review.theme_review(project, theme, min_score, snapshot, top_n=top_n)\n"
             "display(HTML(review.header_html(r)))"
         ),
@@ -94,7 +94,7 @@ overview = nb(
         ),
         new_code_cell(
             "from IPython.display import HTML, display\n\n"
-            "from lit_review import overview, plots\n\n"
+            "from lit_review.report import overview, plots\n\n"
             "o = overview.corpus_overview(project, snapshot)\n"
             "display(HTML(overview.summary_html(o)))"
         ),

@@ -11,17 +11,17 @@ Two layouts occur and are told apart per file:
 
 Both are read by one state machine over the non-blank lines, so that blank-line
 variants of a page (doubled blank lines, trailing spaces, CRLF, a BOM) read the same.
-Every record read ends up in :attr:`Listing.records` (held as columns) or :attr:`Listing.rejects`.
+Every record read ends up in :attr:`Batch.records` (held as columns) or :attr:`Batch.rejects`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-from .errors import LitReviewError
-from .iorw import read_listing_lines
+from .._infra.iorw import read_listing_lines
+from ..errors import LitReviewError
+from ..record import Batch, Reject, full_columns
 
 HEADER_LINES = frozenset(
     {
@@ -41,81 +41,8 @@ AUTHORS = re.compile(r"^•\s*(\d+)\s+authors?$")
 META_SEPARATOR = "·"
 HEADER_SCAN = 12  # the "Subscribe" marker must occur within this many non-blank lines
 MAX_TITLE = 300
+FORMAT = "hf-listing"
 _SENTENCE_BREAK = re.compile(r"[a-z0-9)]\.\s+[A-Z]")  # "... end. Next": prose, not a title
-
-
-@dataclass(frozen=True)
-class Record:
-    """One paper as read from one listing, before normalization."""
-
-    source: str
-    line: int
-    title: str
-    abstract: str
-    n_authors: int | None = None
-    organization: str | None = None
-    month: int | None = None
-    day: int | None = None
-    year: int | None = None
-    upvotes: int | None = None
-
-
-@dataclass(frozen=True)
-class Reject:
-    """Something read that could not become (part of) a record, and why."""
-
-    source: str
-    line: int
-    reason: str
-    text: str = ""
-    kind: str = "record"  # "record": no paper kept; "field": paper kept, this field dropped
-
-    def __str__(self) -> str:
-        return f"{self.source}:{self.line}: {self.reason}"
-
-
-RECORD_FIELDS = tuple(f.name for f in fields(Record))[1:]  # a listing's columns: every field but source
-
-
-def _no_records() -> dict[str, list]:
-    return {name: [] for name in RECORD_FIELDS}
-
-
-@dataclass
-class Listing:
-    """The result of reading one listing file.
-
-    The records read are held column by column (``columns``: one list per field of
-    :class:`Record`, without ``source``), which is what large corpora need;
-    :attr:`records` gives them as :class:`Record` objects.
-    """
-
-    source: str
-    layout: str
-    page_date: str | None = None
-    rejects: list[Reject] = field(default_factory=list)
-    columns: dict[str, list] = field(default_factory=_no_records)
-    n_kept: int | None = None  # set when the columns were dropped (the corpus holds them)
-
-    @property
-    def records(self) -> list[Record]:
-        """The records kept, in file order."""
-        return [Record(self.source, *values) for values in zip(*(self.columns[f] for f in RECORD_FIELDS))]
-
-    def drop_records(self) -> Listing:
-        """This listing with counts and rejects only (its records are held elsewhere)."""
-        return replace(self, columns=_no_records(), n_kept=self.n_read - self.n_rejected)
-
-    @property
-    def n_rejected(self) -> int:
-        """Records rejected whole (field rejects keep their record)."""
-        return sum(r.kind == "record" for r in self.rejects)
-
-    @property
-    def n_read(self) -> int:
-        """Records read: those kept plus those rejected whole."""
-        kept = len(self.columns["line"]) if self.n_kept is None else self.n_kept
-        return kept + self.n_rejected
 
 
 def _looks_like_title(text: str) -> bool:
@@ -130,7 +57,7 @@ def _excerpt(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def read_listing(path: str | Path, name: str | None = None) -> Listing:
+def read_listing(path: str | Path, name: str | None = None) -> Batch:
     """Read one Hugging Face Papers listing file.
 
     ``name`` is the source name used in provenance (default: the file name). Raises
@@ -172,16 +99,18 @@ def read_listing(path: str | Path, name: str | None = None) -> Listing:
     if glued:
         body.insert(0, (subscribe_at, glued))
     layout = "compact" if glued else "spaced"
-    listing = Listing(name, layout, page_date)
+    listing = Batch(name, FORMAT, layout, page_date)
     _read_body(listing, body, text.bad, text.ends_with_newline)
     return listing
 
 
-_NO_META = (None,) * (len(RECORD_FIELDS) - 3)
+_META_FIELDS = ("n_authors", "organization", "month", "day", "year", "upvotes")
+_ROW_FIELDS = ("line", "title", "abstract", *_META_FIELDS)
+_NO_META = (None,) * len(_META_FIELDS)
 
 
 def _read_body(
-    listing: Listing,
+    listing: Batch,
     body: list[tuple[int, str]],
     bad: dict[int, str],
     ends_with_newline: bool,
@@ -236,17 +165,17 @@ def _read_body(
         i += 2
         if is_meta_start(i):
             f = _read_meta(listing, body[i], body[i + 2] if i + 2 < n else None, bad)
-            meta = tuple(f.get(name) for name in RECORD_FIELDS[3:])
+            meta = tuple(f.get(name) for name in _META_FIELDS)
             i += 3
         else:
             meta = _NO_META
         rows.append((number, title, abstract, *meta))
     if rows:
-        listing.columns = dict(zip(RECORD_FIELDS, map(list, zip(*rows))))
+        listing.columns = full_columns(dict(zip(_ROW_FIELDS, map(list, zip(*rows)))))
 
 
 def _read_meta(
-    listing: Listing,
+    listing: Batch,
     who: tuple[int, str],
     when: tuple[int, str] | None,
     bad: dict[int, str],
@@ -275,3 +204,12 @@ def _read_meta(
         reason = bad.get(number) or "unreadable date in metadata block (expected e.g. 'Jun 5, 2024 3')"
         listing.rejects.append(Reject(listing.source, number, reason, _excerpt(text), "field"))
     return fields
+
+
+def sniff(head: str) -> bool:
+    """Whether ``head`` (the start of a file) looks like a listing page: a ``Subscribe`` header."""
+    lines = [line.strip().lower() for line in head.splitlines() if line.strip()][:HEADER_SCAN]
+    return any(line.startswith("subscribe") for line in lines)
+
+
+read = read_listing

@@ -20,10 +20,10 @@ import hashlib
 import json
 from pathlib import Path
 
-from .iorw import atomic_write_text, sha256_file
+from .._infra.iorw import atomic_write_text, sha256_file
 
 STATE = ".build-state.json"
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parents[1]
 
 
 def digest(*parts) -> str:
@@ -36,7 +36,9 @@ def digest(*parts) -> str:
 
 def package_digest() -> str:
     """Hash of the package's code: a new version or a local edit invalidates every report."""
-    return digest(*[(p.name, p.read_bytes()) for p in sorted(_PACKAGE.glob("*.py"))])
+    return digest(
+        *[(p.relative_to(_PACKAGE).as_posix(), p.read_bytes()) for p in sorted(_PACKAGE.rglob("*.py"))]
+    )
 
 
 def files_digest(paths) -> str:

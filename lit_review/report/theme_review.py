@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .project import IngestResult, Project, input_hashes, load_snapshot, run_ingest
-from .themes import Theme, load_themes, match_theme, theme_by_slug
+from ..ingest import IngestResult, input_hashes, load_snapshot, run_ingest
+from ..project import Project
+from ..themes import Theme, load_themes, match_theme, theme_by_slug
 
 PACKAGES = ("lit-review", "pandas", "matplotlib", "bibtexparser", "papermill", "nbconvert", "nbformat")
 

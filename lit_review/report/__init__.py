@@ -18,12 +18,12 @@ from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache
-from .errors import LitReviewError
-from .iorw import atomic_write_text, remove_stale_temp_files
-from .parallel import WorkerPool
-from .paths import Project
-from .themes import load_themes, theme_by_slug, theme_members, validate_slug
+from .._infra.iorw import atomic_write_text, remove_stale_temp_files
+from .._infra.parallel import WorkerPool
+from ..errors import LitReviewError
+from ..project import Project
+from ..themes import load_themes, theme_by_slug, theme_members, validate_slug
+from . import plan as cache
 
 THEME_NOTEBOOK = "theme_review.ipynb"
 OVERVIEW_NOTEBOOK = "corpus_overview.ipynb"
@@ -224,8 +224,9 @@ def build(
         outcome.messages.append(f"up to date: nothing changed since the last build ({out_dir})")
         return outcome
 
-    from .bibtex import write_bibtex
-    from .project import input_hashes, papers_csv, run_ingest, save_snapshot, write_outputs
+    from ..bibtex import write_bibtex
+    from ..export import papers_csv, write_outputs
+    from ..ingest import input_hashes, run_ingest, save_snapshot
 
     result = run_ingest(project)
     write_outputs(result, project.references)

@@ -7,9 +7,10 @@ from itertools import combinations
 
 import pandas as pd
 
-from .project import IngestResult, Project, load_snapshot, run_ingest
-from .review import esc
-from .themes import Theme, load_themes, theme_members
+from ..ingest import IngestResult, load_snapshot, run_ingest
+from ..project import Project
+from ..themes import Theme, load_themes, theme_members
+from .theme_review import esc
 
 
 @dataclass

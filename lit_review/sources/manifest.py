@@ -20,7 +20,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import LitReviewError
+from ..errors import LitReviewError
 
 UNKNOWN = "unknown"
 

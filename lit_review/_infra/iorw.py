@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import LitReviewError
+from ..errors import LitReviewError
 
 
 @contextmanager

@@ -1,0 +1,1 @@
+"""Shared plumbing under every module: atomic file I/O, worker processes, Arrow columns."""

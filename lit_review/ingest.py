@@ -1,0 +1,141 @@
+"""The ingest job: source files -> corpus -> citation keys, themes -> ``library.bib``, ``papers.csv``, ...
+
+A project is a folder with ``references/sources/*`` (the listings), ``references/sources.toml``
+(their manifest), ``references/themes.toml`` (theme definitions) and, once ingested,
+``references/citekeys.csv`` (pinned keys), ``references/library.bib`` and ``references/papers.csv``.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import citekeys
+from ._infra.iorw import atomic_open, sha256_file
+from ._infra.parallel import gc_paused
+from .corpus import Corpus, assemble, read_parts, records_table
+from .errors import LitReviewError
+from .export import write_outputs
+from .project import Project
+from .sources.manifest import load_manifest
+from .themes import all_theme_hits, apply_themes, gather_hits, load_themes
+
+
+@dataclass
+class IngestResult:
+    corpus: Corpus
+    errors: list[LitReviewError] = field(default_factory=list)
+    pins: pd.DataFrame | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.corpus.n_rejected == 0
+
+
+def _expand(paths) -> list[Path]:
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(q for q in p.iterdir() if q.is_file() and not q.name.startswith(".")))
+        elif p.exists():
+            out.append(p)
+        else:
+            raise LitReviewError("no such file or folder", p)
+    return out
+
+
+def run_ingest(
+    project: Project,
+    paths=None,
+    pins_path: Path | None = None,
+    themes_path: Path | None = None,
+) -> IngestResult:
+    """Read, normalize, merge, key and theme the corpus in memory (writes nothing)."""
+    files = _expand(paths) if paths else project.source_files()
+    manifest = load_manifest(project.manifest)
+    themes_file = themes_path or project.themes
+    themes = load_themes(themes_file) if themes_file.exists() else []
+    pins = citekeys.load_pins(pins_path or project.pins)
+    with gc_paused(), ThreadPoolExecutor(1) as background:
+        parts = read_parts(files, manifest)
+        # themes are matched on the records while they are merged (each paper takes its title
+        # and abstract from a record, so record hits gather to paper hits exactly)
+        records = records_table(parts)
+        matching = background.submit(all_theme_hits, themes, records["title"], records["abstract"])
+        corpus, errors = assemble(parts, manifest)
+        del parts
+        keys, pins = citekeys.assign_keys(corpus.papers, pins, corpus.base_keys)
+        hits = gather_hits(matching.result(), *corpus.text_rows)
+        del records, matching
+        release_free_memory()  # the per-file tables, freed by the merge and the matching
+        corpus.papers = apply_themes(corpus.papers.assign(citekey=keys), themes, hits)
+    return IngestResult(corpus, errors, pins)
+
+
+def release_free_memory() -> None:
+    """Give memory freed by Python back to the system (glibc keeps large freed blocks otherwise)."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
+
+
+def ingest(root=None, paths=None, out=None) -> IngestResult:
+    """Run the ingest job on a project and write its outputs (default: into ``references/``)."""
+    project = Project.at(root)
+    out = Path(out) if out else project.references
+    pins = out / "citekeys.csv" if (out / "citekeys.csv").exists() else project.pins
+    result = run_ingest(project, paths, pins_path=pins)
+    with gc_paused():
+        write_outputs(result, out)
+    return result
+
+
+def save_snapshot(result: IngestResult, path: str | Path) -> None:
+    """Save an ingest result for report notebooks, so they need not read the listings again.
+
+    The listings keep their counts and rejects but not their records (the papers hold the text).
+    """
+    import dataclasses
+    import pickle
+
+    listings = [lst.drop_records() for lst in result.corpus.listings]
+    corpus = dataclasses.replace(result.corpus, listings=listings, base_keys=None)
+    with atomic_open(path, "wb") as fh:
+        pickle.dump(dataclasses.replace(result, corpus=corpus), fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def load_snapshot(path: str | Path) -> IngestResult:
+    """Load a snapshot written by :func:`save_snapshot` (a file ``lit-review build`` wrote itself)."""
+    import pickle
+
+    with open(path, "rb") as fh:
+        result = pickle.load(fh)  # noqa: S301 - our own build output, not user input
+    if not isinstance(result, IngestResult):
+        raise LitReviewError("not a corpus snapshot", path)
+    return result
+
+
+def load_corpus(root=None, paths=None) -> pd.DataFrame:
+    """The project's corpus as a DataFrame, one row per unique paper (nothing is written).
+
+    Columns: ``id, citekey, title, abstract, year, month, day, date_basis, n_authors,
+    organization, upvotes, themes, n_sources, sources`` (``sources``: ``file:line`` of every
+    record merged into the paper). Citation keys are those pinned in ``references/citekeys.csv``.
+    """
+    return run_ingest(Project.at(root), paths).corpus.papers
+
+
+def input_hashes(result: IngestResult, project: Project) -> dict[str, str]:
+    """SHA-256 of every listing file and of the manifest, for the provenance footer of reports."""
+    files = {lst.source: project.sources_dir / lst.source for lst in result.corpus.listings}
+    for extra in (project.manifest,):
+        if extra.exists():
+            files[str(extra.relative_to(project.root))] = extra
+    return {name: sha256_file(p) for name, p in sorted(files.items()) if p.exists()}

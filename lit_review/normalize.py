@@ -1,0 +1,119 @@
+"""Normalize the records of one batch into a table: clean text, a title key, a paper id, a year.
+
+Listing pages carry LaTeX and stray spacing; :func:`~lit_review.text.clean_text` gives the
+display form and :func:`~lit_review.text.match_key` the key under which two spellings of a
+title compare equal. Years a listing gives without the year are resolved from the capture date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import TYPE_CHECKING
+
+from ._infra.columns import apply_where
+from .citekeys import base_keys
+from .record import Batch, Reject
+from .text import clean_text, match_key
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+RECORD_COLUMNS = [
+    "source", "line", "title_as_read", "title", "abstract", "key", "id", "base_key", "year", "date_basis",
+    "month", "day", "n_authors", "organization", "upvotes",
+]  # fmt: skip
+_INT_COLUMNS = ("line", "year", "month", "day", "n_authors", "upvotes")
+
+
+def paper_id(key: str) -> str:
+    """Stable id of a paper known only by its title: a hash of the title's match key."""
+    return "t-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+
+
+def _year(year, month, day, capture: dt.date | None) -> tuple[int | None, str]:
+    if year is not None:
+        return year, "listed"
+    if month is None or capture is None:
+        return None, ""
+    # Listing pages omit the year for dates in the capture year; a later month/day
+    # than the capture date can only be from the year before.
+    later = (month, day or 1) > (capture.month, capture.day)
+    return capture.year - 1 if later else capture.year, "inferred from capture date"
+
+
+# A row that clean_text leaves alone: printable ASCII, single spaces, no LaTeX hint (\, $, {).
+_NEEDS_CLEANING = r"[^\x20-\x7e]|  |^ | $|[\\${]"
+
+
+def clean_column(values: pa.Array) -> pa.Array:
+    """:func:`~lit_review.text.clean_text` of every value: RE2 finds the rows it would change."""
+    import pyarrow.compute as pc
+
+    return apply_where(values, pc.match_substring_regex(values, _NEEDS_CLEANING), clean_text)
+
+
+def key_column(titles: pa.Array) -> pa.Array:
+    """:func:`~lit_review.text.match_key` of every (clean) title: Arrow for ASCII titles, Python for the rest."""
+    import pyarrow.compute as pc
+
+    ascii_keys = pc.replace_substring_regex(pc.ascii_lower(titles), "[^a-z0-9]+", "")
+    return apply_where(
+        ascii_keys, pc.invert(pc.string_is_ascii(titles)), lambda t: match_key(t, cleaned=True), titles
+    )
+
+
+def _resolve_years(columns: dict[str, list], capture: dt.date | None) -> tuple[list, list[str]]:
+    """The year and how it is known (:func:`_year`) for every record of a listing's columns."""
+    resolved = [_year(*ymd, capture) for ymd in zip(columns["year"], columns["month"], columns["day"])]
+    return [y for y, _ in resolved], [b for _, b in resolved]
+
+
+def normalize_batch(listing: Batch, capture: dt.date | None = None) -> tuple[pa.Table, list[Reject]]:
+    """The records of ``listing`` as a table (:data:`RECORD_COLUMNS`): text cleaned, title key, paper id, year.
+
+    Records whose title has no letter or digit are returned as rejects instead.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cols = listing.columns
+    raw_titles = pa.array(cols["title"], pa.large_string())
+    titles = clean_column(raw_titles)
+    keys = key_column(titles)
+    empty = pc.equal(keys, "").to_numpy(zero_copy_only=False)
+    rejects = [
+        Reject(listing.source, line, "title has no letters or digits", title[:120])
+        for line, title, e in zip(cols["line"], cols["title"], empty)
+        if e
+    ]
+    years, basis = _resolve_years(cols, capture)
+    large = {"organization"}
+    table = pa.table(
+        {
+            "source": pa.array([listing.source] * len(cols["line"]), pa.large_string()),
+            "line": pa.array(cols["line"], pa.int64()),
+            "title_as_read": raw_titles,
+            "title": titles,
+            "abstract": clean_column(pa.array(cols["abstract"], pa.large_string())),
+            "key": keys,
+            "id": pa.array([paper_id(k) for k in keys.to_pylist()], pa.large_string()),
+            "base_key": pa.array(base_keys(titles, years), pa.large_string()),  # here: in the workers
+            "year": pa.array(years, pa.int64()),
+            "date_basis": pa.array(basis, pa.large_string()),
+            **{
+                name: pa.array(cols[name], pa.large_string() if name in large else pa.int64())
+                for name in ("month", "day", "n_authors", "organization", "upvotes")
+            },
+        }
+    )
+    if rejects:
+        table = table.filter(pa.array(~empty))
+    return table, rejects
+
+
+def empty_records() -> pa.Table:
+    import pyarrow as pa
+
+    types = {c: pa.int64() if c in _INT_COLUMNS else pa.large_string() for c in RECORD_COLUMNS}
+    return pa.table({c: pa.array([], t) for c, t in types.items()})

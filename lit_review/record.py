@@ -1,0 +1,116 @@
+"""The one record model: a paper as read from one source, a reject, and what one file gave.
+
+Every reader (:mod:`lit_review.sources`) returns a :class:`Batch`: the records it kept, held
+column by column (one list per field of :class:`Record` but ``source``, which is what large
+corpora need), and the :class:`Reject` rows for what it could not read. Nothing read is
+dropped silently: ``n_read == n_kept + n_rejected``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+
+
+@dataclass(frozen=True)
+class Record:
+    """One paper as read from one source, before normalization.
+
+    ``line`` is the 1-based line of the record in its file (or, for formats without useful
+    lines, the 1-based index of the item). ``authors`` are names in BibTeX's
+    ``Family, Given`` form (a name with one part, such as an organization, as it is).
+    ``arxiv_id`` is versionless (``2406.04329``, ``hep-th/9901001``); ``doi`` lower case
+    without ``https://doi.org/``. ``citekey`` is the key the source gave the record (a
+    ``.bib`` entry's key), kept as a pin.
+    """
+
+    source: str
+    line: int
+    title: str
+    abstract: str = ""
+    n_authors: int | None = None
+    organization: str | None = None
+    month: int | None = None
+    day: int | None = None
+    year: int | None = None
+    upvotes: int | None = None
+    authors: tuple[str, ...] = ()
+    arxiv_id: str | None = None
+    primary_class: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    venue: str | None = None
+    entry_type: str | None = None
+    keywords: tuple[str, ...] = ()
+    citekey: str | None = None
+
+
+RECORD_FIELDS = tuple(f.name for f in fields(Record))[1:]  # a batch's columns: every field but source
+LIST_FIELDS = ("authors", "keywords")
+_DEFAULTS = {f.name: f.default for f in fields(Record)[1:] if f.name not in ("line", "title")}
+
+
+@dataclass(frozen=True)
+class Reject:
+    """Something read that could not become (part of) a record, and why."""
+
+    source: str
+    line: int
+    reason: str
+    text: str = ""
+    kind: str = "record"  # "record": no paper kept; "field": paper kept, this field dropped
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}: {self.reason}"
+
+
+def _no_records() -> dict[str, list]:
+    return {name: [] for name in RECORD_FIELDS}
+
+
+def columns_of(rows: list[dict]) -> dict[str, list]:
+    """Records given as dicts (any subset of :data:`RECORD_FIELDS`, ``line`` and ``title`` required)
+    as batch columns, missing fields filled with their defaults."""
+    return {name: [r.get(name, _DEFAULTS.get(name)) for r in rows] for name in RECORD_FIELDS}
+
+
+def full_columns(partial: dict[str, list]) -> dict[str, list]:
+    """Batch columns from some of them (``line`` required), the others filled with their defaults."""
+    n = len(partial["line"])
+    return {name: partial[name] if name in partial else [_DEFAULTS.get(name)] * n for name in RECORD_FIELDS}
+
+
+@dataclass
+class Batch:
+    """What one source file gave: its records (as columns), its rejects and its format.
+
+    ``format`` names the reader (``hf-listing``, ``bibtex``, ...), ``layout`` a variant of it
+    where one matters (a listing page's ``compact`` or ``spaced`` layout).
+    """
+
+    source: str
+    format: str
+    layout: str = ""
+    page_date: str | None = None
+    rejects: list[Reject] = field(default_factory=list)
+    columns: dict[str, list] = field(default_factory=_no_records)
+    n_kept: int | None = None  # set when the columns were dropped (the corpus holds them)
+
+    @property
+    def records(self) -> list[Record]:
+        """The records kept, in file order."""
+        return [Record(self.source, *values) for values in zip(*(self.columns[f] for f in RECORD_FIELDS))]
+
+    def drop_records(self) -> Batch:
+        """This batch with counts and rejects only (its records are held elsewhere)."""
+        return replace(self, columns=_no_records(), n_kept=self.n_read - self.n_rejected)
+
+    @property
+    def n_rejected(self) -> int:
+        """Records rejected whole (field rejects keep their record)."""
+        return sum(r.kind == "record" for r in self.rejects)
+
+    @property
+    def n_read(self) -> int:
+        """Records read: those kept plus those rejected whole."""
+        kept = len(self.columns["line"]) if self.n_kept is None else self.n_kept
+        return kept + self.n_rejected
