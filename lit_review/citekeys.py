@@ -1,7 +1,9 @@
 """Readable, unique and stable citation keys, pinned in ``references/citekeys.csv``.
 
-A key is a significant title word plus the year (``loraga2024``), or the first two
-significant words where the year is unknown (``nupesnonuniform``); clashes get ``a``, ``b``, ...
+A key is the first author's family name, the year and a significant title word
+(``malladi2023finetuning``); for a paper whose authors are not known, a significant title word
+plus the year (``loraga2024``), or the first two significant words where the year is unknown
+(``nupesnonuniform``); clashes get ``a``, ``b``, ...
 Once assigned, a key is pinned to the paper id and never changes, and never passes to
 another paper, even after its paper leaves the corpus (users cite these keys).
 """
@@ -22,37 +24,66 @@ from .errors import LitReviewError
 from .text import STOPWORDS
 
 PIN_COLUMNS = ("citekey", "id", "title")
-_KEY = re.compile(r"^[a-z][a-z0-9]*$")
+# What BibTeX and biber accept in a key and LaTeX's \cite takes as it is: keys users already have
+# (``Malladi2023``, ``DBLP:conf/colt/Smith23``) as well as ours.
+_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_:.+/-]*$")
 MAX_WORD = 20
 
 
 _NOT_ASCII_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
+# Letters that do not decompose into an ASCII letter and an accent (NFKD leaves them whole).
+_LETTERS = str.maketrans(
+    {"ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+)
+
+
 def _ascii_word(token: str) -> str:
     if token.isascii():
         folded = token.lower()
         return folded if folded.isalnum() else _NOT_ASCII_ALNUM.sub("", folded)
-    return _NOT_ASCII_ALNUM.sub("", unicodedata.normalize("NFKD", token.casefold()))
+    return _NOT_ASCII_ALNUM.sub("", unicodedata.normalize("NFKD", token.casefold().translate(_LETTERS)))
 
 
-def base_key(title: str, year) -> str:
-    """The key before disambiguation: first significant title word + year."""
+def author_word(name: str | None) -> str:
+    """The family name of an author (``"Malladi, Sadhika"`` -> ``malladi``) as key letters."""
+    if not name:
+        return ""
+    family = name.split(",", 1)[0] if "," in name else name.split()[-1] if name.split() else ""
+    return "".join(c for c in _ascii_word(family) if c.isalpha())[:MAX_WORD]
+
+
+def base_key(title: str, year, author: str | None = None) -> str:
+    """The key before disambiguation.
+
+    With an author: family name + year + first significant title word (``malladi2023finetuning``);
+    without: first significant title word + year (``loraga2024``), or the first two significant
+    words where the year is unknown (``nupesnonuniform``).
+    """
     has_year = known(year)
+    family = author_word(author)
     significant: list[str] = []
     for token in title.split():  # only the first one or two significant words are needed
         word = _ascii_word(token)
         if word and word not in STOPWORDS and not word.isdigit():
             significant.append(word[:MAX_WORD])
-            if len(significant) == (1 if has_year else 2):
+            if len(significant) == (1 if has_year or family else 2):
                 break
     if not significant:
         significant = ["paper"]
+    if family:
+        return f"{family}{int(year) if has_year else ''}{significant[0]}"
     if not significant[0][0].isalpha():
         significant[0] = "p" + significant[0]
     if has_year:
         return f"{significant[0]}{int(year)}"
     return "".join(significant[:2])[: MAX_WORD + 4]
+
+
+def first_author(authors) -> str | None:
+    """The first of a paper's authors (a list or tuple of names), if any."""
+    return authors[0] if isinstance(authors, (list, tuple)) and len(authors) else None
 
 
 def _suffixes():
@@ -86,7 +117,11 @@ def load_pins(path: str | Path) -> pd.DataFrame:
             raise LitReviewError("expected citekey,id", path, line)
         key, pid = row[0].strip(), row[1].strip()
         if not _KEY.match(key):
-            raise LitReviewError(f"citation key {key!r} must be lower-case letters and digits", path, line)
+            raise LitReviewError(
+                f"citation key {key!r} must be letters, digits and _:.+/- (no spaces, braces, commas)",
+                path,
+                line,
+            )
         for value, seen, what in ((key, seen_keys, "citation key"), (pid, seen_ids, "paper id")):
             if value in seen:
                 raise LitReviewError(
@@ -97,55 +132,15 @@ def load_pins(path: str | Path) -> pd.DataFrame:
     return pd.DataFrame(out, columns=list(PIN_COLUMNS))
 
 
-_PLAIN_TITLE = r"[^\x20-\x7e]|  |^ | $"  # titles that base_keys hands to base_key in Python
-
-
-def base_keys(titles: list[str], years: list) -> list[str]:
-    """:func:`base_key` of every title: Arrow for single-spaced printable ASCII titles, Python for the rest."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    t = titles if isinstance(titles, pa.Array) else pa.array(titles, pa.large_string())
-    python = np.asarray(pc.match_substring_regex(t, _PLAIN_TITLE), dtype=bool)
-    # removing what is not a letter, digit or space before splitting leaves the same words
-    tokens = pc.split_pattern(pc.replace_substring_regex(pc.ascii_lower(t), "[^a-z0-9 ]+", ""), " ")
-    parents = np.asarray(pc.list_parent_indices(tokens))
-    words = pc.list_flatten(tokens)
-    ignored = pc.or_(
-        pc.or_(pc.equal(words, ""), pc.is_in(words, value_set=pa.array(sorted(STOPWORDS), words.type))),
-        pc.ascii_is_decimal(words),
-    )
-    significant = np.flatnonzero(~np.asarray(ignored, dtype=bool))
-    owner = parents[significant]
-    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if len(owner) else owner
-    second = starts + 1
-    has_second = second < len(owner)
-    has_second[has_second] = owner[second[has_second]] == owner[starts[has_second]]
-    short = pc.utf8_slice_codeunits(words, 0, MAX_WORD)
-    first_word, second_word = [None] * len(titles), [None] * len(titles)
-    for target, rows in ((first_word, starts), (second_word, second[has_second])):
-        for who, word in zip(owner[rows].tolist(), short.take(pa.array(significant[rows])).to_pylist()):
-            target[who] = word
-    out = []
-    for k, (year, a) in enumerate(zip(years, first_word)):
-        if python[k]:
-            out.append(base_key(t[k].as_py(), year))
-            continue
-        if a is None:
-            a = "paper"
-        elif not a[0].isalpha():
-            a = "p" + a
-        out.append(f"{a}{int(year)}" if known(year) else (a + (second_word[k] or ""))[: MAX_WORD + 4])
-    return out
-
-
 def assign_keys(
-    papers: pd.DataFrame, pins: pd.DataFrame, bases: list[str] | None = None
+    papers: pd.DataFrame, pins: pd.DataFrame, bases: list[str] | None = None, known_as: dict | None = None
 ) -> tuple[pd.Series, pd.DataFrame]:
     """Keys for ``papers`` (by position) and the updated pins (old pins kept, new ones added).
 
     ``bases``: each paper's :func:`base_key`, when already known (``Corpus.base_keys``).
+    ``known_as``: paper id -> (its other ids, the key a source gave it) (``Corpus.known_as``): a
+    paper takes its pinned key when any of its ids is pinned, else the key its source gave it
+    (a ``.bib`` entry's key) when that key is free, else a new key from its base key.
     """
     import numpy as np
     import pyarrow as pa
@@ -155,17 +150,22 @@ def assign_keys(
     taken = set(pinned.values())
     ids = np.asarray(papers["id"].tolist(), dtype=object)
     keys = np.asarray([pinned.get(i) for i in ids.tolist()], dtype=object)
+    kept_rows, kept_keys = _known_keys(keys, ids, pinned, taken, known_as or {})
     new = np.flatnonzero(keys == None)  # noqa: E711 - element-wise
     if bases is not None:  # computed while reading, in the worker processes
         bases = np.asarray(bases, dtype=object)[new]
     else:
         titles, years = papers["title"].tolist(), papers["year"].tolist()
-        bases = np.asarray(base_keys([titles[k] for k in new], [years[k] for k in new]), dtype=object)
+        authors = (
+            [first_author(a) for a in papers["authors"]] if "authors" in papers else [None] * len(papers)
+        )
+        bases = np.asarray([base_key(titles[k], years[k], authors[k]) for k in new], dtype=object)
     by = pa.table({"base": pa.array(bases, pa.large_string()), "id": pa.array(ids[new], pa.large_string())})
     order = pc.sort_indices(by, [("base", "ascending"), ("id", "ascending")]).to_numpy()
     ranked = _suffixed(bases[order].tolist(), taken)
     rows = new[order]
     keys[rows] = ranked
+    ranked, rows = kept_keys + ranked, np.concatenate([np.asarray(kept_rows, dtype=np.int64), rows])
     # the pins, old and new, sorted by key: each column gathered once from old pins + papers
     old = {c: strings(pins[c]) for c in PIN_COLUMNS}
     citekey = pa.concat_arrays([old["citekey"], pa.array(ranked, pa.large_string())])
@@ -179,6 +179,31 @@ def assign_keys(
         }
     )
     return pd.Series(keys, index=papers.index, dtype=object), all_pins.to_pandas(types_mapper=pandas_type)
+
+
+def _known_keys(keys, ids, pinned: dict, taken: set, known_as: dict) -> tuple[list[int], list[str]]:
+    """Fill ``keys`` (in place) of papers pinned under another of their ids; give papers whose source
+    named them a free key that key. Returns the rows and keys that are new pins."""
+    import numpy as np
+
+    new_rows, new_keys = [], []
+    if not known_as:
+        return new_rows, new_keys
+    used = set(k for k in keys.tolist() if k is not None)
+    for row in np.flatnonzero(keys == None).tolist():  # noqa: E711 - element-wise
+        if ids[row] not in known_as:
+            continue
+        aliases, source_key = known_as[ids[row]]
+        pinned_key = next((pinned[a] for a in aliases if a in pinned and pinned[a] not in used), None)
+        if pinned_key is not None:
+            keys[row] = pinned_key
+            used.add(pinned_key)
+        elif source_key and _KEY.match(source_key) and source_key not in taken:
+            keys[row] = source_key
+            taken.add(source_key)
+            new_rows.append(row)
+            new_keys.append(source_key)
+    return new_rows, new_keys
 
 
 def _suffixed(sorted_bases: list[str], taken: set[str]) -> list[str]:

@@ -49,6 +49,7 @@ class Corpus:
     records: pd.DataFrame | None = None
     base_keys: list[str] | None = None  # each paper's citation key before disambiguation (by position)
     text_rows: tuple[np.ndarray, np.ndarray] | None = None
+    known_as: dict[str, tuple] = field(default_factory=dict)  # paper id -> (other ids, source's key)
 
     @property
     def n_read(self) -> int:
@@ -174,11 +175,11 @@ def _joined(tables: list[pa.Table]) -> pa.Table:
 
 
 def _corpus(records: pa.Table, listings, rejects, sources) -> Corpus:
-    papers, record_ids, bases, text_rows = merge_records(records)
+    papers, record_ids, bases, text_rows, known_as = merge_records(records)
     kept = (
         records.select(["source", "line", "title_as_read"])
         .combine_chunks()
         .to_pandas(types_mapper=pandas_type)
     )
     kept["id"] = record_ids
-    return Corpus(papers, listings, rejects, sources, kept, bases, text_rows)
+    return Corpus(papers, listings, rejects, sources, kept, bases, text_rows, known_as)

@@ -67,7 +67,7 @@ def run_ingest(
         matching = background.submit(all_theme_hits, themes, records["title"], records["abstract"])
         corpus, errors = assemble(parts, manifest)
         del parts
-        keys, pins = citekeys.assign_keys(corpus.papers, pins, corpus.base_keys)
+        keys, pins = citekeys.assign_keys(corpus.papers, pins, corpus.base_keys, corpus.known_as)
         hits = gather_hits(matching.result(), *corpus.text_rows)
         del records, matching
         release_free_memory()  # the per-file tables, freed by the merge and the matching

@@ -1,10 +1,16 @@
 """Merge the records read into one row per paper, and list near-duplicates for a person to review.
 
-Duplicates are merged on an exact key: the normalized title
-(:func:`lit_review.text.match_key`). Records are sorted by that key and each run of equal
-keys is one paper (no pairwise comparison), and two papers merge only when every letter
-and digit of their titles agrees (``GPT-3`` and ``GPT-4`` stay apart). Papers whose titles
-are merely similar are never merged automatically; :func:`near_duplicates` lists them.
+Records are the same paper when they share (:func:`identify`):
+
+1. the versionless arXiv id;
+2. else the DOI (unless their arXiv ids differ);
+3. else the normalized title (:func:`lit_review.text.match_key`: every letter and digit must
+   agree, so ``GPT-3`` and ``GPT-4`` stay apart), unless that would join different arXiv ids
+   or DOIs, different first authors, or years more than :data:`YEAR_SLACK` apart.
+
+Records are then sorted by their paper's identity and each run is one paper (no pairwise
+comparison of titles). Papers whose titles are merely similar are never merged
+automatically; :func:`near_duplicates` lists them for a person to review.
 """
 
 from __future__ import annotations
@@ -17,7 +23,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ._infra.columns import pandas_type, take, take_sorted
-from .citekeys import base_key
+from .citekeys import base_key, first_author
+from .normalize import paper_id
 from .text import words
 
 if TYPE_CHECKING:
@@ -25,21 +32,12 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 PAPER_COLUMNS = [
-    "id",
-    "citekey",
-    "title",
-    "abstract",
-    "year",
-    "month",
-    "day",
-    "date_basis",
-    "n_authors",
-    "organization",
-    "upvotes",
-    "n_sources",
-    "sources",
-    "key",
-]
+    "id", "citekey", "title", "abstract", "authors", "year", "month", "day", "date_basis", "arxiv_id",
+    "primary_class", "doi", "url", "venue", "entry_type", "keywords", "n_authors", "organization",
+    "upvotes", "n_sources", "sources", "key",
+]  # fmt: skip
+YEAR_SLACK = 1  # a preprint and its published version may be a year apart
+KnownAs = tuple  # (other ids of a paper, the citation key a source gave it or None)
 
 
 _TEXT = ("title", "abstract")
@@ -47,9 +45,10 @@ _TEXT = ("title", "abstract")
 
 def merge_records(
     records: pa.Table,
-) -> tuple[pd.DataFrame, list[str], list[str], tuple[np.ndarray, np.ndarray]]:
-    """One row per title key (the merged papers), the paper id of each record, each paper's base
-    key, and the record rows that give each paper its title and its abstract.
+) -> tuple[pd.DataFrame, list[str], list[str], tuple[np.ndarray, np.ndarray], dict[str, KnownAs]]:
+    """One row per paper (the merged papers), the paper id of each record, each paper's base
+    key, the record rows that give each paper its title and its abstract, and the other ids and
+    source citation key of papers that have them (:func:`identify`).
 
     Records are sorted by (key, source, line) to find the runs of equal keys; a key read
     once becomes its paper as is, only keys read more than once go through :func:`_merge`.
@@ -60,10 +59,12 @@ def merge_records(
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    index = records.select(["key", "source", "line"]).combine_chunks()
-    order = pc.sort_indices(index, [("key", "ascending"), ("source", "ascending"), ("line", "ascending")])
+    ident, ids, known_as = identify(records)
+    records = records.set_column(records.column_names.index("id"), "id", ids)
+    index = pa.table({"ident": ident, **{c: records[c].combine_chunks() for c in ("source", "line", "key")}})
+    order = pc.sort_indices(index, [("ident", "ascending"), ("source", "ascending"), ("line", "ascending")])
     n = len(records)
-    keys = index["key"].take(order)
+    keys = index["ident"].take(order)
     starts = np.ones(n, dtype=bool)
     if n > 1:
         starts[1:] = pc.not_equal(keys[1:], keys[:-1]).to_numpy(zero_copy_only=False)
@@ -81,7 +82,9 @@ def merge_records(
         ends = np.cumsum(sizes[multi]).tolist()
         for g, a, b in zip(multi.tolist(), [0, *ends[:-1]], ends):
             merged = _merge(members[a:b])
-            merged["base_key"] = base_key(members[a + merged["title"]]["title"], merged["year"])
+            merged["base_key"] = base_key(
+                members[a + merged["title"]]["title"], merged["year"], first_author(merged["authors"])
+            )
             for c in _TEXT:
                 source_row[c][g] = member_rows[a + merged.pop(c)]
             overrides.append(merged)
@@ -125,7 +128,145 @@ def merge_records(
     record_ids = record_ids.tolist()
     abstract = pa.table({"abstract": abstracts.result()}).to_pandas(types_mapper=pandas_type)["abstract"]
     papers = papers.assign(abstract=abstract)[PAPER_COLUMNS]
-    return papers, record_ids, bases, text_rows
+    return papers, record_ids, bases, text_rows, known_as
+
+
+def identify(records: pa.Table) -> tuple[pa.Array, pa.Array, dict[str, KnownAs]]:
+    """Each record's paper: an identity to group by, the paper id, and what else the papers
+    that have more than one id are known as (by paper id).
+
+    Records with no arXiv id, DOI or author name (listing text) are grouped by title key
+    alone, column-wise; the others go through :class:`_Groups`, in (source, line) order.
+    A paper's id is ``arXiv:<id>``, else ``doi:<doi>``, else the title hash the record was
+    read with (:func:`lit_review.normalize.paper_id`).
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    keys = records["key"].combine_chunks()
+    ids = records["id"].combine_chunks()
+    strong = pc.or_(
+        pc.or_(pc.is_valid(records["arxiv_id"]), pc.is_valid(records["doi"])),
+        pc.or_(
+            pc.greater(pc.fill_null(pc.list_value_length(records["authors"]), 0), 0),
+            pc.is_valid(records["source_key"]),
+        ),
+    )
+    strong = np.asarray(strong.combine_chunks() if isinstance(strong, pa.ChunkedArray) else strong, bool)
+    if not strong.any():
+        return keys, ids, {}
+    involved_keys = pa.array(sorted(set(keys.filter(pa.array(strong)).to_pylist())), keys.type)
+    rows = np.flatnonzero(strong | np.asarray(pc.is_in(keys, value_set=involved_keys), bool))
+    columns = ("source", "line", "key", "id", "arxiv_id", "doi", "authors", "year", "source_key")
+    sub = pa.table({c: records[c].combine_chunks() for c in columns}).take(pa.array(rows)).to_pylist()
+    order = sorted(range(len(sub)), key=lambda k: (sub[k]["source"], sub[k]["line"]))
+    groups = _Groups([sub[k] for k in order])
+    ident = keys.to_pylist()
+    paper_ids = ids.to_pylist()
+    known: dict[str, KnownAs] = {}
+    for k, (group_ident, pid) in zip(order, groups.identities()):
+        ident[rows[k]] = group_ident
+        paper_ids[rows[k]] = pid
+        aliases, source_key = known.get(pid, ((), None))
+        row = sub[k]
+        more = [a for a in (row["id"], row["doi"] and "doi:" + row["doi"]) if a and a != pid]
+        known[pid] = (tuple(dict.fromkeys((*aliases, *more))), source_key or row["source_key"])
+    return pa.array(ident, keys.type), pa.array(paper_ids, ids.type), known
+
+
+class _Groups:
+    """Union-find over records (dicts with ``key, id, arxiv_id, doi, authors, year``) by the
+    identity rules of this module; each group remembers what its members say it is."""
+
+    def __init__(self, rows: list[dict]):
+        self.rows = rows
+        self.parent = list(range(len(rows)))
+        self.info = [
+            {
+                "arxiv": {r["arxiv_id"]} - {None},
+                "doi": {r["doi"]} - {None},
+                "author": {_family(r["authors"][0])} if r["authors"] else set(),
+                "year": {r["year"]} - {None},
+            }
+            for r in rows
+        ]
+        for field, rule in (("arxiv_id", None), ("doi", "arxiv"), ("key", "all")):
+            seen: dict[str, list[int]] = {}  # value -> one record of each group holding it
+            for i, r in enumerate(rows):
+                value = r[field]
+                if value is None:
+                    continue
+                groups = seen.setdefault(value, [])
+                if not any(self._union(g, i, rule) for g in groups):
+                    groups.append(i)
+
+    def _find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def _union(self, a: int, b: int, rule: str | None) -> bool:
+        """Join the groups of records ``a`` and ``b`` if the rule allows; whether they are one now."""
+        a, b = self._find(a), self._find(b)
+        if a == b:
+            return True
+        if not self._compatible(self.info[a], self.info[b], rule):
+            return False
+        a, b = min(a, b), max(a, b)  # the earlier record's group absorbs the later one
+        self.parent[b] = a
+        for name, values in self.info[b].items():
+            self.info[a][name] |= values
+        return True
+
+    @staticmethod
+    def _compatible(x: dict, y: dict, rule: str | None) -> bool:
+        if rule is None:  # the same arXiv id: the same paper, whatever else differs
+            return True
+        if x["arxiv"] and y["arxiv"] and x["arxiv"] != y["arxiv"]:
+            return False
+        if rule == "arxiv":
+            return True
+        if x["doi"] and y["doi"] and not x["doi"] & y["doi"]:
+            return False
+        if x["author"] and y["author"] and not x["author"] & y["author"]:
+            return False
+        return not (
+            x["year"] and y["year"] and min(abs(a - b) for a in x["year"] for b in y["year"]) > YEAR_SLACK
+        )
+
+    def identities(self) -> list[tuple[str, str]]:
+        """(identity, paper id) of every record, in the order given."""
+        roots = [self._find(i) for i in range(len(self.rows))]
+        per_key: dict[str, set[int]] = {}
+        for i, r in enumerate(self.rows):
+            per_key.setdefault(r["key"], set()).add(roots[i])
+        out = []
+        for root in roots:
+            info, first = self.info[root], self.rows[root]
+            shared = len(per_key[first["key"]]) > 1
+            if info["arxiv"]:
+                pid = "arXiv:" + min(info["arxiv"])
+            elif info["doi"]:
+                pid = "doi:" + min(info["doi"])
+            elif shared:  # papers that share a title: told apart by first author and year
+                pid = paper_id(
+                    f"{first['key']}|{min(info['author'], default='')}|{min(info['year'], default='')}"
+                )
+            else:
+                pid = first["id"]
+            # a title shared by several papers: the group's first record tells them apart
+            ident = f"{first['key']}:{pid}" if shared or info["arxiv"] or info["doi"] else first["key"]
+            out.append((ident, pid))
+        return out
+
+
+def _family(name: str) -> str:
+    """An author's family name, folded for comparison."""
+    from .citekeys import author_word
+
+    return author_word(name)
 
 
 def _first(values: Iterable):
@@ -135,26 +276,44 @@ def _first(values: Iterable):
 def _merge(rows: list[dict]) -> dict:
     """One paper from all its records (sorted by source and line): the richest metadata, every provenance.
 
-    ``title`` and ``abstract`` are given as the index of the member that supplies them.
+    ``title`` and ``abstract`` are given as the index of the member that supplies them. A
+    record with a venue (a published version) gives the entry type, venue and year; the arXiv
+    id is kept from whichever record has it.
     """
     titles = Counter(r["title"] for r in rows)
     # The most frequent spelling; ties go to the one with least markup, then the first read.
     title = min(titles, key=lambda t: (-titles[t], len(t) - sum(map(str.isalnum, t)) - t.count(" ")))
     abstract = max(range(len(rows)), key=lambda k: len(rows[k]["abstract"]))
+    published = _first(r if r["venue"] is not None else None for r in rows)
     dated = [r for r in rows if r["year"] is not None]
     best = min(dated, key=lambda r: r["date_basis"] != "listed") if dated else None
+    if published is not None and published["year"] is not None:
+        best = published
     month_rec = best or _first(r if r["month"] is not None else None for r in rows)
-    authors = [r["n_authors"] for r in rows if r["n_authors"] is not None]
+    named = max(rows, key=lambda r: len(r["authors"] or ()))
+    counts = [r["n_authors"] for r in rows if r["n_authors"] is not None]
+    if named["authors"]:
+        counts.append(len(named["authors"]))
     upvotes = [r["upvotes"] for r in rows if r["upvotes"] is not None]
+    keywords = dict.fromkeys(k for r in rows for k in (r["keywords"] or ()))
+    dois = [r["doi"] for r in rows if r["doi"] is not None and not r["doi"].startswith("10.48550/")]
     return {
         "id": rows[0]["id"],
         "title": next(k for k, r in enumerate(rows) if r["title"] == title),
         "abstract": abstract,
+        "authors": named["authors"],
         "year": best["year"] if best else None,
         "month": month_rec["month"] if month_rec else None,
         "day": month_rec["day"] if month_rec else None,
         "date_basis": best["date_basis"] if best else "",
-        "n_authors": max(authors) if authors else None,
+        "arxiv_id": _first(r["arxiv_id"] for r in rows),
+        "primary_class": _first(r["primary_class"] for r in rows),
+        "doi": dois[0] if dois else _first(r["doi"] for r in rows),
+        "url": (published or {}).get("url") or _first(r["url"] for r in rows),
+        "venue": published["venue"] if published else None,
+        "entry_type": published["entry_type"] if published else _first(r["entry_type"] for r in rows),
+        "keywords": list(keywords) if keywords else rows[0]["keywords"],
+        "n_authors": max(counts) if counts else None,
         "organization": _first(r["organization"] for r in rows),
         "upvotes": max(upvotes) if upvotes else None,
         "key": rows[0]["key"],

@@ -11,8 +11,8 @@ import datetime as dt
 import hashlib
 from typing import TYPE_CHECKING
 
+from ._fast.citekeys import base_key_column
 from ._infra.columns import apply_where
-from .citekeys import base_keys
 from .record import Batch, Reject
 from .text import clean_text, match_key
 
@@ -21,13 +21,20 @@ if TYPE_CHECKING:
 
 RECORD_COLUMNS = [
     "source", "line", "title_as_read", "title", "abstract", "key", "id", "base_key", "year", "date_basis",
-    "month", "day", "n_authors", "organization", "upvotes",
+    "month", "day", "n_authors", "organization", "upvotes", "authors", "arxiv_id", "primary_class", "doi",
+    "url", "venue", "entry_type", "keywords", "source_key",
 ]  # fmt: skip
 _INT_COLUMNS = ("line", "year", "month", "day", "n_authors", "upvotes")
+_LIST_COLUMNS = ("authors", "keywords")
+_STRING_FIELDS = ("organization", "arxiv_id", "primary_class", "doi", "url", "venue", "entry_type")
 
 
 def paper_id(key: str) -> str:
-    """Stable id of a paper known only by its title: a hash of the title's match key."""
+    """Stable id of a paper known only by its title: a hash of the title's match key.
+
+    Every record gets this id as read; the merge gives papers with an arXiv id or a DOI an id
+    from it (:func:`lit_review.merge.identify`) and keeps this one as an alias.
+    """
     return "t-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
 
 
@@ -88,7 +95,8 @@ def normalize_batch(listing: Batch, capture: dt.date | None = None) -> tuple[pa.
         if e
     ]
     years, basis = _resolve_years(cols, capture)
-    large = {"organization"}
+    authors = cols["authors"]
+    firsts = [a[0] if a else None for a in authors]
     table = pa.table(
         {
             "source": pa.array([listing.source] * len(cols["line"]), pa.large_string()),
@@ -98,22 +106,33 @@ def normalize_batch(listing: Batch, capture: dt.date | None = None) -> tuple[pa.
             "abstract": clean_column(pa.array(cols["abstract"], pa.large_string())),
             "key": keys,
             "id": pa.array([paper_id(k) for k in keys.to_pylist()], pa.large_string()),
-            "base_key": pa.array(base_keys(titles, years), pa.large_string()),  # here: in the workers
+            "base_key": pa.array(base_key_column(titles, years, firsts), pa.large_string()),  # in the workers
             "year": pa.array(years, pa.int64()),
             "date_basis": pa.array(basis, pa.large_string()),
-            **{
-                name: pa.array(cols[name], pa.large_string() if name in large else pa.int64())
-                for name in ("month", "day", "n_authors", "organization", "upvotes")
-            },
+            **{name: pa.array(cols[name], pa.int64()) for name in ("month", "day", "n_authors", "upvotes")},
+            **{name: pa.array(cols[name], pa.large_string()) for name in _STRING_FIELDS[:1]},
+            "authors": pa.array(authors, pa.list_(pa.large_string())),
+            **{name: pa.array(cols[name], pa.large_string()) for name in _STRING_FIELDS[1:]},
+            "keywords": pa.array(cols["keywords"], pa.list_(pa.large_string())),
+            "source_key": pa.array(cols["citekey"], pa.large_string()),
         }
     )
+    table = table.select(RECORD_COLUMNS)
     if rejects:
         table = table.filter(pa.array(~empty))
     return table, rejects
 
 
 def empty_records() -> pa.Table:
+    """A records table with no rows."""
     import pyarrow as pa
 
-    types = {c: pa.int64() if c in _INT_COLUMNS else pa.large_string() for c in RECORD_COLUMNS}
+    types = {
+        c: pa.int64()
+        if c in _INT_COLUMNS
+        else pa.list_(pa.large_string())
+        if c in _LIST_COLUMNS
+        else pa.large_string()
+        for c in RECORD_COLUMNS
+    }
     return pa.table({c: pa.array([], t) for c, t in types.items()})

@@ -9,8 +9,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lit_review.bibtex import decode_latex, encode_latex, read_bibtex, to_bibtex
-from lit_review.citekeys import PIN_COLUMNS, assign_keys, base_key, load_pins, save_pins
-from lit_review.errors import LitReviewError
 from lit_review.ingest import ingest
 
 
@@ -74,60 +72,6 @@ def test_keywords_are_theme_slugs(ingested):
     lib = bibtexparser.parse_file(str(dst / "references" / "library.bib"), parse_stack=[])
     kw = lib.entries_dict["bbtv2gradientfree"].fields_dict["keywords"].value
     assert "gradient-free" in kw and "efficient-fine-tuning" in kw
-
-
-def test_deterministic_and_stable_keys(ingested, tmp_path):
-    dst, _ = ingested
-    before = {n: (dst / "references" / n).read_bytes() for n in ("library.bib", "papers.csv", "citekeys.csv")}
-    ingest(dst)
-    after = {n: (dst / "references" / n).read_bytes() for n in before}
-    assert before == after
-
-
-def test_keys_survive_removal_and_addition(ingested):
-    dst, result = ingested
-    pins = load_pins(dst / "references" / "citekeys.csv")
-    papers = result.corpus.papers
-    old = dict(zip(papers["id"], papers["citekey"]))
-    # Drop half the papers, add one whose natural key clashes with a pinned key.
-    fewer = papers.iloc[::2].copy()
-    extra = pd.DataFrame({"id": ["t-new"], "title": ["LoRA-GA: Something Else"], "year": [2024]})
-    keys, new_pins = assign_keys(pd.concat([fewer, extra], ignore_index=True), pins)
-    assert list(keys[: len(fewer)]) == [old[i] for i in fewer["id"]]
-    assert keys.iloc[-1] == "loraga2024a"
-    assert set(pins["citekey"]) <= set(new_pins["citekey"])  # removed papers keep their pins
-
-
-def test_base_key():
-    assert base_key("LoRA-GA: Low-Rank Adaptation with Gradient Approximation", 2024) == "loraga2024"
-    assert base_key("The 1-bit Adam", None) == "p1bitadam"
-    assert base_key("On the of", 2020) == "paper2020"
-
-
-def test_pins_file_errors(tmp_path):
-    p = tmp_path / "citekeys.csv"
-    p.write_text("citekey,id,title\nabc,t-1,x\nabc,t-2,y\n")
-    with pytest.raises(LitReviewError, match=r"citekeys\.csv:3: citation key 'abc' is pinned twice"):
-        load_pins(p)
-
-
-CELLS = st.one_of(
-    st.none(),
-    st.text(st.sampled_from(list("ab ,\"\r\n'é€") + ["\u2028"]), max_size=6),
-)
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(CELLS, CELLS, CELLS), max_size=12))
-def test_pins_file_is_what_csv_writer_writes(tmp_path_factory, rows):
-    import csv
-    import io
-
-    path = tmp_path_factory.mktemp("pins") / "citekeys.csv"
-    save_pins(pd.DataFrame(rows, columns=list(PIN_COLUMNS)), path)
-    expected = io.StringIO()
-    csv.writer(expected, lineterminator="\n").writerows([PIN_COLUMNS, *rows])
-    assert path.read_bytes() == expected.getvalue().encode("utf-8")
 
 
 @pytest.mark.parametrize("text", ["LoRA", "BBTv2", "GPT-4", "LLMs", "(LoRA)"], ids=lambda t: t)
@@ -271,77 +215,3 @@ def test_column_encoding_equals_encode_latex_row_by_row(values):
     for protect in (False, True):
         got = encode_column(values, protect_case=protect).to_pylist()
         assert got == [encode_latex(v, protect_case=protect) for v in values]
-
-
-_TITLE_WORDS = [
-    "The",
-    "of",
-    "LoRA",
-    "GPT-4",
-    "2024",
-    "-",
-    "é",
-    "x" * 25,
-    "(A)",
-    "1st",
-    "on",
-    "Über",
-    "a.b",
-    "",
-]
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    st.lists(
-        st.tuples(
-            st.lists(st.sampled_from(_TITLE_WORDS), max_size=6).map(" ".join)
-            | st.lists(st.sampled_from(_TITLE_WORDS), max_size=4).map("  ".join),
-            st.one_of(st.none(), st.integers(1990, 2030)),
-        ),
-        min_size=1,
-        max_size=12,
-    )
-)
-def test_base_keys_of_a_column_equal_base_key_row_by_row(rows):
-    from lit_review.citekeys import base_keys
-
-    titles, years = [t for t, _ in rows], [y for _, y in rows]
-    assert base_keys(titles, years) == [base_key(t, y) for t, y in rows]
-
-
-def test_new_keys_step_around_a_pinned_suffix():
-    papers = pd.DataFrame(
-        {"id": ["t-1", "t-2", "t-3"], "title": ["Foo bar"] * 3, "year": pd.array([2024] * 3, dtype="Int64")}
-    )
-    pins = pd.DataFrame({"citekey": ["foo2024a"], "id": ["t-old"], "title": ["Foo"]})
-    keys, all_pins = assign_keys(papers, pins)
-    assert keys.tolist() == ["foo2024", "foo2024b", "foo2024c"]  # "a" belongs to the old paper
-    assert all_pins["citekey"].tolist() == ["foo2024", "foo2024a", "foo2024b", "foo2024c"]
-    keys, _ = assign_keys(papers, pins.iloc[0:0])
-    assert keys.tolist() == ["foo2024", "foo2024a", "foo2024b"]
-
-
-def _one_at_a_time(sorted_bases, taken):
-    from lit_review.citekeys import _suffixes
-
-    out, seqs = [], {}
-    for base in sorted_bases:
-        key = base
-        while key in taken:
-            key = base + next(seqs.setdefault(base, _suffixes()))
-        taken.add(key)
-        out.append(key)
-    return out
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    st.lists(st.sampled_from(["a", "ab", "abb", "b", "ba", "x2024", "x2024a"]), max_size=60),
-    st.sets(st.sampled_from(["a", "aa", "ab", "abb", "ac", "b", "bab", "x2024b", "x2024aa"]), max_size=5),
-)
-def test_suffixing_runs_equals_assigning_one_key_at_a_time(bases, taken):
-    from lit_review.citekeys import _suffixed
-
-    bases = sorted(bases)
-    assert _suffixed(bases, set(taken)) == _one_at_a_time(bases, set(taken))

@@ -1,0 +1,52 @@
+"""Citation base keys for a whole column (reference: :func:`lit_review.citekeys.base_key`)."""
+
+from __future__ import annotations
+
+from .._infra.columns import known
+from ..citekeys import MAX_WORD, base_key
+from ..text import STOPWORDS
+
+_PLAIN_TITLE = r"[^\x20-\x7e]|  |^ | $"  # titles that base_key_column hands to base_key in Python
+
+
+def base_key_column(titles, years: list, authors: list | None = None) -> list[str]:
+    """:func:`~lit_review.citekeys.base_key` of every title (and first author): Arrow for single-spaced
+    printable ASCII titles of papers with no author, Python for the rest."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    t = titles if isinstance(titles, pa.Array) else pa.array(titles, pa.large_string())
+    python = np.asarray(pc.match_substring_regex(t, _PLAIN_TITLE), dtype=bool)
+    # removing what is not a letter, digit or space before splitting leaves the same words
+    tokens = pc.split_pattern(pc.replace_substring_regex(pc.ascii_lower(t), "[^a-z0-9 ]+", ""), " ")
+    parents = np.asarray(pc.list_parent_indices(tokens))
+    words = pc.list_flatten(tokens)
+    ignored = pc.or_(
+        pc.or_(pc.equal(words, ""), pc.is_in(words, value_set=pa.array(sorted(STOPWORDS), words.type))),
+        pc.ascii_is_decimal(words),
+    )
+    significant = np.flatnonzero(~np.asarray(ignored, dtype=bool))
+    owner = parents[significant]
+    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if len(owner) else owner
+    second = starts + 1
+    has_second = second < len(owner)
+    has_second[has_second] = owner[second[has_second]] == owner[starts[has_second]]
+    short = pc.utf8_slice_codeunits(words, 0, MAX_WORD)
+    first_word, second_word = [None] * len(titles), [None] * len(titles)
+    for target, rows in ((first_word, starts), (second_word, second[has_second])):
+        for who, word in zip(owner[rows].tolist(), short.take(pa.array(significant[rows])).to_pylist()):
+            target[who] = word
+    if authors is not None:
+        python |= np.asarray([a is not None for a in authors], dtype=bool)
+    out = []
+    for k, (year, a) in enumerate(zip(years, first_word)):
+        if python[k]:
+            out.append(base_key(t[k].as_py(), year, authors[k] if authors is not None else None))
+            continue
+        if a is None:
+            a = "paper"
+        elif not a[0].isalpha():
+            a = "p" + a
+        out.append(f"{a}{int(year)}" if known(year) else (a + (second_word[k] or ""))[: MAX_WORD + 4])
+    return out

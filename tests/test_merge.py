@@ -1,0 +1,84 @@
+"""Identity and merging: one paper, one record, across sources and formats.
+
+Records here carry values copied from the real fixtures (``../shared/fixtures``): the MDLM
+paper (arXiv 2406.04329) as Hugging Face lists it and as ``dlm.bib`` cites its NeurIPS version.
+"""
+
+import pandas as pd
+
+from lit_review.corpus import build_corpus
+from lit_review.record import Batch, columns_of
+
+MDLM = "Simple and Effective Masked Diffusion Language Models"
+SAHOO = ("Sahoo, Subham Sekhar", "Arriola, Marianne", "Schiff, Yair")
+
+
+def corpus(*batches):
+    return build_corpus([Batch(name, fmt, columns=columns_of(rows)) for name, fmt, rows in batches])
+
+
+def test_the_same_paper_from_four_kinds_of_record_is_one_paper():
+    c = corpus(
+        ("hf.json", "hf-json", [{"line": 3, "title": MDLM, "abstract": "While diffusion models excel.",
+                                  "authors": SAHOO, "arxiv_id": "2406.04329", "year": 2024, "upvotes": 11}]),
+        ("dlm.bib", "bibtex", [{"line": 59, "title": MDLM, "authors": SAHOO, "year": 2024,
+                                 "venue": "Advances in Neural Information Processing Systems",
+                                 "entry_type": "inproceedings", "arxiv_id": "2406.04329", "citekey": "sahoo2024mdlm"}]),
+        ("listing.txt", "hf-listing", [{"line": 7, "title": MDLM + " ", "abstract": "While diffusion models excel."}]),
+        ("published.bib", "bibtex", [{"line": 1, "title": MDLM, "authors": SAHOO, "year": 2024,
+                                       "doi": "10.52202/079017-4135", "venue": "NeurIPS", "entry_type": "inproceedings"}]),
+    )  # fmt: skip
+    assert len(c.papers) == 1
+    p = c.papers.iloc[0]
+    assert p["id"] == "arXiv:2406.04329"
+    assert p["arxiv_id"] == "2406.04329" and p["doi"] == "10.52202/079017-4135"
+    assert (
+        p["entry_type"] == "inproceedings"
+        and p["venue"] == "Advances in Neural Information Processing Systems"
+    )
+    assert list(p["authors"]) == list(SAHOO) and p["upvotes"] == 11 and p["n_sources"] == 4
+    assert set(p["sources"]) == {"hf.json:3", "dlm.bib:59", "listing.txt:7", "published.bib:1"}
+    assert c.known_as["arXiv:2406.04329"][1] == "sahoo2024mdlm"  # the user's own key, kept as a pin
+
+
+def test_different_papers_that_share_a_title_stay_apart():
+    intro = "Introduction"
+    c = corpus(
+        ("a.bib", "bibtex", [
+            {"line": 1, "title": intro, "authors": ("Smith, Jane",), "year": 2001},
+            {"line": 5, "title": intro, "authors": ("Doe, John",), "year": 2001},
+            {"line": 9, "title": intro, "authors": ("Smith, Jane",), "year": 2015},
+            {"line": 13, "title": intro, "authors": ("Smith, J.",), "year": 2002},
+            {"line": 17, "title": intro, "authors": ("Smith, Jane",), "year": 2016},
+        ]),
+    )  # fmt: skip
+    # Smith 2001 + 2002 are one paper, Smith 2015 + 2016 another (a year apart); Doe a third
+    assert len(c.papers) == 3
+    assert c.papers["id"].is_unique
+    assert sorted(c.papers["n_sources"]) == [1, 2, 2]
+
+
+def test_different_arxiv_ids_never_merge_even_with_one_title():
+    c = corpus(
+        ("a.json", "hf-json", [
+            {"line": 1, "title": "Scaling Laws", "arxiv_id": "2001.08361"},
+            {"line": 2, "title": "Scaling Laws", "arxiv_id": "2203.15556"},
+            {"line": 3, "title": "Scaling Laws", "arxiv_id": "2001.08361", "doi": "10.48550/arXiv.2001.08361"},
+        ]),
+    )  # fmt: skip
+    assert sorted(c.papers["id"]) == ["arXiv:2001.08361", "arXiv:2203.15556"]
+
+
+def test_a_shared_doi_merges_records_with_different_titles():
+    c = corpus(
+        ("a.ris", "ris", [{"line": 1, "title": "A Mathematical Theory of Communication", "doi": "10.1002/j.1538-7305.1948.tb01338.x"}]),
+        ("b.bib", "bibtex", [{"line": 4, "title": "A mathematical theory of communication, part I", "doi": "10.1002/j.1538-7305.1948.tb01338.x"}]),
+    )  # fmt: skip
+    assert len(c.papers) == 1 and c.papers["id"].iloc[0] == "doi:10.1002/j.1538-7305.1948.tb01338.x"
+
+
+def test_listing_records_merge_by_title_as_before(seed_corpus):
+    # the bundled listings have no ids or authors: ids are title hashes, as the pins record
+    pins = pd.read_csv("references/citekeys.csv")
+    assert set(seed_corpus.corpus.papers["id"]) == set(pins["id"])
+    assert seed_corpus.corpus.known_as == {}
