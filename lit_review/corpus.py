@@ -120,7 +120,8 @@ def read_parts(
 
 def _read_part_sent(path: Path, capture: dt.date | None, folder: str) -> Part:
     """:func:`read_part` in a worker process, its table sent back through ``folder``."""
-    from ._infra.parallel import gc_paused, send_table
+    from ._infra.memory import gc_paused
+    from ._infra.parallel import send_table
 
     with gc_paused():  # a file's records are freed by reference counting; collections would only walk them
         part = read_part(path, capture)

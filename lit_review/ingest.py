@@ -15,8 +15,8 @@ import pandas as pd
 
 from . import citekeys
 from ._infra.iorw import atomic_open, sha256_file
-from ._infra.parallel import gc_paused
-from .corpus import Corpus, assemble, read_parts, records_table
+from ._infra.memory import bulk_work, gc_paused
+from .corpus import Corpus, Part, assemble, read_parts, records_table
 from .errors import LitReviewError
 from .export import write_outputs
 from .project import Project
@@ -59,31 +59,26 @@ def run_ingest(
     themes_file = themes_path or project.themes
     themes = load_themes(themes_file) if themes_file.exists() else []
     pins = citekeys.load_pins(pins_path or project.pins)
-    with gc_paused(), ThreadPoolExecutor(1) as background:
-        parts = read_parts(files, manifest)
-        # themes are matched on the records while they are merged (each paper takes its title
-        # and abstract from a record, so record hits gather to paper hits exactly)
-        records = records_table(parts)
-        matching = background.submit(all_theme_hits, themes, records["title"], records["abstract"])
-        corpus, errors = assemble(parts, manifest)
-        del parts
+    with bulk_work():
+        corpus, errors, hits = _merge_and_match(read_parts(files, manifest), manifest, themes)
         keys, pins = citekeys.assign_keys(corpus.papers, pins, corpus.base_keys, corpus.known_as)
-        hits = gather_hits(matching.result(), *corpus.text_rows)
-        del records, matching
-        release_free_memory()  # the per-file tables, freed by the merge and the matching
         corpus.papers = apply_themes(corpus.papers.assign(citekey=keys), themes, hits)
     return IngestResult(corpus, errors, pins)
 
 
-def release_free_memory() -> None:
-    """Give memory freed by Python back to the system (glibc keeps large freed blocks otherwise)."""
-    import ctypes
-    import ctypes.util
+def _merge_and_match(parts: list[Part], manifest, themes) -> tuple[Corpus, list[LitReviewError], list]:
+    """The corpus merged from ``parts``, the files that could not be read, and each theme's term hits
+    on the papers.
 
-    try:
-        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: nothing to do
-        pass
+    The terms are searched in the records' text in a second thread while the merge runs (both
+    spend their time in RE2 and Arrow, outside the GIL); each paper takes its title and abstract
+    from one record, so record hits gather to paper hits exactly.
+    """
+    records = records_table(parts)
+    with ThreadPoolExecutor(1) as background:
+        matching = background.submit(all_theme_hits, themes, records["title"], records["abstract"])
+        corpus, errors = assemble(parts, manifest)
+        return corpus, errors, gather_hits(matching.result(), *corpus.text_rows)
 
 
 def ingest(root=None, paths=None, out=None) -> IngestResult:

@@ -7,6 +7,7 @@ paper (arXiv 2406.04329) as Hugging Face lists it and as ``dlm.bib`` cites its N
 import pandas as pd
 
 from lit_review.corpus import build_corpus
+from lit_review.merge import near_duplicates
 from lit_review.record import Batch, columns_of
 
 MDLM = "Simple and Effective Masked Diffusion Language Models"
@@ -82,3 +83,61 @@ def test_listing_records_merge_by_title_as_before(seed_corpus):
     pins = pd.read_csv("references/citekeys.csv")
     assert set(seed_corpus.corpus.papers["id"]) == set(pins["id"])
     assert seed_corpus.corpus.known_as == {}
+
+
+def test_exact_duplicates_by_normalized_title_give_545(seed_corpus):
+    # Independent of match_key: exact title strings, whitespace-collapsed and lower-cased.
+    titles = {" ".join(t.split()).lower() for t in seed_corpus.corpus.records["title_as_read"]}
+    assert len(titles) == 545
+
+
+def test_latex_variant_pair_is_merged(seed_corpus):
+    p = seed_corpus.corpus.papers
+    free = p[p["title"].str.contains("Guide: Gradient-Free Path Integral")]
+    assert len(free) == 1
+    assert free.iloc[0]["n_sources"] == 2
+    records = seed_corpus.corpus.records
+    pair = records[records["title_as_read"].str.contains("Path Integral")]
+    assert {t.split(":")[0] for t in pair["title_as_read"]} == {"Free$^2$Guide", "Free^2Guide"}
+    assert set(pair["id"]) == {free.iloc[0]["id"]}  # both records point to the merged paper
+
+
+def test_similar_distinct_titles_stay_apart(seed_corpus):
+    titles = set(seed_corpus.corpus.papers["title"])
+    for t in [
+        "Large Language Models as Optimizers",
+        "Language Models as Black-Box Optimizers for Vision-Language Models",
+        "Sparse Backpropagation for MoE Training",
+        "SparseProp: Efficient Sparse Backpropagation for Faster Training of Neural Networks",
+    ]:
+        assert t in titles
+
+
+def test_every_provenance_kept(seed_corpus):
+    p = seed_corpus.corpus.papers
+    assert p["sources"].map(len).sum() == 647
+    lora = p[p["title"].str.startswith("Computational Limits of Low-Rank")].iloc[0]
+    assert set(lora["sources"]) >= {"hf-papers-001-daily-dec-10.txt:13"}
+    assert lora["n_authors"] == 5 and lora["year"] == 2024 and lora["month"] == 6
+    assert lora["n_sources"] >= 2  # also on a compact page, which has no metadata: the richer record wins
+
+
+def test_ids_unique_and_from_title(seed_corpus):
+    p = seed_corpus.corpus.papers
+    assert p["id"].is_unique
+    assert p["id"].str.fullmatch(r"t-[0-9a-f]{12}").all()
+
+
+def test_near_duplicates_lists_but_does_not_merge():
+    papers = pd.DataFrame(
+        {
+            "id": ["a", "b", "c"],
+            "title": [
+                "Llama 2: Open Foundation Models",
+                "Llama 3: Open Foundation Models",
+                "Unrelated Paper",
+            ],
+        }
+    )
+    pairs = near_duplicates(papers, threshold=90)
+    assert list(zip(pairs["id_a"], pairs["id_b"])) == [("a", "b")]

@@ -10,7 +10,6 @@ starts its workers without the caller's main module.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import shutil
@@ -27,19 +26,6 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 _MISSING = object()
-
-
-@contextmanager
-def gc_paused():
-    """No cyclic garbage collection inside: the ingest allocates millions of objects and frees
-    them by reference counting; each full collection would walk all of them again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @contextmanager
