@@ -12,9 +12,8 @@ import hashlib
 from typing import TYPE_CHECKING
 
 from ._fast.citekeys import base_key_column
-from ._infra.columns import apply_where
+from ._fast.text import clean_text_column, match_key_column
 from .record import Batch, Reject
-from .text import clean_text, match_key
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -49,27 +48,6 @@ def _year(year, month, day, capture: dt.date | None) -> tuple[int | None, str]:
     return capture.year - 1 if later else capture.year, "inferred from capture date"
 
 
-# A row that clean_text leaves alone: printable ASCII, single spaces, no LaTeX hint (\, $, {).
-_NEEDS_CLEANING = r"[^\x20-\x7e]|  |^ | $|[\\${]"
-
-
-def clean_column(values: pa.Array) -> pa.Array:
-    """:func:`~lit_review.text.clean_text` of every value: RE2 finds the rows it would change."""
-    import pyarrow.compute as pc
-
-    return apply_where(values, pc.match_substring_regex(values, _NEEDS_CLEANING), clean_text)
-
-
-def key_column(titles: pa.Array) -> pa.Array:
-    """:func:`~lit_review.text.match_key` of every (clean) title: Arrow for ASCII titles, Python for the rest."""
-    import pyarrow.compute as pc
-
-    ascii_keys = pc.replace_substring_regex(pc.ascii_lower(titles), "[^a-z0-9]+", "")
-    return apply_where(
-        ascii_keys, pc.invert(pc.string_is_ascii(titles)), lambda t: match_key(t, cleaned=True), titles
-    )
-
-
 def _resolve_years(columns: dict[str, list], capture: dt.date | None) -> tuple[list, list[str]]:
     """The year and how it is known (:func:`_year`) for every record of a listing's columns."""
     resolved = [_year(*ymd, capture) for ymd in zip(columns["year"], columns["month"], columns["day"])]
@@ -86,8 +64,8 @@ def normalize_batch(listing: Batch, capture: dt.date | None = None) -> tuple[pa.
 
     cols = listing.columns
     raw_titles = pa.array(cols["title"], pa.large_string())
-    titles = clean_column(raw_titles)
-    keys = key_column(titles)
+    titles = clean_text_column(raw_titles)
+    keys = match_key_column(titles)
     empty = pc.equal(keys, "").to_numpy(zero_copy_only=False)
     rejects = [
         Reject(listing.source, line, "title has no letters or digits", title[:120])
@@ -103,7 +81,7 @@ def normalize_batch(listing: Batch, capture: dt.date | None = None) -> tuple[pa.
             "line": pa.array(cols["line"], pa.int64()),
             "title_as_read": raw_titles,
             "title": titles,
-            "abstract": clean_column(pa.array(cols["abstract"], pa.large_string())),
+            "abstract": clean_text_column(pa.array(cols["abstract"], pa.large_string())),
             "key": keys,
             "id": pa.array([paper_id(k) for k in keys.to_pylist()], pa.large_string()),
             "base_key": pa.array(base_key_column(titles, years, firsts), pa.large_string()),  # in the workers
