@@ -111,7 +111,10 @@ def merge_records(
             values = pa.array([overrides[k][c] for k in where], columns[c].type)
             columns[c] = pc.replace_with_mask(columns[c], pa.array(mask), values)
     columns["title"] = take(records["title"], source_row["title"][paper_order])
+    lists = {c: columns.pop(c) for c in ("authors", "keywords")}
     papers = pa.table(columns).to_pandas(types_mapper=pandas_type)
+    for c, values in lists.items():  # tuples, as a notebook user expects (not numpy arrays)
+        papers[c] = list(map(tuple, values.to_pylist()))
     colon = pa.scalar(":", pa.large_string())
     refs = pc.binary_join_element_wise(index["source"], pc.cast(index["line"], pa.large_string()), colon)
     refs = refs.take(order).to_pylist()
