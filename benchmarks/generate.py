@@ -1,9 +1,11 @@
 """Synthetic listing corpora for benchmarks, built from the real seed texts.
 
     python benchmarks/generate.py 100000 /tmp/corpus-100k
+    python benchmarks/generate.py 200000 /tmp/corpus-200k-json hf-json
 
 writes listing files of at most 10,000 papers each into ``sources/``, alternating the compact and spaced
-layouts of Hugging Face Papers pages, plus ``truth.csv`` mapping every record (file, line)
+layouts of Hugging Face Papers pages (or, with ``hf-json``, Hugging Face API responses with
+arXiv ids and author names), plus ``truth.csv`` (listings only) mapping every record (file, line)
 to the synthetic paper it belongs to and how it was planted:
 
 * ``unique``: a distinct paper; titles recombine seed title parts, abstracts recombine
@@ -78,7 +80,7 @@ def variants(title: str, rng: random.Random) -> list[tuple[str, str]]:
     ]
 
 
-def generate(n: int, out: Path, seed: int = 0) -> dict:
+def generate(n: int, out: Path, seed: int = 0, fmt: str = "listing") -> dict:
     rng = random.Random(seed)
     heads, tails, sentences, pairs = seed_material()
     (out / "sources").mkdir(parents=True, exist_ok=True)
@@ -125,6 +127,9 @@ def generate(n: int, out: Path, seed: int = 0) -> dict:
     rng.shuffle(records)
 
     truth = []
+    if fmt == "hf-json":
+        write_hf_json(out / "sources", records, rng)
+        return {"records": len(records), "papers": len(papers), "duplicates": len(dups)}
     for page_no, start in enumerate(range(0, len(records), PAGE_SIZE)):
         chunk = records[start : start + PAGE_SIZE]
         spaced = page_no % 2 == 1
@@ -168,7 +173,39 @@ def write_page(path: Path, chunk, spaced: bool, rng: random.Random) -> list[int]
     return lines
 
 
+def author_names() -> list[str]:
+    """Author names as the Hugging Face API gives them, from the real fixture files."""
+    import json
+
+    names = set()
+    for path in sorted((ROOT.parent / "shared" / "fixtures" / "hf").glob("hfdaily-*.json")):
+        for item in json.loads(path.read_text(encoding="utf-8")):
+            names.update(a["name"] for a in item["paper"]["authors"])
+    return sorted(names)
+
+
+def write_hf_json(folder: Path, records, rng: random.Random) -> None:
+    """The records as Hugging Face ``daily_papers`` API responses, PAGE_SIZE items a file: each
+    synthetic paper gets an arXiv id (its duplicates share it) and one to eight authors."""
+    import json
+
+    names = author_names()
+    ids: dict[str, str] = {}
+    for page_no, start in enumerate(range(0, len(records), PAGE_SIZE)):
+        items = []
+        for uid, title, abstract, _ in records[start : start + PAGE_SIZE]:
+            number = int(uid[1:])
+            arxiv = ids.setdefault(uid, f"{2300 + number // 90000:04d}.{number % 90000 + 10000:05d}")
+            authors = [{"name": rng.choice(names), "hidden": False} for _ in range(rng.randint(1, 8))]
+            date = f"20{arxiv[:2]}-{int(arxiv[2:4]) % 12 + 1:02d}-{rng.randint(1, 28):02d}T12:00:00.000Z"
+            paper = {"id": arxiv, "authors": authors, "publishedAt": date, "title": title,
+                     "summary": abstract, "upvotes": rng.randint(0, 99)}  # fmt: skip
+            items.append({"paper": paper, "publishedAt": date, "title": title, "numComments": 0})
+        path = folder / f"synthetic-{page_no:04d}-daily.json"
+        path.write_text(json.dumps(items, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
 if __name__ == "__main__":
     n = int(sys.argv[1])
     target = Path(sys.argv[2])
-    print(generate(n, target))
+    print(generate(n, target, fmt=sys.argv[3] if len(sys.argv) > 3 else "listing"))
