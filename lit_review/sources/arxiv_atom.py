@@ -53,18 +53,23 @@ def abs_url(arxiv_id: str) -> str:
 
 
 def bibtex_name(full: str) -> str:
-    """A ``Given Family`` full name in BibTeX's ``Family, Given`` form (last word: family).
+    """A ``Given Family`` full name in BibTeX's ``Family, Given`` form.
 
-    A suffix stays BibTeX's third part (``King, Jr., Martin``); a name with one word or
-    already with a comma is kept as it is.
+    The family name is the last word, with any lower-case particles before it, as BibTeX
+    reads names (``Emile van Krieken`` -> ``van Krieken, Emile``); a suffix stays BibTeX's
+    third part (``King, Jr., Martin``). A name of one word or with a comma is kept as it is.
     """
     name = " ".join(full.split())
     words = name.split(" ")
     if "," in name or len(words) < 2:
         return name
+    suffix = ""
     if words[-1].lower() in _SUFFIXES and len(words) > 2:
-        return f"{words[-2]}, {words[-1]}, {' '.join(words[:-2])}"
-    return f"{words[-1]}, {' '.join(words[:-1])}"
+        suffix, words = f", {words[-1]}", words[:-1]
+    start = len(words) - 1
+    while start > 1 and words[start - 1][:1].islower():
+        start -= 1
+    return f"{' '.join(words[start:])}{suffix}, {' '.join(words[:start])}"
 
 
 def iso_date(value: str) -> tuple[int, int, int] | None:
