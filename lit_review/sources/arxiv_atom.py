@@ -83,7 +83,9 @@ def iso_date(value: str) -> tuple[int, int, int] | None:
 
 def sniff(head: str) -> bool:
     """Whether ``head`` is an Atom feed (arXiv's, or one to refuse) or a recorded arXiv response."""
-    return bool(_SNIFF_FEED.search(head) or _SNIFF_RECORDED.match(head))
+    if head.lstrip()[:1] == "<":  # XML (a JSON file may quote a feed in a string: not claimed)
+        return bool(_SNIFF_FEED.search(head))
+    return bool(_SNIFF_RECORDED.match(head))
 
 
 def read(path: str | Path, name: str | None = None) -> Batch:
