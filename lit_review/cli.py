@@ -1,4 +1,4 @@
-"""The ``lit-review`` command line: ``ingest``, ``build``, ``themes``, ``evaluate``."""
+"""The ``lit-review`` command line: ``ingest``, ``build``, ``fetch``, ``themes``, ``evaluate``."""
 
 from __future__ import annotations
 
@@ -80,6 +80,20 @@ def cmd_build(args) -> int:
     return outcome.exit_code
 
 
+def cmd_fetch(args) -> int:
+    from . import fetch
+
+    if args.site == "arxiv":
+        request = fetch.arxiv_query(args.query, args.max)
+    elif args.date:
+        request = fetch.hf_daily(args.date)
+    else:
+        request = fetch.hf_search(args.query)
+    saved = fetch.fetch(request, args.project)
+    print(f"saved {request.url}\n  -> {saved} (listed in references/sources.toml)")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="lit-review", description="Reproducible themed literature reviews.")
     p.add_argument("-C", "--project", default=".", help="review project folder (default: current folder)")
@@ -96,6 +110,19 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--jobs", type=int, default=None, help="themes built in parallel (default: cores)")
     s.add_argument("--force", action="store_true", help="rebuild every report, ignoring the build cache")
     s.set_defaults(func=cmd_build)
+
+    s = sub.add_parser("fetch", help="download a paper list into references/sources/ (the only network use)")
+    site = s.add_subparsers(dest="site", required=True)
+    hf = site.add_parser("hf", help="Hugging Face Papers API: a day's Daily Papers or a search")
+    which = hf.add_mutually_exclusive_group(required=True)
+    which.add_argument("--date", help="Daily Papers of this day (YYYY-MM-DD)")
+    which.add_argument("--query", help="search Hugging Face Papers for this text")
+    ax = site.add_parser("arxiv", help="arXiv API search")
+    ax.add_argument(
+        "--query", required=True, help="words (searched in all fields) or an arXiv query (ti:, au:, ...)"
+    )
+    ax.add_argument("--max", type=int, default=100, help="number of results (default: 100)")
+    s.set_defaults(func=cmd_fetch)
 
     s = sub.add_parser("themes", help="list the defined themes")
     s.set_defaults(func=cmd_themes)

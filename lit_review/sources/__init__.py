@@ -12,9 +12,13 @@ from pathlib import Path
 
 from ..errors import LitReviewError
 from ..record import Batch
-from . import listing
+from . import arxiv_atom, hf_json, listing
 
-READERS = [listing]
+READERS = [
+    arxiv_atom,
+    hf_json,
+    listing,
+]
 SNIFF_BYTES = 64 << 10
 
 

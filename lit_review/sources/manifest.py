@@ -11,6 +11,8 @@ or query, and when. Each ``[[source]]`` table describes one file under ``referen
     page_date = "Dec 10"
     captured = "2025-12-10"          # ISO date, or "unknown"
     captured_basis = "why that date"
+
+``lit-review fetch`` also writes ``url`` (the request) and ``fetched`` (the UTC fetch time).
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ def load_manifest(path: str | Path) -> dict[str, SourceInfo]:
     for n, entry in enumerate(data.get("source", []), 1):
         if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
             raise LitReviewError(f"[[source]] number {n} has no 'file' name", path)
-        unknown = set(entry) - set(_FIELDS) - {"file", "seed", "sha256"}
+        unknown = set(entry) - set(_FIELDS) - {"file", "seed", "sha256", "url", "fetched"}
         if unknown:
             raise LitReviewError(f"[[source]] {entry['file']!r}: unknown key(s) {sorted(unknown)}", path)
         values = {k: str(entry[k]) for k in _FIELDS if k in entry}
