@@ -108,8 +108,16 @@ def merge_records(
         for c in small:
             if all(o[c] == f[c] for o, f in zip(overrides, firsts)):
                 continue  # id and key always, most other fields too: nothing to replace
-            values = pa.array([overrides[k][c] for k in where], columns[c].type)
-            columns[c] = pc.replace_with_mask(columns[c], pa.array(mask), values)
+            values = [overrides[k][c] for k in where]
+            if pa.types.is_list(columns[c].type):  # Arrow has no replace_with_mask for lists
+                merged = columns[c].to_pylist()
+                for row, value in zip(np.flatnonzero(mask).tolist(), values):
+                    merged[row] = value
+                columns[c] = pa.array(merged, columns[c].type)
+            else:
+                columns[c] = pc.replace_with_mask(
+                    columns[c], pa.array(mask), pa.array(values, columns[c].type)
+                )
     columns["title"] = take(records["title"], source_row["title"][paper_order])
     lists = {c: columns.pop(c) for c in ("authors", "keywords")}
     papers = pa.table(columns).to_pandas(types_mapper=pandas_type)

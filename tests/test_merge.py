@@ -141,3 +141,20 @@ def test_near_duplicates_lists_but_does_not_merge():
     )
     pairs = near_duplicates(papers, threshold=90)
     assert list(zip(pairs["id_a"], pairs["id_b"])) == [("a", "b")]
+
+
+def test_merged_papers_take_the_author_list_of_their_richest_record():
+    c = corpus(
+        ("a.json", "hf-json", [
+            {"line": 1, "title": MDLM, "arxiv_id": "2406.04329", "authors": SAHOO[:1]},
+            {"line": 2, "title": "Other", "arxiv_id": "2406.00001", "authors": ("Doe, John",), "keywords": ("x",)},
+        ]),
+        ("b.json", "hf-json", [
+            {"line": 1, "title": MDLM, "arxiv_id": "2406.04329", "authors": SAHOO, "keywords": ("diffusion",)},
+            {"line": 2, "title": "Other", "arxiv_id": "2406.00001", "authors": ("Doe, John",), "keywords": ("y",)},
+        ]),
+    )  # fmt: skip
+    by_id = c.papers.set_index("id")
+    assert by_id.at["arXiv:2406.04329", "authors"] == SAHOO
+    assert by_id.at["arXiv:2406.04329", "keywords"] == ("diffusion",)
+    assert by_id.at["arXiv:2406.00001", "keywords"] == ("x", "y")
