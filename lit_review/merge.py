@@ -143,47 +143,91 @@ def merge_records(
 
 
 def identify(records: pa.Table) -> tuple[pa.Array, pa.Array, dict[str, KnownAs]]:
-    """Each record's paper: an identity to group by, the paper id, and what else the papers
-    that have more than one id are known as (by paper id).
+    """Each record's paper: an identity to group by, the paper id, and what else papers are
+    known as (by paper id: their other ids, and the citation key a source gave them).
 
-    Records with no arXiv id, DOI or author name (listing text) are grouped by title key
-    alone, column-wise; the others go through :class:`_Groups`, in (source, line) order.
-    A paper's id is ``arXiv:<id>``, else ``doi:<doi>``, else the title hash the record was
-    read with (:func:`lit_review.normalize.paper_id`).
+    A paper's id is ``arXiv:<id>``, else ``doi:<doi>``, else the title hash the record was read
+    with (:func:`lit_review.normalize.paper_id`). Most records need no comparison: a record's
+    strong id (arXiv id, else DOI) or, lacking one, its title key is its identity whenever all
+    records with that title agree on it. Only the rest, records whose title or DOI is shared by
+    records of different strong ids (or of no id, with authors to tell them apart), go through
+    :class:`_Groups`, in (source, line) order.
     """
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    keys = records["key"].combine_chunks()
-    ids = records["id"].combine_chunks()
-    strong = pc.or_(
-        pc.or_(pc.is_valid(records["arxiv_id"]), pc.is_valid(records["doi"])),
-        pc.or_(
-            pc.greater(pc.fill_null(pc.list_value_length(records["authors"]), 0), 0),
-            pc.is_valid(records["source_key"]),
-        ),
-    )
-    strong = np.asarray(strong.combine_chunks() if isinstance(strong, pa.ChunkedArray) else strong, bool)
-    if not strong.any():
-        return keys, ids, {}
-    involved_keys = pa.array(sorted(set(keys.filter(pa.array(strong)).to_pylist())), keys.type)
-    rows = np.flatnonzero(strong | np.asarray(pc.is_in(keys, value_set=involved_keys), bool))
     columns = ("source", "line", "key", "id", "arxiv_id", "doi", "authors", "year", "source_key")
-    sub = pa.table({c: records[c].combine_chunks() for c in columns}).take(pa.array(rows)).to_pylist()
-    order = sorted(range(len(sub)), key=lambda k: (sub[k]["source"], sub[k]["line"]))
-    groups = _Groups([sub[k] for k in order])
-    ident = keys.to_pylist()
-    paper_ids = ids.to_pylist()
+    table = pa.table({c: records[c].combine_chunks() for c in columns})
+    keys, ids = table["key"].combine_chunks(), table["id"].combine_chunks()
+    empty = pa.scalar("", pa.large_string())
+    strong = pc.coalesce(
+        pc.binary_join_element_wise(pa.scalar("arXiv:", pa.large_string()), table["arxiv_id"], empty),
+        pc.binary_join_element_wise(pa.scalar("doi:", pa.large_string()), table["doi"], empty),
+    ).combine_chunks()
+    named = pc.greater(pc.fill_null(pc.list_value_length(table["authors"]), 0), 0)
+    if not (pc.any(pc.is_valid(strong)).as_py() or pc.any(named).as_py()):
+        return keys, ids, {}
+    rows = np.flatnonzero(_ambiguous(keys, table["doi"].combine_chunks(), strong, named))
+    ident = pc.coalesce(strong, keys).to_pylist()
+    paper_ids = pc.coalesce(strong, ids).to_pylist()
+    if len(rows):
+        sub = table.take(pa.array(rows)).to_pylist()
+        order = sorted(range(len(sub)), key=lambda k: (sub[k]["source"], sub[k]["line"]))
+        for k, (group_ident, pid) in zip(order, _Groups([sub[k] for k in order]).identities()):
+            ident[rows[k]], paper_ids[rows[k]] = group_ident, pid
+    return pa.array(ident, keys.type), pa.array(paper_ids, ids.type), _known_as(table, paper_ids)
+
+
+def _ambiguous(keys: pa.Array, dois: pa.Array, strong: pa.Array, named: pa.Array):
+    """Records whose identity needs comparing: those of a title (or DOI) that records of more
+    than one strong id share, or that records without an id but with authors share; and every
+    record of the strong ids those records have."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    t = pa.table({"key": keys, "doi": dois, "strong": strong, "named": named})
+    shared = []
+    for column in ("key", "doi"):
+        g = (
+            t.filter(pc.is_valid(t[column]))
+            .group_by(column)
+            .aggregate(
+                [
+                    ("strong", "count_distinct", pc.CountOptions("all")),
+                    ("named", "any"),
+                    ("strong", "count", pc.CountOptions("only_null")),
+                ]
+            )
+        )
+        mixed = pc.greater(g["strong_count_distinct"], 1)
+        if column == "key":  # papers without an id that share a title: told apart by their authors
+            mixed = pc.or_(mixed, pc.and_(pc.greater(g["strong_count"], 1), g["named_any"]))
+        shared.append(np.asarray(pc.is_in(t[column], value_set=g[column].filter(mixed)), bool))
+    rows = shared[0] | shared[1]
+    involved = pc.drop_null(strong.filter(pa.array(rows))).unique()
+    return rows | np.asarray(pc.fill_null(pc.is_in(strong, value_set=involved), False), bool)
+
+
+def _known_as(table: pa.Table, paper_ids: list[str]) -> dict[str, KnownAs]:
+    """Paper id -> (the other ids its records were read with, the first key a source gave it)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    renamed = pc.not_equal(table["id"], pa.array(paper_ids, pa.large_string()))
+    rows = np.flatnonzero(np.asarray(pc.or_(renamed, pc.is_valid(table["source_key"])), bool))
+    if not len(rows):
+        return {}
+    sub = table.select(["source", "line", "id", "doi", "source_key"]).take(pa.array(rows)).to_pylist()
     known: dict[str, KnownAs] = {}
-    for k, (group_ident, pid) in zip(order, groups.identities()):
-        ident[rows[k]] = group_ident
-        paper_ids[rows[k]] = pid
+    for k in sorted(range(len(rows)), key=lambda k: (sub[k]["source"], sub[k]["line"])):
+        row, pid = sub[k], paper_ids[rows[k]]
         aliases, source_key = known.get(pid, ((), None))
-        row = sub[k]
         more = [a for a in (row["id"], row["doi"] and "doi:" + row["doi"]) if a and a != pid]
         known[pid] = (tuple(dict.fromkeys((*aliases, *more))), source_key or row["source_key"])
-    return pa.array(ident, keys.type), pa.array(paper_ids, ids.type), known
+    return known
 
 
 class _Groups:
@@ -198,7 +242,7 @@ class _Groups:
                 "arxiv": {r["arxiv_id"]} - {None},
                 "doi": {r["doi"]} - {None},
                 "author": {_family(r["authors"][0])} if r["authors"] else set(),
-                "year": {r["year"]} - {None},
+                "year": {r["year"]} - {None} if r["authors"] else set(),  # a listing's year may be inferred
             }
             for r in rows
         ]
@@ -268,7 +312,9 @@ class _Groups:
             else:
                 pid = first["id"]
             # a title shared by several papers: the group's first record tells them apart
-            ident = f"{first['key']}:{pid}" if shared or info["arxiv"] or info["doi"] else first["key"]
+            ident = (
+                pid if info["arxiv"] or info["doi"] else f"{first['key']}:{pid}" if shared else first["key"]
+            )
             out.append((ident, pid))
         return out
 
