@@ -12,9 +12,14 @@ from pathlib import Path
 
 from ..errors import LitReviewError
 from ..record import Batch
-from . import listing
+from . import bibtex, csljson, listing, ris
 
-READERS = [listing]
+READERS = [
+    bibtex,
+    ris,
+    csljson,
+    listing,
+]
 SNIFF_BYTES = 64 << 10
 
 
