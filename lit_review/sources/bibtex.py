@@ -43,7 +43,9 @@ FORMAT = "bibtex"
 _BLOCK_START = re.compile(r"^[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
 _CONTAINERS = ("proceedings", "book")
 # Fields a crossref child never takes from its parent (BibLaTeX's inheritance rules).
-_NOT_INHERITED = frozenset({"title", "subtitle", "shorttitle", "ids", "crossref", "xref", "entryset", "label"})
+_NOT_INHERITED = frozenset(
+    {"title", "subtitle", "shorttitle", "ids", "crossref", "xref", "entryset", "label"}
+)
 _YEAR = re.compile(r"^\s*(\d{4})\b")
 # BibLaTeX / EDTF date: the start of a range, "~" (circa) and "?" allowed; months 21-24 are seasons.
 _DATE = re.compile(r"^\s*(-?\d{1,4})(?:-(\d{2}))?(?:-(\d{2}))?")
@@ -59,7 +61,11 @@ def sniff(head: str) -> bool:
 def _parse_stack() -> list:
     # Explicit (bibtexparser's default stack may change between minor releases). Strings are
     # resolved before enclosings are removed, as the library requires.
-    return [ResolveStringReferencesMiddleware(True), RemoveEnclosingMiddleware(True), MonthIntMiddleware(True)]
+    return [
+        ResolveStringReferencesMiddleware(True),
+        RemoveEnclosingMiddleware(True),
+        MonthIntMiddleware(True),
+    ]
 
 
 def read(path: str | Path, name: str | None = None) -> Batch:

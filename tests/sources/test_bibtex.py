@@ -124,7 +124,12 @@ def test_string_only_files_give_nothing_and_no_error(name):
 
 def test_preamble_ignored():
     (knuth,) = bibtex.read(FIXTURES / "bibtex" / "pybtexris__Knuth1986.bib").records
-    assert (knuth.line, knuth.year, knuth.authors, knuth.entry_type) == (2, 1986, ("Knuth, Donald E.",), "book")
+    assert (knuth.line, knuth.year, knuth.authors, knuth.entry_type) == (
+        2,
+        1986,
+        ("Knuth, Donald E.",),
+        "book",
+    )
     assert "TeX" in knuth.title and knuth.title.endswith("Book")
 
 
@@ -132,7 +137,9 @@ def test_preamble_ignored():
 def test_case_protection_braces_decoded():
     sen = _by_key(bibtex.read(FIXTURES / "bibtex" / "bbt__arxiv_identifiers_460.bibtex.bib"))["Sen.2016.BV"]
     assert sen.title == "BV Master Action for Heterotic and Type II String Field Theories"
-    doe14 = _by_key(bibtex.read(FIXTURES / "bibtex" / "bbt__date_export_csl_811.biblatex.bib"))["doe14_date2010_2010"]
+    doe14 = _by_key(bibtex.read(FIXTURES / "bibtex" / "bbt__date_export_csl_811.biblatex.bib"))[
+        "doe14_date2010_2010"
+    ]
     assert doe14.authors == ("Doe14",)  # author = {{Doe14}}
 
 
@@ -153,7 +160,12 @@ def test_crossref_child_inherits_from_parent(tmp_path):
     )
     batch = bibtex.read(path)
     child, orphan = batch.records
-    assert (child.venue, child.year, child.month, child.title) == ("Proceedings of COLT 2023", 2023, 7, "A Paper")
+    assert (child.venue, child.year, child.month, child.title) == (
+        "Proceedings of COLT 2023",
+        2023,
+        7,
+        "A Paper",
+    )
     assert orphan.venue is None and orphan.year == 1999
     kinds = {(r.line, r.kind) for r in batch.rejects}
     assert kinds == {(3, "field"), (4, "skipped")}
