@@ -57,7 +57,9 @@ class Reject:
     line: int
     reason: str
     text: str = ""
-    kind: str = "record"  # "record": no paper kept; "field": paper kept, this field dropped
+    # "record": no paper kept; "field": paper kept, this field dropped; "skipped": read, and
+    # deliberately not a paper (a proceedings volume that is only a crossref parent)
+    kind: str = "record"
 
     def __str__(self) -> str:
         return f"{self.source}:{self.line}: {self.reason}"
@@ -102,7 +104,7 @@ class Batch:
 
     def drop_records(self) -> Batch:
         """This batch with counts and rejects only (its records are held elsewhere)."""
-        return replace(self, columns=_no_records(), n_kept=self.n_read - self.n_rejected)
+        return replace(self, columns=_no_records(), n_kept=self.n_read - self.n_rejected - self.n_skipped)
 
     @property
     def n_rejected(self) -> int:
@@ -110,7 +112,12 @@ class Batch:
         return sum(r.kind == "record" for r in self.rejects)
 
     @property
+    def n_skipped(self) -> int:
+        """Records read that are deliberately not papers."""
+        return sum(r.kind == "skipped" for r in self.rejects)
+
+    @property
     def n_read(self) -> int:
-        """Records read: those kept plus those rejected whole."""
+        """Records read: those kept, those rejected whole and those skipped."""
         kept = len(self.columns["line"]) if self.n_kept is None else self.n_kept
-        return kept + self.n_rejected
+        return kept + self.n_rejected + self.n_skipped

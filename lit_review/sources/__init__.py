@@ -12,11 +12,14 @@ from pathlib import Path
 
 from ..errors import LitReviewError
 from ..record import Batch
-from . import arxiv_atom, hf_json, listing
+from . import arxiv_atom, bibtex, csljson, hf_json, listing, ris
 
 READERS = [
     arxiv_atom,
     hf_json,
+    bibtex,
+    ris,
+    csljson,
     listing,
 ]
 SNIFF_BYTES = 64 << 10

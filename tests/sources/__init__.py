@@ -1,0 +1,27 @@
+"""Shared test data for the reader tests: the real fixture files and their independent record counts."""
+
+from __future__ import annotations
+
+import re
+
+from ..conftest import ROOT, SOURCES
+
+# /work/shared/fixtures, wherever the checkout sits under /work (main or a worktree).
+FIXTURES = next(p / "shared" / "fixtures" for p in ROOT.parents if (p / "shared" / "fixtures").is_dir())
+LISTING_SEEDS = sorted(SOURCES.glob("*.txt"))
+OTHER_FORMATS = sorted([*(FIXTURES / "hf").iterdir(), *(FIXTURES / "arxiv").iterdir()])
+
+
+def manifest_counts() -> dict[str, int]:
+    """The MANIFEST's ``records`` column (counted by independent parsers), by local path."""
+    counts = {}
+    for line in (FIXTURES / "MANIFEST.md").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.split("|")]
+        if len(cells) > 8 and re.fullmatch(r"\d+", cells[6]):
+            counts[cells[1]] = int(cells[6])
+    return counts
+
+
+def accounted(batch) -> int:
+    """Records read: kept, rejected whole, or skipped as not a paper."""
+    return len(batch.records) + sum(r.kind in ("record", "skipped") for r in batch.rejects)

@@ -1,0 +1,216 @@
+"""Reader for BibTeX and BibLaTeX files (Zotero Better BibTeX, DBLP, hand-kept ``.bib``).
+
+Parsed with bibtexparser v2 and an explicit parse stack (``@string`` macros resolved, enclosing
+braces or quotes removed, month macros and numbers as integers). Per entry: ``title``,
+``author`` (``Family, Given``, DBLP's ``0001`` disambiguators dropped), ``year``/``month`` or
+BibLaTeX ``date``, ``journal``/``booktitle``/``journaltitle`` as venue, ``doi``, ``url``,
+``keywords``, the arXiv id (``eprint`` with ``archivePrefix``/``eprinttype`` arXiv, an arxiv.org
+URL, a ``10.48550/arXiv.X`` DOI, ``journal = {arXiv preprint arXiv:X}``) and its class. A
+``crossref`` child inherits its parent's missing fields (the parent's title as its
+``booktitle``); a ``@proceedings``/``@book`` that is only a crossref parent is not a paper and
+is listed as ``skipped``. Failed and duplicate blocks are rejects with their line; the rest of
+the file is read. LaTeX is decoded by :func:`~lit_review.text.clean_text`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import bibtexparser
+from bibtexparser.middlewares import (
+    MonthIntMiddleware,
+    RemoveEnclosingMiddleware,
+    ResolveStringReferencesMiddleware,
+)
+from bibtexparser.model import (
+    DuplicateBlockKeyBlock,
+    DuplicateFieldKeyBlock,
+    Entry,
+    ImplicitComment,
+    ParsingFailedBlock,
+)
+
+from .._infra.iorw import read_listing_lines
+from ..errors import LitReviewError
+from ..record import Batch, Reject, columns_of
+from ..text import clean_text
+from .listing import MONTHS
+from .names import arxiv_id, arxiv_id_in, bibtex_names, doi_of
+
+FORMAT = "bibtex"
+# An entry start at the beginning of a line: "@article{", "@Proceedings {", "@comment(".
+_BLOCK_START = re.compile(r"^[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
+_CONTAINERS = ("proceedings", "book")
+# Fields a crossref child never takes from its parent (BibLaTeX's inheritance rules).
+_NOT_INHERITED = frozenset(
+    {"title", "subtitle", "shorttitle", "ids", "crossref", "xref", "entryset", "label"}
+)
+_YEAR = re.compile(r"^\s*(\d{4})\b")
+# BibLaTeX / EDTF date: the start of a range, "~" (circa) and "?" allowed; months 21-24 are seasons.
+_DATE = re.compile(r"^\s*(-?\d{1,4})(?:-(\d{2}))?(?:-(\d{2}))?")
+_KEYWORD_SPLIT = re.compile(r"[,;]")
+
+
+def sniff(head: str) -> bool:
+    """Whether ``head`` is BibTeX: a line starting with ``@type{`` and not JSON or XML."""
+    start = head.lstrip()[:1]
+    return start not in ("[", "{", "<", "") and _BLOCK_START.search(head) is not None
+
+
+def _parse_stack() -> list:
+    # Explicit (bibtexparser's default stack may change between minor releases). Strings are
+    # resolved before enclosings are removed, as the library requires.
+    return [
+        ResolveStringReferencesMiddleware(True),
+        RemoveEnclosingMiddleware(True),
+        MonthIntMiddleware(True),
+    ]
+
+
+def read(path: str | Path, name: str | None = None) -> Batch:
+    """Read one ``.bib`` file: its entries as records, failed blocks and non-papers as rejects.
+
+    Raises :class:`LitReviewError` for a file that holds no BibTeX at all (empty, binary, or
+    without a single ``@`` block).
+    """
+    path = Path(path)
+    name = name or path.name
+    text = read_listing_lines(path)
+    library = bibtexparser.parse_string("\n".join(text.lines), parse_stack=_parse_stack())
+    blocks = library.blocks
+    if not any(not isinstance(b, ImplicitComment) for b in blocks):
+        what = "empty file" if not any(line.strip() for line in text.lines) else "not BibTeX"
+        raise LitReviewError(f"{what}: no @entry, @string or @comment block", path, 1)
+    batch = Batch(name, FORMAT)
+    rows: list[dict] = []
+    entries = [b for b in blocks if isinstance(b, Entry)]
+    fields = {id(e): _fields(e) for e in entries}
+    by_key = {e.key.lower(): fields[id(e)] for e in reversed(entries)}  # the first of a key wins
+    parents = {f["crossref"].lower() for f in fields.values() if f.get("crossref")}
+    for block in blocks:
+        line = (block.start_line or 0) + 1
+        if isinstance(block, ParsingFailedBlock):
+            batch.rejects.append(Reject(name, line, _failure(block), _excerpt(block.raw)))
+        elif isinstance(block, Entry):
+            damage = _damage(text.bad, line, block.raw)
+            if damage:
+                batch.rejects.append(Reject(name, line, damage, _excerpt(block.raw)))
+                continue
+            _read_entry(batch, rows, block, fields[id(block)], by_key, parents, line)
+    batch.columns = columns_of(rows)
+    return batch
+
+
+def _fields(entry: Entry) -> dict[str, str]:
+    return {f.key.lower(): str(f.value).strip() for f in entry.fields}
+
+
+def _failure(block: ParsingFailedBlock) -> str:
+    if isinstance(block, DuplicateBlockKeyBlock):
+        first = (block.previous_block.start_line or 0) + 1
+        return f"duplicate entry key '{block.key}' (first at line {first}); this one not read"
+    if isinstance(block, DuplicateFieldKeyBlock):
+        return "field given twice: " + ", ".join(sorted(block.duplicate_keys))
+    why = getattr(block.error, "abort_reason", None) or str(block.error) or type(block.error).__name__
+    return "unreadable BibTeX entry: " + " ".join(why.split())
+
+
+def _damage(bad: dict[int, str], line: int, raw: str | None) -> str:
+    last = line + (raw or "").count("\n")
+    for number in range(line, last + 1):
+        if number in bad:
+            return f"line {number}: {bad[number]}"
+    return ""
+
+
+def _excerpt(raw: str | None, limit: int = 120) -> str:
+    text = " ".join((raw or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _read_entry(batch, rows, entry, fields, by_key, parents, line) -> None:
+    source, entry_type = batch.source, entry.entry_type.lower()
+    if entry_type in _CONTAINERS and (entry.key.lower() in parents or "booktitle" in fields):
+        # A volume whose booktitle is there for its children to inherit: not a paper itself.
+        reason = f"@{entry_type} '{entry.key}' is a crossref parent (a volume), not a paper"
+        batch.rejects.append(Reject(source, line, reason, _excerpt(fields.get("title")), "skipped"))
+        return
+    if fields.get("crossref"):
+        parent = by_key.get(fields["crossref"].lower())
+        if parent is None:
+            reason = f"crossref '{fields['crossref']}' is not in this file: nothing inherited"
+            batch.rejects.append(Reject(source, line, reason, fields["crossref"], "field"))
+        else:
+            fields = _inherit(fields, parent)
+    title = clean_text(fields.get("title", ""))
+    if not title:
+        batch.rejects.append(Reject(source, line, f"entry '{entry.key}' has no title", _excerpt(entry.raw)))
+        return
+    row = {"line": line, "title": title, "entry_type": entry_type, "citekey": entry.key}
+    row.update(_date(fields, batch, line))
+    row.update(_identifiers(fields))
+    authors, complete = bibtex_names(fields.get("author", ""))
+    row["authors"] = authors
+    row["n_authors"] = len(authors) if authors and complete else None
+    row["abstract"] = clean_text(fields.get("abstract", ""))
+    keywords = (clean_text(k) for k in _KEYWORD_SPLIT.split(fields.get("keywords", "")))
+    row["keywords"] = tuple(k for k in keywords if k)
+    rows.append(row)
+
+
+def _inherit(child: dict[str, str], parent: dict[str, str]) -> dict[str, str]:
+    merged = {k: v for k, v in parent.items() if k not in _NOT_INHERITED}
+    if "title" in parent and "booktitle" not in parent:
+        merged["booktitle"] = parent["title"]
+    merged.update(child)
+    return merged
+
+
+def _date(fields: dict[str, str], batch: Batch, line: int) -> dict:
+    """Year, month and day from ``date`` (BibLaTeX) or ``year``/``month``; unreadable ones are field rejects."""
+    year = month = day = None
+    match = _DATE.match(fields.get("date", ""))
+    if match:
+        year = int(match.group(1))
+        if match.group(2) and 1 <= int(match.group(2)) <= 12:  # 21-24: a season, no month
+            month = int(match.group(2))
+            day = int(match.group(3)) if match.group(3) else None
+    elif "date" in fields:
+        batch.rejects.append(Reject(batch.source, line, "date is not a date", fields["date"], "field"))
+    if year is None and "year" in fields:
+        match = _YEAR.match(fields["year"])
+        if match:
+            year = int(match.group(1))
+        else:
+            batch.rejects.append(Reject(batch.source, line, "year is not a year", fields["year"], "field"))
+    if "month" in fields:
+        month = _month(fields["month"]) or month
+        if month is None:
+            batch.rejects.append(Reject(batch.source, line, "month is not a month", fields["month"], "field"))
+    return {"year": year, "month": month, "day": day}
+
+
+def _month(value: str) -> int | None:
+    # MonthIntMiddleware has turned "jul", "July" and "7" into 7; "July 25" is left as text.
+    if value.isdigit():
+        return int(value) if 1 <= int(value) <= 12 else None
+    name = value[:3].title()
+    return MONTHS.index(name) + 1 if name in MONTHS else None
+
+
+def _identifiers(fields: dict[str, str]) -> dict:
+    venue = clean_text(fields.get("journal") or fields.get("booktitle") or fields.get("journaltitle") or "")
+    doi = doi_of(fields.get("doi"))
+    url = fields.get("url") or None
+    archive = (fields.get("archiveprefix") or fields.get("eprinttype") or "arxiv").lower()
+    arxiv = arxiv_id(fields["eprint"]) if archive == "arxiv" and fields.get("eprint") else None
+    arxiv = arxiv or arxiv_id_in(url, doi, venue)
+    primary = fields.get("primaryclass") or fields.get("eprintclass") or None
+    return {
+        "venue": venue or None,
+        "doi": doi,
+        "url": url,
+        "arxiv_id": arxiv,
+        "primary_class": primary if arxiv else None,
+    }
