@@ -24,52 +24,19 @@ from pathlib import Path
 
 from ..errors import LitReviewError
 from ..record import Batch, Reject, columns_of
+from .ids import abs_url, arxiv_id, arxiv_id_in
+from .names import person_name
 
 FORMAT = "arxiv-atom"
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
 
 # New-style ids (0704.0001, 2406.04329) and old-style ones (hep-th/9901001, math.GT/0309136).
-_ID = re.compile(r"^(?:arxiv:)?(\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$", re.I)
-_ABS = re.compile(r"arxiv\.org/abs/(.+)$")
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
-_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 _DOCTYPE = re.compile(r"<!DOCTYPE|<!ENTITY")
 _ENTRY_TAG = re.compile(r"<(?:[\w.-]+:)?entry[\s>/]")
 _SNIFF_FEED = re.compile(r"<(?:[\w.-]+:)?feed\b[^>]*http://www\.w3\.org/2005/Atom")
 _SNIFF_RECORDED = re.compile(r'^\s*\{\s*"url"\s*:\s*"https?://(?:export\.)?arxiv\.org/api/')
-
-
-def arxiv_id_of(value: str) -> str | None:
-    """The versionless arXiv id in ``value`` (an id, ``arXiv:`` id or abs URL), or ``None``."""
-    value = value.strip()
-    m = _ABS.search(value)
-    m = _ID.match(m.group(1) if m else value)
-    return m.group(1) if m else None
-
-
-def abs_url(arxiv_id: str) -> str:
-    return f"https://arxiv.org/abs/{arxiv_id}"
-
-
-def bibtex_name(full: str) -> str:
-    """A ``Given Family`` full name in BibTeX's ``Family, Given`` form.
-
-    The family name is the last word, with any lower-case particles before it, as BibTeX
-    reads names (``Emile van Krieken`` -> ``van Krieken, Emile``); a suffix stays BibTeX's
-    third part (``King, Jr., Martin``). A name of one word or with a comma is kept as it is.
-    """
-    name = " ".join(full.split())
-    words = name.split(" ")
-    if "," in name or len(words) < 2:
-        return name
-    suffix = ""
-    if words[-1].lower() in _SUFFIXES and len(words) > 2:
-        suffix, words = f", {words[-1]}", words[:-1]
-    start = len(words) - 1
-    while start > 1 and words[start - 1][:1].islower():
-        start -= 1
-    return f"{' '.join(words[start:])}{suffix}, {' '.join(words[:start])}"
 
 
 def iso_date(value: str) -> tuple[int, int, int] | None:
@@ -190,13 +157,13 @@ def _entry(batch: Batch, entry: ET.Element, line: int) -> dict | None:
         reject(Reject(batch.source, line, "entry without a title", entry_id))
         return None
     row = {"line": line, "title": title, "abstract": summary, "entry_type": None}
-    row["arxiv_id"] = arxiv_id_of(entry_id)
+    row["arxiv_id"] = arxiv_id(entry_id) or arxiv_id_in(url=entry_id)
     if row["arxiv_id"]:
         row["url"] = abs_url(row["arxiv_id"])
     else:
         reject(Reject(batch.source, line, "entry id is not an arXiv id", entry_id, "field"))
     names = [_text(a, f"{ATOM}name") for a in entry.findall(f"{ATOM}author")]
-    row["authors"] = tuple(bibtex_name(n) for n in names if n)
+    row["authors"] = tuple(person_name(n) for n in names if n)
     published = _text(entry, f"{ATOM}published")
     date = iso_date(published)
     if date:

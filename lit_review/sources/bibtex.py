@@ -35,8 +35,9 @@ from .._infra.iorw import read_listing_lines
 from ..errors import LitReviewError
 from ..record import Batch, Reject, columns_of
 from ..text import clean_text
+from .ids import arxiv_id, arxiv_id_in, doi_of
 from .listing import MONTHS
-from .names import arxiv_id, arxiv_id_in, bibtex_names, doi_of
+from .names import bibtex_names
 
 FORMAT = "bibtex"
 # An entry start at the beginning of a line: "@article{", "@Proceedings {", "@comment(".

@@ -17,7 +17,8 @@ from pathlib import Path
 from ..errors import LitReviewError
 from ..record import Batch, Reject, columns_of
 from ..text import clean_text
-from .names import arxiv_id_in, doi_of, family_given
+from .ids import arxiv_id_in, doi_of
+from .names import family_given
 
 FORMAT = "csl-json"
 ENTRY_TYPES = {

@@ -28,7 +28,9 @@ from pathlib import Path
 
 from ..errors import LitReviewError
 from ..record import Batch, Reject, columns_of
-from .arxiv_atom import abs_url, arxiv_id_of, bibtex_name, iso_date
+from .arxiv_atom import iso_date
+from .ids import abs_url, arxiv_id, arxiv_id_in
+from .names import person_name
 
 FORMAT = "hf-json"
 # Keys only HF paper JSON has (in either quote style: a whole-file Python repr uses '...').
@@ -201,9 +203,9 @@ def _record(batch: Batch, line: int, item: object) -> dict | None:
 
 def _identity(batch: Batch, line: int, fields: dict, row: dict) -> None:
     raw = fields.get("arxiv_id", fields.get("id"))
-    arxiv_id = arxiv_id_of(raw) if isinstance(raw, str) else None
-    if arxiv_id:
-        row["arxiv_id"], row["url"] = arxiv_id, abs_url(arxiv_id)
+    found = (arxiv_id(raw) or arxiv_id_in(url=raw)) if isinstance(raw, str) else None
+    if found:
+        row["arxiv_id"], row["url"] = found, abs_url(found)
     else:
         batch.rejects.append(Reject(batch.source, line, "paper id is not an arXiv id", repr(raw), "field"))
     upvotes = fields.get("upvotes")
@@ -223,7 +225,7 @@ def _people_and_date(batch: Batch, line: int, fields: dict, row: dict) -> None:
     for a in authors:
         name = a.get("name") if isinstance(a, dict) else a  # API: {name, hidden, ...}; flat: a string
         if isinstance(name, str) and name.strip():
-            names.append(bibtex_name(name))
+            names.append(person_name(name))
         else:
             reject(Reject(src, line, "author without a name", _excerpt(repr(a)), "field"))
     row["authors"] = tuple(names)

@@ -19,8 +19,9 @@ from .._infra.iorw import read_listing_lines
 from ..errors import LitReviewError
 from ..record import Batch, Reject, columns_of
 from ..text import clean_text
+from .ids import arxiv_id_in, doi_of
 from .listing import MONTHS
-from .names import arxiv_id_in, doi_of, person_name
+from .names import person_name
 
 FORMAT = "ris"
 _TY = re.compile(r"^TY  -")

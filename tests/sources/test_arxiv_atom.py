@@ -8,7 +8,7 @@ import pytest
 
 from lit_review.errors import LitReviewError
 from lit_review.sources import arxiv_atom, detect, hf_json, listing, read_source
-from lit_review.sources.arxiv_atom import bibtex_name
+from lit_review.sources.names import person_name
 
 from ..conftest import SOURCES
 
@@ -201,5 +201,5 @@ def test_arxiv_files_not_claimed_by_hf(path):
         ("  Xiaoxi \n Li ", "Li, Xiaoxi"),
     ],
 )
-def test_bibtex_name(full, bibtex):
-    assert bibtex_name(full) == bibtex
+def test_api_names_in_bibtex_form(full, bibtex):
+    assert person_name(full) == bibtex
