@@ -368,3 +368,55 @@ def test_suffixing_runs_equals_assigning_one_key_at_a_time(bases, taken):
 
     bases = sorted(bases)
     assert _suffixed(bases, set(taken)) == _one_at_a_time(bases, set(taken))
+
+
+def test_arxiv_paper_is_an_arxiv_style_misc_entry():
+    papers = pd.DataFrame(
+        {
+            "citekey": ["sahoo2024simple"],
+            "title": ["Simple and Effective Masked Diffusion Language Models"],
+            "abstract": ["We show that simple masked discrete diffusion is more performant."],
+            "authors": [("Sahoo, Subham Sekhar", "Arriola, Marianne", "de la Cruz, Juan", "OpenAI")],
+            "year": pd.array([2024], dtype="Int64"),
+            "month": pd.array([6], dtype="Int64"),
+            "arxiv_id": ["2406.07524"],
+            "primary_class": ["cs.CL"],
+            "doi": ["10.48550/arxiv.2406.07524"],
+            "url": ["https://arxiv.org/abs/2406.07524"],
+            "themes": [("diffusion",)],
+        }
+    )
+    assert to_bibtex(papers) == (
+        "@misc{sahoo2024simple,\n"
+        "  author = {Sahoo, Subham Sekhar and Arriola, Marianne and de la Cruz, Juan and {OpenAI}},\n"
+        "  title = {Simple and Effective Masked Diffusion Language Models},\n"
+        "  year = 2024,\n"
+        "  month = jun,\n"
+        "  eprint = {2406.07524},\n"
+        "  archivePrefix = {arXiv},\n"
+        "  primaryClass = {cs.CL},\n"
+        "  doi = {10.48550/arxiv.2406.07524},\n"
+        "  url = {https://arxiv.org/abs/2406.07524},\n"
+        "  keywords = {diffusion},\n"
+        "  abstract = {We show that simple masked discrete diffusion is more performant.}\n"
+        "}\n"
+    )
+
+
+def test_venue_gives_article_or_inproceedings_and_unprintable_names_are_counted():
+    from lit_review.bibtex import entry
+
+    e = entry({"citekey": "a", "title": "T", "venue": "Journal of X & Y", "authors": ("Wang, 王", "李, 雷")})
+    assert (e.entry_type, e.fields_dict["journal"].value) == ("article", r"{Journal of X \& Y}")
+    assert e.fields_dict["author"].value == "{Wang and others}"
+    e = entry({"citekey": "b", "title": "T", "venue": "NeurIPS", "entry_type": "inproceedings"})
+    assert (e.entry_type, e.fields_dict["booktitle"].value, e.fields_dict["key"].value) == (
+        "inproceedings", "{NeurIPS}", "{b}")  # fmt: skip
+    e = entry({"citekey": "c", "title": "T", "authors": ("王, 芳",), "organization": "香港科技大学"})
+    assert e.entry_type == "misc" and "author" not in e.fields_dict
+    assert e.fields_dict["note"].value == "{1 author; names left out: not in a script pdflatex typesets}"
+    e = entry(
+        {"citekey": "d", "title": "T", "authors": ("Research and Development, Team",), "doi": "10.1/a{b} c"}
+    )
+    assert e.fields_dict["author"].value == "{{Research and Development}, Team}"
+    assert e.fields_dict["doi"].value == "{10.1/a%7Bb%7D%20c}"
