@@ -252,6 +252,7 @@ def _verbatim(value: str) -> str:
     return "{" + re.sub(r"[{}\\\s]", lambda m: quote(m.group(0)), value) + "}"
 
 
+@lru_cache(maxsize=1 << 16)  # authors recur across a corpus
 def _person(name: str) -> str | None:
     """``Family, Given`` as BibTeX reads a name (``None`` when nothing of it can be typeset)."""
     family, comma, given = (typeset(part).strip() for part in name.partition(","))

@@ -88,22 +88,39 @@ def _pieces() -> tuple[str, str, dict[str, str], str]:
 
 
 _LARGE = object()  # stands in for the title's and the abstract's value, filled in by Arrow
+_KEY = (
+    object()
+)  # stands in for the citation key, so that entries differing only in their key share a template
 
 
-def _segments(p: ref.Paper, has_abstract: bool) -> tuple[str, str, str]:
-    """An entry's text around its title and abstract: before the title, between them, after the abstract."""
+def _template(p: ref.Paper, has_abstract: bool) -> tuple[tuple, tuple, tuple]:
+    """An entry's text around its title and abstract (before the title, between them, after the abstract),
+    as pieces of text and :data:`_KEY` where the citation key goes. ``p`` has no citation key."""
     before_type, before_key, piece, tail = _pieces()
-    fields = ref.fields(p, _LARGE, _LARGE if has_abstract else None)
-    out = []
-    text = before_type + ref.entry_type(p) + before_key + p.citekey
-    for name, value in fields:
+    out: list[tuple] = []
+    text: list = [before_type + ref.entry_type(p) + before_key, _KEY]
+    for name, value in ref.fields(p, _LARGE, _LARGE if has_abstract else None):
         if value is _LARGE:
-            out.append(text + piece[name] + "{")
-            text = "}"
+            out.append((*text, piece[name] + "{"))
+            text = ["}"]
+        elif name == "key":
+            text += [piece[name] + "{", _KEY, "}"]
         else:
-            text += piece[name] + value
-    out.append(text + tail)
-    return (*out, "") if len(out) == 2 else tuple(out)  # no abstract: nothing after its place
+            text.append(piece[name] + value)
+    out.append((*text, tail))
+    return (*out, ()) if len(out) == 2 else tuple(out)  # no abstract: nothing after its place
+
+
+def _segments(papers: list[ref.Paper], has_abstract: list[bool]) -> tuple[list[str], list[str], list[str]]:
+    """:func:`_template` of each paper with its citation key filled in, as three columns of text."""
+    templates: dict = {}  # listing entries share few templates (year, month, note, keywords)
+    columns: tuple[list[str], list[str], list[str]] = ([], [], [])
+    for p, abstract in zip(papers, has_abstract):
+        args = (p._replace(citekey=""), abstract)
+        template = templates.get(args) or templates.setdefault(args, _template(*args))
+        for column, parts in zip(columns, template):
+            column.append("".join(p.citekey if x is _KEY else x for x in parts))
+    return columns
 
 
 def _render(part: pd.DataFrame, titles: pa.Array, abstracts: pa.Array, first: bool) -> pa.Array:
@@ -112,8 +129,7 @@ def _render(part: pd.DataFrame, titles: pa.Array, abstracts: pa.Array, first: bo
     import pyarrow.compute as pc
 
     small = ref.papers_of(part)  # without title and abstract, which stay in Arrow
-    has_abstract = abstracts.is_valid().to_pylist()
-    before, between, after = zip(*map(_segments, small, has_abstract)) if small else ((), (), ())
+    before, between, after = _segments(small, abstracts.is_valid().to_pylist())
     separator = ["\n"] * len(small)
     if first and small:
         separator[0] = ""
