@@ -1,32 +1,53 @@
-"""BibTeX output: our own LaTeX escaping and case protection, written and read with bibtexparser v2.
+"""BibTeX output: entries a LaTeX user would paste from arXiv or DBLP, written by bibtexparser v2.
 
-bibtexparser does not escape special characters on write, and its LaTeX encoding
+:func:`entry` is the rule for one paper (its fields, in :data:`FIELD_ORDER`) and
+:func:`to_library` the library bibtexparser writes from those entries; ``lit_review._fast.bibtex``
+renders the same bytes column by column for large corpora (tests hold the two equal).
+
+Entry types. A paper with a venue is ``@article`` (``journal``) or, when its ``entry_type``
+says so, ``@inproceedings`` / ``@incollection`` (``booktitle``) or ``@misc`` (``howpublished``).
+A paper without a venue but with authors or an id (arXiv id, DOI, URL) is an arXiv-style
+``@misc`` (``author``, ``title``, ``year``, ``eprint``, ``archivePrefix = {arXiv}``,
+``primaryClass``, ``doi``, ``url``). A paper with none of these (a Hugging Face listing line)
+is the listing entry: ``title``, ``year``, ``month``, a ``note`` with the author count,
+``howpublished = {Hugging Face Papers listing}``, ``key``, ``keywords``, ``abstract``.
+Entries without authors carry ``key`` (the citation key), which styles sort by.
+
+Text. bibtexparser does not escape special characters on write, and its LaTeX encoding
 middleware destroys ``{...}`` case protection, so this module owns that step:
-:func:`encode_latex` turns clean Unicode text into BibTeX-safe LaTeX and
-:func:`decode_latex` turns it back, exactly (``decode_latex(encode_latex(s)) == s``).
-bibtexparser writes and parses the entries themselves (no middleware: values are
-enclosed here, so nothing is deep-copied or re-escaped).
+:func:`encode_latex` turns clean Unicode text into BibTeX-safe LaTeX (pylatexenc's macros for
+accents and symbols) and :func:`decode_latex` turns it back, exactly
+(``decode_latex(encode_latex(s)) == s``). Identifiers (``eprint``, ``doi``, ``url``,
+``primaryClass``) are written verbatim, except ``{``, ``}``, ``\\`` and white space,
+which are percent-encoded (they would unbalance the entry or break the value).
+
+What pdflatex can typeset. The fields a style prints (``title``, ``author``, ``journal``,
+``booktitle``, ``note``, ``howpublished``) hold only characters pdflatex typesets with
+``\\usepackage[T1]{fontenc}`` (the usual preamble) in the form :func:`encode_latex` writes
+them: ASCII and the characters of :data:`_TYPESET_RANGES` (Latin, Greek, common symbols;
+found by compiling every character pylatexenc or LaTeX's UTF-8 input encoding knows).
+Other characters (CJK, Cyrillic, emoji, ...) are left out of those fields by :func:`typeset`;
+an author whose name is left empty is dropped and the list ends in ``and others`` (or, when no
+name remains, the note gives the count). ``abstract`` and ``keywords``, which styles do not
+print, keep the text whole.
 """
 
 from __future__ import annotations
 
 import re
-from collections import deque
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import NamedTuple
+from urllib.parse import quote
 
 import bibtexparser
 import pandas as pd
 from bibtexparser.model import Entry, Field
 
-from ._infra.columns import apply_where, arrow, known, sort_order, strings, take, text_bytes
+from ._infra.columns import known
 from ._infra.iorw import atomic_open
 from .errors import LitReviewError
-
-if TYPE_CHECKING:
-    import pyarrow as pa
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _SPECIALS = {
@@ -42,8 +63,6 @@ _SPECIALS = {
     "_": r"\_",
     "$": r"\$",
 }
-
-
 _TEXT_MACROS = {v: k for k, v in _SPECIALS.items() if v.startswith("\\text")}
 
 
@@ -70,14 +89,43 @@ def _unicode_tables() -> tuple[dict[str, str], dict[str, str], re.Pattern]:
     return forward, inverse, pattern
 
 
+_TYPESET_RANGES = (
+    "\u00a0-\u0148\u014a-\u017e\u0192\u01c4-\u01d4\u01e2\u01e3\u01e6-\u01eb\u01f0\u01f4\u01f5"
+    "\u0218-\u021b\u0228\u0229\u0232\u0233\u0237\u02b7\u02c6\u02c7\u02d8-\u02dd\u0307\u0308\u0386"
+    "\u0388-\u038a\u038c\u038e\u038f\u0393\u0394\u0398\u039b\u039e\u03a0\u03a3\u03a5\u03a6"
+    "\u03a8-\u03be\u03c0-\u03ce\u03d1\u03d5\u03d6\u03f1\u03f5\u0e3f\u1e02\u1e03\u1e0d\u1e1e-\u1e21"
+    "\u1e25\u1e30\u1e31\u1e37\u1e43\u1e45\u1e47\u1e5b\u1e63\u1e6d\u1e8e-\u1e91\u1e9e\u1ef2\u1ef3"
+    "\u2000\u2001\u2004-\u2006\u2008-\u200a\u200c\u2010\u2012-\u2016\u2018-\u201a\u201c-\u201e"
+    "\u2020-\u2022\u2026\u2030\u2031\u2039-\u203b\u203d\u2044\u204e\u2052\u205f\u2060\u20a1\u20a4"
+    "\u20a6\u20a9\u20ab\u20ac\u20b1\u2103\u210a\u210e\u210f\u2113\u2116-\u2118\u211e\u2120\u2122"
+    "\u2126\u2127\u212e\u212f\u2134\u2135\u2190-\u2199\u21a6\u21a9\u21aa\u21bc\u21bd\u21c0\u21c1"
+    "\u21cc\u21d0-\u21d5\u2200\u2202\u2203\u2207-\u2209\u220b\u220c\u220f-\u2213\u2215\u2217-\u221e"
+    "\u2220\u2223\u2225\u2227-\u222b\u222e\u2236\u2237\u223a\u223c\u2240\u2241\u2243-\u2245"
+    "\u2247-\u2249\u224d\u2250\u2254\u2255\u2260-\u2262\u2264\u2265\u226a\u226b\u226d\u227a-\u227d"
+    "\u2282-\u2287\u228e\u2291-\u2299\u22a2-\u22a5\u22c0-\u22c6\u22c8\u22e2\u22e3\u22ee\u22ef\u22f1"
+    "\u2308-\u230b\u2316\u2322\u2323\u2329\u232a\u23b0\u23b1\u2422\u2423\u25b3\u25b9\u25bd\u25c3"
+    "\u25cb\u25e6\u25ef\u266a\u27e8\u27e9\u27f5-\u27fa\u27fc\u2993\u2a3f\u2a6e\u2afd"
+    "\U0001d400-\U0001d454\U0001d456-\U0001d467\U0001d5a0-\U0001d5d3\U0001d670-\U0001d6a3"
+    "\U0001d7ce-\U0001d7d7\U0001d7e2-\U0001d7eb\U0001d7f6-\U0001d7ff"
+)
+_UNTYPESETTABLE = re.compile("[^\\x00-\\x7f" + "".join(_TYPESET_RANGES) + "]+")
+
+
+def typeset(text: str) -> str:
+    """``text`` without the characters pdflatex cannot typeset (see the module docstring)."""
+    kept = _UNTYPESETTABLE.sub(" ", text)
+    return kept if kept == text else " ".join(kept.split())
+
+
 _LEAD = "()[]:;,.!?\"'"
-_PROTECT_ASCII = re.compile(r"^[()\[\]:;,.!?\"']*+(?:.\S*?[A-Z]|[A-Z]\S*?\d)")
 
 
-def _needs_protection(word: str) -> bool:
-    """Acronyms and mixed case words (``LoRA``, ``BBTv2``, ``GPT-4``, ``LLMs``) keep their case."""
-    if word.isascii():
-        return _PROTECT_ASCII.match(word) is not None
+def needs_protection(word: str) -> bool:
+    """Acronyms and mixed case words (``LoRA``, ``BBTv2``, ``GPT-4``, ``LLMs``) keep their case.
+
+    A word (after leading punctuation) with a capital after its first character, or that starts
+    with a capital and holds a digit.
+    """
     core = word.lstrip(_LEAD)
     return any(c.isupper() for c in core[1:]) or bool(
         core and core[0].isupper() and any(c.isdigit() for c in core)
@@ -85,48 +133,22 @@ def _needs_protection(word: str) -> bool:
 
 
 _ESCAPE = re.compile(r"[\\{}%&#_$~^\x80-\U0010ffff]")
-# Printable ASCII (most text) is escaped by one str.replace per special, at C speed; the
-# specials whose escapes hold backslashes or braces pass through placeholders first.
-_HELD = {"\\": "\x03", "{": "\x04", "}": "\x05"}
-_ASCII_STEPS = (
-    *_HELD.items(),
-    *((c, _SPECIALS[c]) for c in "%&#_$~^"),
-    *((held, _SPECIALS[c]) for c, held in _HELD.items()),
-)
+_WORD = re.compile(r"\S+")
 
 
 def _escape(text: str) -> str:
-    if text.isascii() and text.isprintable():
-        for special, escaped in _ASCII_STEPS:
-            text = text.replace(special, escaped)
-        return text
     forward, _, _ = _unicode_tables()
     return _ESCAPE.sub(lambda m: _SPECIALS.get(m.group(0)) or forward.get(m.group(0), m.group(0)), text)
 
 
 def _protect(m: re.Match) -> str:
     word = m.group(0)
-    return "{" + _escape(word) + "}" if _needs_protection(word) else _escape(word)
-
-
-_WORD = re.compile(r"\S+")
-
-
-# An ASCII word whose case matters, as _needs_protection decides, found in one pass over a title.
-_PROTECT_WORD = re.compile(r"(?<!\S)[()\[\]:;,.!?\"']*+(?:\S\S*?[A-Z]|[A-Z]\S*?\d)\S*")
+    return "{" + _escape(word) + "}" if needs_protection(word) else _escape(word)
 
 
 def encode_latex(text: str, protect_case: bool = False) -> str:
     """Escape ``text`` for a BibTeX field; with ``protect_case``, brace words whose case matters."""
-    if not protect_case:
-        return _escape(text)
-    if not (text.isascii() and text.isprintable()):
-        return _WORD.sub(_protect, text)
-    # case braces as placeholders (printable text has no control characters), then escaped text
-    marked = _PROTECT_WORD.sub("\x00\\g<0>\x01", text)
-    for special, escaped in _ASCII_STEPS:
-        marked = marked.replace(special, escaped)
-    return marked.replace("\x00", "{").replace("\x01", "}")
+    return _WORD.sub(_protect, text) if protect_case else _escape(text)
 
 
 def decode_latex(value: str) -> str:
@@ -146,27 +168,194 @@ def decode_latex(value: str) -> str:
     return pattern.sub(repl, value)
 
 
-def _fields(title, abstract, citekey, year, month, n_authors, organization, themes) -> list[Field]:
-    fields = [Field("title", "{" + encode_latex(title, protect_case=True) + "}")]
-    if known(year):
-        fields.append(Field("year", str(int(year))))
-        if known(month):
-            fields.append(Field("month", MONTH_MACROS[int(month) - 1]))
-    note = _note(n_authors, organization)
-    if note:
-        fields.append(Field("note", note))
-    fields.append(Field("howpublished", "{Hugging Face Papers listing}"))
-    fields.append(Field("key", "{" + citekey + "}"))  # sort key for styles, as no author is known
-    keywords = _keywords(themes)
-    if keywords:
-        fields.append(Field("keywords", keywords))
-    fields.append(Field("abstract", "{" + encode_latex(abstract) + "}"))
-    return fields
+ENTRY_COLUMNS = (
+    "citekey", "title", "abstract", "authors", "year", "month", "arxiv_id", "primary_class", "doi",
+    "url", "venue", "entry_type", "keywords", "n_authors", "organization", "themes",
+)  # fmt: skip
+FIELD_ORDER = (
+    "author", "title", "journal", "booktitle", "year", "month", "note", "howpublished", "eprint",
+    "archivePrefix", "primaryClass", "doi", "url", "key", "keywords", "abstract",
+)  # fmt: skip
+VENUE_FIELD = {
+    "article": "journal",
+    "inproceedings": "booktitle",
+    "incollection": "booktitle",
+    "misc": "howpublished",
+}
+LISTING = "{Hugging Face Papers listing}"
 
 
-_ENTRY_COLUMNS = ("title", "abstract", "citekey", "year", "month", "n_authors", "organization", "themes")
-FIELD_ORDER = ("title", "year", "month", "note", "howpublished", "key", "keywords", "abstract")
-CHUNK = 20_000  # entries rendered per step: bounds memory for large libraries
+def _text(value) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _name(value) -> str | None:
+    """A name or identifier: a non-empty string, else missing."""
+    return value if isinstance(value, str) and value else None
+
+
+def _int(value) -> int | None:
+    return int(value) if known(value) else None
+
+
+def _items(value) -> tuple:
+    """A list cell (tuple, list or numpy array from Arrow) as a tuple of strings; missing: ``()``."""
+    if isinstance(value, str) or value is None or not hasattr(value, "__len__"):
+        return ()
+    return tuple(v for v in value if isinstance(v, str))
+
+
+# how each column's cells are read: absent columns and missing cells read as missing
+_READ = {"citekey": str, "title": _text, "abstract": _text, "authors": _items, "keywords": _items, "themes": _items,
+         "year": _int, "month": _int, "n_authors": _int}  # fmt: skip
+
+
+class Paper(NamedTuple):
+    """The cells of one paper that its entry is made of (:data:`ENTRY_COLUMNS`), read as Python values."""
+
+    citekey: str
+    title: str | None
+    abstract: str | None
+    authors: tuple
+    year: int | None
+    month: int | None
+    arxiv_id: str | None
+    primary_class: str | None
+    doi: str | None
+    url: str | None
+    venue: str | None
+    entry_type: str | None
+    keywords: tuple
+    n_authors: int | None
+    organization: str | None
+    themes: tuple
+
+    @classmethod
+    def of(cls, paper: Mapping) -> Paper:
+        """A paper from a mapping (a dict, a DataFrame row): absent keys read as missing."""
+        return cls(*(_READ.get(c, _name)(paper.get(c)) for c in ENTRY_COLUMNS))
+
+
+def read_column(papers: pd.DataFrame, column: str) -> list:
+    """Every cell of ``column`` read as :class:`Paper` reads it (an absent column: all missing)."""
+    read = _READ.get(column, _name)
+    return [read(v) for v in papers[column].tolist()] if column in papers else [read(None)] * len(papers)
+
+
+def papers_of(papers: pd.DataFrame) -> list[Paper]:
+    """The rows of ``papers`` (in their order) as :class:`Paper` values."""
+    return [Paper(*row) for row in zip(*(read_column(papers, c) for c in ENTRY_COLUMNS))]
+
+
+def _verbatim(value: str) -> str:
+    """An identifier as written: braces, backslashes and white space percent-encoded."""
+    return "{" + re.sub(r"[{}\\\s]", lambda m: quote(m.group(0)), value) + "}"
+
+
+@lru_cache(maxsize=1 << 16)  # authors recur across a corpus
+def _person(name: str) -> str | None:
+    """``Family, Given`` as BibTeX reads a name (``None`` when nothing of it can be typeset)."""
+    family, comma, given = (typeset(part).strip() for part in name.partition(","))
+    if not family:
+        family, given = given, ""
+    if not family:
+        return None
+    # a top-level " and " would split the name, a comma in the given name would be read as "Jr"
+    family = "{" + encode_latex(family) + "}" if not comma or _AND.search(family) else encode_latex(family)
+    if not given:
+        return family
+    return (
+        family
+        + ", "
+        + ("{" + encode_latex(given) + "}" if _AND.search(given) or "," in given else encode_latex(given))
+    )
+
+
+_AND = re.compile(r"\sand\s", re.IGNORECASE)
+
+
+def _authors(authors: tuple) -> str | None:
+    names = [_person(a) for a in authors]
+    kept = [n for n in names if n]
+    if kept and len(kept) < len(names):
+        kept.append("others")
+    return "{" + " and ".join(kept) + "}" if kept else None
+
+
+_UNNAMED = "names not given in the source listing"
+_UNTYPESET = "names left out: not in a script pdflatex typesets"
+
+
+def _note(unnamed: int | None, organization: str | None, why: str = _UNNAMED) -> str | None:
+    notes = []
+    if unnamed is not None:
+        notes.append(f"{unnamed} author{'s' if unnamed != 1 else ''}; {why}")
+    if organization and typeset(organization):
+        notes.append(f"Organization: {typeset(organization)}")
+    return "{" + encode_latex(". ".join(notes)) + "}" if notes else None
+
+
+def _keywords(keywords: tuple, themes: tuple) -> str | None:
+    words = list(dict.fromkeys(keywords + themes))  # the source's keywords, then theme slugs
+    return "{" + encode_latex(", ".join(words)) + "}" if words else None
+
+
+def is_listing(p: Paper) -> bool:
+    """Whether all we know of ``p`` is a listing line: no authors, ids or venue."""
+    return not (p.authors or p.arxiv_id or p.doi or p.url or p.venue)
+
+
+def entry_type(p: Paper) -> str:
+    """``@article`` / ``@inproceedings`` ... where a venue is known (``entry_type`` when it names one), else ``@misc``."""
+    if p.venue is None:
+        return "misc"
+    return p.entry_type if p.entry_type in VENUE_FIELD else "article"
+
+
+def title_value(title: str | None) -> str:
+    return "{" + encode_latex(typeset(title or ""), protect_case=True) + "}"
+
+
+def abstract_value(abstract: str) -> str:
+    return "{" + encode_latex(abstract) + "}"
+
+
+def fields(p: Paper, title, abstract) -> list[tuple[str, object]]:
+    """``(name, value)`` of each field of ``p``'s entry, in :data:`FIELD_ORDER`.
+
+    ``title`` and ``abstract`` are passed in (their values, or any stand-in for a renderer that
+    fills them later); ``abstract`` is ``None`` when the paper has none.
+    """
+    author = _authors(p.authors)
+    note = _note(p.n_authors if not p.authors else None, p.organization)
+    if p.authors and author is None:  # no name could be typeset: say how many there are
+        note = _note(len(p.authors), p.organization, _UNTYPESET)
+    values = {"author": author, "title": title, "note": note, "abstract": abstract}
+    if p.venue is not None:
+        values[VENUE_FIELD[entry_type(p)]] = "{" + encode_latex(typeset(p.venue)) + "}"
+    elif is_listing(p):
+        values["howpublished"] = LISTING
+    if p.year is not None:
+        values["year"] = str(p.year)
+        values["month"] = MONTH_MACROS[p.month - 1] if p.month in range(1, 13) else None
+    if p.arxiv_id:
+        values.update(eprint=_verbatim(p.arxiv_id), archivePrefix="{arXiv}")
+        values["primaryClass"] = p.primary_class and _verbatim(p.primary_class)
+    values["doi"] = p.doi and _verbatim(p.doi)
+    values["url"] = p.url and _verbatim(p.url)
+    if author is None:
+        values["key"] = "{" + p.citekey + "}"  # the sort key for styles, as no author is given
+    values["keywords"] = _keywords(p.keywords, p.themes)
+    return [(name, values[name]) for name in FIELD_ORDER if values.get(name) is not None]
+
+
+def entry(paper: Paper | Mapping) -> Entry:
+    """The BibTeX entry of one paper (a :class:`Paper`, or a mapping of its columns)."""
+    p = paper if isinstance(paper, Paper) else Paper.of(paper)
+    abstract = abstract_value(p.abstract) if p.abstract is not None else None
+    return Entry(
+        entry_type(p), p.citekey, [Field(k, v) for k, v in fields(p, title_value(p.title), abstract)]
+    )
 
 
 def bibtex_format() -> bibtexparser.BibtexFormat:
@@ -179,172 +368,31 @@ def bibtex_format() -> bibtexparser.BibtexFormat:
 
 
 def to_library(papers: pd.DataFrame) -> bibtexparser.Library:
-    """``papers`` as a bibtexparser :class:`~bibtexparser.Library` of ``@misc`` entries, sorted by key."""
-    df = papers.sort_values("citekey", kind="stable")
-    columns = [df[c].tolist() if c in df else [None] * len(df) for c in _ENTRY_COLUMNS]
-    library = bibtexparser.Library()
-    for values in zip(*columns):
-        library.add(Entry("misc", values[2], _fields(*values)))
-    return library
+    """``papers`` (which need a ``citekey``) as a bibtexparser :class:`~bibtexparser.Library`, sorted by key."""
+    return bibtexparser.Library([entry(p) for p in papers_of(papers.sort_values("citekey", kind="stable"))])
 
 
-@lru_cache(maxsize=1)
-def _field_pieces() -> tuple[str, dict[str, str], str]:
-    """What bibtexparser writes around each value: entry head, text before each field's value, tail.
-
-    Rendered once by bibtexparser from an entry of placeholders; every entry is then these
-    pieces around its values. Fields are written independently of each other (no value
-    alignment), so the piece before a field does not depend on which fields precede it.
-    """
-    entry = Entry("misc", "\x00", [Field(name, "\x00") for name in FIELD_ORDER])
-    text = bibtexparser.write_string(
-        bibtexparser.Library([entry]), unparse_stack=[], bibtex_format=bibtex_format()
-    )
-    head, *pieces, tail = text.split("\x00")
-    return head, dict(zip(FIELD_ORDER, pieces)), tail
-
-
-# _PROTECT_WORD for RE2, on printable ASCII: a word starts after a space (RE2 has no look-behind),
-# and what follows its leading punctuation is not punctuation (RE2 has no possessive repeat).
-_P = r"()\[\]:;,.!?\"'"
-_PROTECT_WORD_RE2 = rf"(^|\s)([{_P}]*(?:[^\s{_P}]\S*?[A-Z]|[A-Z]\S*?\d)\S*)"
-_PLAIN = r"[^\x20-\x7e]|[\\{}%&#_$~^]"  # a row with one of these goes through encode_latex in Python
-
-
-def encode_column(values, protect_case: bool = False) -> pa.Array:
-    """:func:`encode_latex` of every value: Arrow for printable ASCII text, Python for the other rows."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    values = strings(values)
-    mask = np.asarray(pc.match_substring_regex(values, _PLAIN), dtype=bool)
-    out = pc.replace_substring_regex(values, _PROTECT_WORD_RE2, r"\1{\2}") if protect_case else values
-    if not mask.any():
-        return out
-    python = mask.copy()
-    if not protect_case:  # printable ASCII with specials: the same replacements as _escape, column-wise
-        python[mask] = np.asarray(pc.match_substring_regex(values.filter(pa.array(mask)), r"[^\x20-\x7e]"))
-        arrow_rows = mask & ~python
-        if arrow_rows.any():
-            escaped = values.filter(pa.array(arrow_rows))
-            for special, replacement in _ASCII_STEPS:
-                escaped = pc.replace_substring(escaped, special, replacement)
-            out = pc.replace_with_mask(out, pa.array(arrow_rows), escaped)
-    return apply_where(out, python, lambda v: encode_latex(v, protect_case), values)
-
-
-def _optional(piece: str, values: list) -> pa.Array:
-    """A field's text where it has a value (``piece`` + value), else nothing."""
-    import pyarrow as pa
-
-    return pa.array(["" if v is None else piece + v for v in values], pa.large_string())
-
-
-def _note(n_authors, organization) -> str | None:
-    notes = []
-    if known(n_authors):
-        n = int(n_authors)
-        notes.append(f"{n} author{'s' if n != 1 else ''}; names not given in the source listing")
-    if isinstance(organization, str) and organization:
-        notes.append(f"Organization: {organization}")
-    return "{" + encode_latex(". ".join(notes)) + "}" if notes else None
-
-
-def _keywords(themes) -> str | None:
-    return (
-        "{" + encode_latex(", ".join(themes)) + "}" if isinstance(themes, (list, tuple)) and themes else None
-    )
-
-
-def _cached(fn, args) -> list:
-    """``[fn(*a) for a in args]``, computing each distinct argument tuple once."""
-    seen: dict = {}
-    out = []
-    for a in args:
-        try:
-            value = seen[a]
-        except KeyError:
-            value = seen[a] = fn(*a)
-        except TypeError:  # unhashable (a list of themes)
-            value = fn(*a)
-        out.append(value)
-    return out
-
-
-def _render(part: pd.DataFrame, titles: pa.Array, abstracts: pa.Array, first: bool) -> pa.Array:
-    """One entry of text per row of ``part`` (rows in output order), each preceded by the separator."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    head, piece, tail = _field_pieces()
-    n = len(part)
-    keys = pa.array(part["citekey"].tolist(), pa.large_string())
-    cols = {c: part[c].tolist() if c in part else [None] * n for c in _ENTRY_COLUMNS[3:]}  # not the text
-    years = [str(int(y)) if known(y) else None for y in cols["year"]]
-    months = [MONTH_MACROS[int(m) - 1] if y and known(m) else None for y, m in zip(years, cols["month"])]
-    notes = _cached(_note, zip(cols["n_authors"], cols["organization"]))  # few distinct notes
-    keywords = _cached(_keywords, ((t,) for t in cols["themes"]))
-    separator = ["\n"] * n
-    if first and n:
-        separator[0] = ""
-    lit = lambda text: pa.scalar(text, pa.large_string())  # noqa: E731
-    return pc.binary_join_element_wise(
-        pa.array(separator, pa.large_string()),
-        lit(head),
-        keys,
-        lit(piece["title"] + "{"),
-        encode_column(titles, protect_case=True),
-        lit("}"),
-        _optional(piece["year"], years),
-        _optional(piece["month"], months),
-        _optional(piece["note"], notes),
-        lit(piece["howpublished"] + "{Hugging Face Papers listing}" + piece["key"] + "{"),
-        keys,
-        lit("}"),
-        _optional(piece["keywords"], keywords),
-        lit(piece["abstract"] + "{"),
-        encode_column(abstracts),
-        lit("}" + tail),
-        lit(""),
-    )
-
-
-def _chunks(papers: pd.DataFrame):
-    """BibTeX bytes for ``papers`` sorted by key, in runs of :data:`CHUNK` entries.
-
-    The text is what bibtexparser writes for :func:`to_library` (tests hold the two equal);
-    it is assembled column by column in Arrow rather than entry by entry.
-    """
-    order = sort_order(papers["citekey"])
-    small = papers[[c for c in _ENTRY_COLUMNS[2:] if c in papers]]
-    text = {c: arrow(papers[c]) for c in _ENTRY_COLUMNS[:2]}
-
-    def render(start: int) -> memoryview:
-        rows = order[start : start + CHUNK]
-        part = {c: take(values, rows) for c, values in text.items()}
-        return text_bytes(_render(small.iloc[rows], part["title"], part["abstract"], start == 0))
-
-    # two chunks at a time (rendering is mostly Arrow, which runs outside the GIL), at most three ahead
-    with ThreadPoolExecutor(2) as pool:
-        pending: deque = deque()
-        for start in range(0, len(papers), CHUNK):
-            pending.append(pool.submit(render, start))
-            if len(pending) > 2:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+def library_text(papers: pd.DataFrame) -> str:
+    """What bibtexparser writes for :func:`to_library`: the reference for every BibTeX writer here."""
+    return bibtexparser.write_string(to_library(papers), unparse_stack=[], bibtex_format=bibtex_format())
 
 
 def to_bibtex(papers: pd.DataFrame) -> str:
-    """BibTeX text for ``papers`` (which need a ``citekey``), one ``@misc`` entry each, sorted by key."""
-    return b"".join(_chunks(papers)).decode("utf-8")
+    """BibTeX text for ``papers`` (which need a ``citekey``), one entry each, sorted by key.
+
+    The text of :func:`library_text`, rendered column by column (``lit_review._fast.bibtex``).
+    """
+    from ._fast.bibtex import library_chunks
+
+    return b"".join(library_chunks(papers)).decode("utf-8")
 
 
 def write_bibtex(papers: pd.DataFrame, path: str | Path) -> None:
     """Atomically write ``papers`` as a BibTeX file, streamed in chunks (same text as :func:`to_bibtex`)."""
+    from ._fast.bibtex import library_chunks
+
     with atomic_open(path, "wb") as fh:
-        for data in _chunks(papers):
+        for data in library_chunks(papers):
             fh.write(data)
 
 

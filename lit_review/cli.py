@@ -1,4 +1,4 @@
-"""The ``lit-review`` command line: ``ingest``, ``build``, ``fetch``, ``themes``, ``evaluate``."""
+"""The ``lit-review`` command line: ``ingest``, ``build``, ``fetch``, ``export``, ``themes``, ``evaluate``."""
 
 from __future__ import annotations
 
@@ -69,6 +69,22 @@ def cmd_evaluate(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from .export import export_text, write_export
+    from .ingest import load_corpus
+    from .project import Project
+    from .themes import load_themes, theme_by_slug
+
+    if args.theme:
+        theme_by_slug(load_themes(Project.at(args.project).themes), args.theme)  # an unknown slug: an error
+    papers = load_corpus(args.project)
+    if args.out:
+        write_export(papers, args.format, args.out, args.theme)
+    else:
+        sys.stdout.write(export_text(papers, args.format, args.theme))
+    return 0
+
+
 def cmd_build(args) -> int:
     from .report import build
 
@@ -131,6 +147,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("labels", help="CSV with a title column and one yes/no/borderline column per theme")
     s.add_argument("--disagreements", action="store_true", help="also list the papers the themes get wrong")
     s.set_defaults(func=cmd_evaluate)
+
+    s = sub.add_parser("export", help="the corpus (or one theme's papers) as CSL-JSON, RIS or CSV")
+    s.add_argument("--format", required=True, choices=["csl-json", "ris", "csv"], help="output format")
+    s.add_argument("--theme", help="only the papers of this theme (its slug)")
+    s.add_argument("--out", help="output file (default: standard output)")
+    s.set_defaults(func=cmd_export)
 
     return p
 

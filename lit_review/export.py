@@ -1,4 +1,20 @@
-"""The corpus as files: ``papers.csv``, ``duplicates.csv``, ``rejects.csv``, and every output of an ingest."""
+"""The corpus as files: ``papers.csv``, ``duplicates.csv``, ``rejects.csv``, every output of an ingest,
+and exports of the corpus (or one theme's papers) for Zotero and pandoc: CSL-JSON, RIS, CSV.
+
+What a reader of our exports must map back (so that export-then-ingest gives the same papers):
+
+- CSL-JSON: ``id`` / ``citation-key`` = citekey; ``author`` items ``{family, given}`` -> ``"Family, Given"``
+  (``{literal}`` -> the name as is); ``issued.date-parts[0]`` = [year, month, day] (as far as known);
+  ``DOI``; ``URL``; ``number`` = ``"arXiv:<id>"`` (versionless) for arXiv papers; ``container-title``
+  = venue; ``type`` article-journal / paper-conference / chapter (venue) or article (a preprint);
+  ``keyword`` = keywords and theme slugs joined with ``", "``; ``note`` = organisation and author count.
+- RIS (rispy's tag names): ``ID`` = citekey; ``AU`` one per author, ``Family, Given``; ``TI``; ``PY``;
+  ``DA`` = ``YYYY/MM/DD/``; ``DO``; ``UR`` = ``https://arxiv.org/abs/<id>`` first for arXiv papers, then
+  the paper's own URL; ``JO`` (journal) or ``T2`` (proceedings, book) = venue; ``TY`` JOUR / CPAPER /
+  CHAP / GEN (no venue); ``KW`` one per keyword and theme slug; ``N1`` notes; ``AB``. RIS values are
+  single lines: line breaks in a value are written as spaces.
+- CSV: the columns of ``papers.csv`` (:data:`CSV_COLUMNS`).
+"""
 
 from __future__ import annotations
 
@@ -14,9 +30,10 @@ import pandas as pd
 from . import citekeys
 from ._infra.columns import arrow, sort_order, take
 from ._infra.iorw import atomic_open, atomic_write_text
-from .bibtex import write_bibtex
+from .bibtex import Paper, papers_of, write_bibtex
 from .corpus import Corpus
 from .errors import LitReviewError
+from .themes import theme_members
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -35,10 +52,13 @@ def _papers_table(papers: pd.DataFrame, rows) -> pa.Table:
 
     columns = {}
     for col in CSV_COLUMNS:
-        if col in ("title", "abstract"):
+        if col in ("title", "abstract") and col in papers:
             columns[col] = take(arrow(papers[col]), rows)
             continue
-        values = papers[col].iloc[rows] if col in papers else pd.Series([()] * len(rows))
+        if col not in papers:  # an absent column reads as missing
+            columns[col] = pa.nulls(len(rows), pa.string())
+            continue
+        values = papers[col].iloc[rows]
         if col in ("sources", "themes"):
             join = "; ".join if col == "sources" else lru_cache(maxsize=None)("; ".join)  # theme sets repeat
             values = pa.array(
@@ -124,3 +144,156 @@ def write_outputs(result: IngestResult, out: Path) -> dict[str, Path]:
         for job in jobs:
             job.result()
     return written
+
+
+# Export for Zotero and pandoc: one item per paper, sorted by citation key.
+
+ARXIV_ABS = "https://arxiv.org/abs/"
+_CSL_TYPE = {"article": "article-journal", "inproceedings": "paper-conference", "incollection": "chapter"}
+_RIS_TYPE = {"article": "JOUR", "inproceedings": "CPAPER", "incollection": "CHAP"}
+
+
+def _sorted_papers(papers: pd.DataFrame) -> list[Paper]:
+    return papers_of(papers.sort_values("citekey", kind="stable"))
+
+
+def _kind(p: Paper) -> str | None:
+    """The venue's kind (a key of :data:`_CSL_TYPE`), or ``None`` for a paper without a venue."""
+    return (p.entry_type if p.entry_type in _CSL_TYPE else "article") if p.venue else None
+
+
+def _csl_name(name: str) -> dict[str, str]:
+    """``"Family, Given"`` as a CSL name; a name without a comma (a group, a mononym) as a literal."""
+    family, comma, given = (part.strip() for part in name.partition(","))
+    if not comma:
+        return {"literal": family}
+    return {"family": family, "given": given} if given else {"family": family}
+
+
+def _date(papers: pd.DataFrame, citekeys: list[str]) -> dict[str, list[int]]:
+    """[year, month, day] of each paper, as far as known (the day only with the month)."""
+    cols = {c: papers.set_index("citekey")[c] if c in papers else None for c in ("year", "month", "day")}
+    out = {}
+    for key in citekeys:
+        parts = []
+        for c in ("year", "month", "day"):
+            value = cols[c].get(key) if cols[c] is not None else None
+            if value is None or value is pd.NA or value != value:
+                break
+            parts.append(int(value))
+        out[key] = parts
+    return out
+
+
+def _notes(p: Paper) -> list[str]:
+    notes = []
+    if not p.authors and p.n_authors is not None:
+        notes.append(
+            f"{p.n_authors} author{'s' if p.n_authors != 1 else ''}; names not given in the source listing"
+        )
+    if p.organization:
+        notes.append(f"Organization: {p.organization}")
+    return notes
+
+
+def csl_items(papers: pd.DataFrame) -> list[dict]:
+    """The papers as CSL-JSON items (standard CSL 1.0.2 variables), sorted by citation key."""
+    items = []
+    ps = _sorted_papers(papers)
+    dates = _date(papers, [p.citekey for p in ps])
+    for p in ps:
+        item = {"id": p.citekey, "citation-key": p.citekey, "type": _CSL_TYPE.get(_kind(p), "article")}
+        item["title"] = p.title or ""
+        if p.authors:
+            item["author"] = [_csl_name(a) for a in p.authors]
+        if dates[p.citekey]:
+            item["issued"] = {"date-parts": [dates[p.citekey]]}
+        if p.venue:
+            item["container-title"] = p.venue
+        elif p.arxiv_id:
+            item["publisher"] = "arXiv"  # Zotero's preprint repository
+        if p.arxiv_id:
+            item["number"] = f"arXiv:{p.arxiv_id}"
+        if p.doi:
+            item["DOI"] = p.doi
+        url = p.url or (ARXIV_ABS + p.arxiv_id if p.arxiv_id else None)
+        if url:
+            item["URL"] = url
+        keywords = list(dict.fromkeys(p.keywords + p.themes))
+        if keywords:
+            item["keyword"] = ", ".join(keywords)
+        if _notes(p):
+            item["note"] = ". ".join(_notes(p))
+        if p.abstract:
+            item["abstract"] = p.abstract
+        items.append(item)
+    return items
+
+
+def to_csl_json(papers: pd.DataFrame) -> str:
+    import json
+
+    return json.dumps(csl_items(papers), ensure_ascii=False, indent=2) + "\n"
+
+
+def _line(text: str) -> str:
+    return " ".join(text.splitlines())  # a RIS value is one line
+
+
+def ris_records(papers: pd.DataFrame) -> list[dict]:
+    """The papers as rispy records (keys are rispy's tag names), sorted by citation key."""
+    records = []
+    ps = _sorted_papers(papers)
+    dates = _date(papers, [p.citekey for p in ps])
+    for p in ps:
+        kind = _kind(p)
+        rec: dict = {"type_of_reference": _RIS_TYPE.get(kind, "GEN"), "id": p.citekey}
+        rec["title"] = _line(p.title or "")
+        if p.authors:
+            rec["authors"] = [_line(a) for a in p.authors]
+        date = dates[p.citekey]
+        if date:
+            rec["year"] = str(date[0])
+            rec["date"] = "/".join(f"{d:02d}" if i else str(d) for i, d in enumerate(date)) + "/" * (
+                4 - len(date)
+            )
+        if p.venue:
+            rec["journal_name" if kind == "article" else "secondary_title"] = _line(p.venue)
+        if p.doi:
+            rec["doi"] = p.doi
+        urls = [ARXIV_ABS + p.arxiv_id] if p.arxiv_id else []
+        urls += [p.url] if p.url and p.url not in urls else []
+        if urls:
+            rec["urls"] = [_line(u) for u in urls]
+        keywords = list(dict.fromkeys(p.keywords + p.themes))
+        if keywords:
+            rec["keywords"] = [_line(k) for k in keywords]
+        if _notes(p):
+            rec["notes"] = [_line(n) for n in _notes(p)]
+        if p.abstract:
+            rec["abstract"] = _line(p.abstract)
+        records.append(rec)
+    return records
+
+
+def to_ris(papers: pd.DataFrame) -> str:
+    import rispy
+
+    return rispy.dumps(ris_records(papers)) if len(papers) else ""
+
+
+EXPORT_FORMATS = {"csl-json": to_csl_json, "ris": to_ris, "csv": papers_csv}
+
+
+def export_text(papers: pd.DataFrame, fmt: str, theme: str | None = None) -> str:
+    """The corpus (or, with ``theme``, the papers whose ``themes`` hold that slug) in ``fmt``."""
+    if fmt not in EXPORT_FORMATS:
+        raise LitReviewError(f"unknown export format {fmt!r} (one of: {', '.join(EXPORT_FORMATS)})")
+    if theme is not None:
+        papers = papers[theme_members(papers, theme)] if len(papers) else papers
+    return EXPORT_FORMATS[fmt](papers)
+
+
+def write_export(papers: pd.DataFrame, fmt: str, path: str | Path, theme: str | None = None) -> None:
+    """Atomically write :func:`export_text` to ``path`` (UTF-8)."""
+    atomic_write_text(path, export_text(papers, fmt, theme))

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lit_review.bibtex import decode_latex, encode_latex, read_bibtex, to_bibtex
+from lit_review.bibtex import decode_latex, encode_latex, read_bibtex, to_bibtex, typeset
 from lit_review.ingest import ingest
 
 
@@ -132,8 +132,22 @@ def _round_trip(title, abstract):
     lib = bibtexparser.parse_string(text, parse_stack=[])
     assert lib.failed_blocks == [] and len(lib.entries) == 1
     fields = lib.entries[0].fields_dict
-    assert decode_latex(fields["title"].value[1:-1]) == title
-    assert decode_latex(fields["abstract"].value[1:-1]) == abstract
+    assert decode_latex(fields["title"].value[1:-1]) == typeset(title)  # printed: what pdflatex can typeset
+    assert decode_latex(fields["abstract"].value[1:-1]) == abstract  # not printed: whole
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("香港科技大学 (HKUST)", "(HKUST)"),
+        ("Łęcki, Ærø – Über α≤β", "Łęcki, Ærø – Über α≤β"),
+        ("Иван Петров", ""),
+        ("Deep 🤗 Learning", "Deep Learning"),
+        ("  two  spaces ", "  two  spaces "),  # nothing left out: untouched
+    ],
+)
+def test_typeset_leaves_out_what_pdflatex_cannot_typeset(text, kept):
+    assert typeset(text) == kept
 
 
 def test_long_string_round_trip():
@@ -142,12 +156,13 @@ def test_long_string_round_trip():
 
 
 def test_streamed_write_equals_text_and_chunks_join_cleanly(ingested, tmp_path, monkeypatch):
+    import lit_review._fast.bibtex as fast
     import lit_review.bibtex as bt
 
     _, result = ingested
     papers = result.corpus.papers
     whole = bt.to_bibtex(papers)
-    monkeypatch.setattr(bt, "CHUNK", 7)  # many chunks: their joins must look like any other entry boundary
+    monkeypatch.setattr(fast, "CHUNK", 7)  # many chunks: their joins must look like any other entry boundary
     bt.write_bibtex(papers, tmp_path / "x.bib")
     assert (tmp_path / "x.bib").read_text(encoding="utf-8") == whole
     assert "}\n\n@misc" in whole and "}\n\n\n" not in whole
@@ -157,6 +172,13 @@ def _writer_reference(papers):
     from lit_review.bibtex import bibtex_format, to_library
 
     return bibtexparser.write_string(to_library(papers), unparse_stack=[], bibtex_format=bibtex_format())
+
+
+def test_bundled_library_is_what_bibtexparser_writes_from_entries(seed_corpus):
+    from .conftest import ROOT
+
+    papers = seed_corpus.corpus.papers
+    assert _writer_reference(papers).encode("utf-8") == (ROOT / "references" / "library.bib").read_bytes()
 
 
 def test_column_writer_equals_bibtexparser_writing_each_entry(ingested):
@@ -210,8 +232,61 @@ _ASCII_TITLE = st.lists(st.sampled_from(_PIECES), max_size=12).map("".join)
 @given(st.lists(_ASCII_TITLE, min_size=1, max_size=20))
 def test_column_encoding_equals_encode_latex_row_by_row(values):
     """The Arrow (RE2) path for plain ASCII and the Python path must agree on every row."""
-    from lit_review.bibtex import encode_column
+    from lit_review._fast.bibtex import encode_column
+    from lit_review.bibtex import typeset
 
-    for protect in (False, True):
-        got = encode_column(values, protect_case=protect).to_pylist()
-        assert got == [encode_latex(v, protect_case=protect) for v in values]
+    assert encode_column(values).to_pylist() == [encode_latex(v) for v in values]
+    got = encode_column(values, protect_case=True).to_pylist()
+    assert got == [encode_latex(typeset(v), protect_case=True) for v in values]
+
+
+def test_arxiv_paper_is_an_arxiv_style_misc_entry():
+    papers = pd.DataFrame(
+        {
+            "citekey": ["sahoo2024simple"],
+            "title": ["Simple and Effective Masked Diffusion Language Models"],
+            "abstract": ["We show that simple masked discrete diffusion is more performant."],
+            "authors": [("Sahoo, Subham Sekhar", "Arriola, Marianne", "de la Cruz, Juan", "OpenAI")],
+            "year": pd.array([2024], dtype="Int64"),
+            "month": pd.array([6], dtype="Int64"),
+            "arxiv_id": ["2406.07524"],
+            "primary_class": ["cs.CL"],
+            "doi": ["10.48550/arxiv.2406.07524"],
+            "url": ["https://arxiv.org/abs/2406.07524"],
+            "themes": [("diffusion",)],
+        }
+    )
+    assert to_bibtex(papers) == (
+        "@misc{sahoo2024simple,\n"
+        "  author = {Sahoo, Subham Sekhar and Arriola, Marianne and de la Cruz, Juan and {OpenAI}},\n"
+        "  title = {Simple and Effective Masked Diffusion Language Models},\n"
+        "  year = 2024,\n"
+        "  month = jun,\n"
+        "  eprint = {2406.07524},\n"
+        "  archivePrefix = {arXiv},\n"
+        "  primaryClass = {cs.CL},\n"
+        "  doi = {10.48550/arxiv.2406.07524},\n"
+        "  url = {https://arxiv.org/abs/2406.07524},\n"
+        "  keywords = {diffusion},\n"
+        "  abstract = {We show that simple masked discrete diffusion is more performant.}\n"
+        "}\n"
+    )
+
+
+def test_venue_gives_article_or_inproceedings_and_unprintable_names_are_counted():
+    from lit_review.bibtex import entry
+
+    e = entry({"citekey": "a", "title": "T", "venue": "Journal of X & Y", "authors": ("Wang, 王", "李, 雷")})
+    assert (e.entry_type, e.fields_dict["journal"].value) == ("article", r"{Journal of X \& Y}")
+    assert e.fields_dict["author"].value == "{Wang and others}"
+    e = entry({"citekey": "b", "title": "T", "venue": "NeurIPS", "entry_type": "inproceedings"})
+    assert (e.entry_type, e.fields_dict["booktitle"].value, e.fields_dict["key"].value) == (
+        "inproceedings", "{NeurIPS}", "{b}")  # fmt: skip
+    e = entry({"citekey": "c", "title": "T", "authors": ("王, 芳",), "organization": "香港科技大学"})
+    assert e.entry_type == "misc" and "author" not in e.fields_dict
+    assert e.fields_dict["note"].value == "{1 author; names left out: not in a script pdflatex typesets}"
+    e = entry(
+        {"citekey": "d", "title": "T", "authors": ("Research and Development, Team",), "doi": "10.1/a{b} c"}
+    )
+    assert e.fields_dict["author"].value == "{{Research and Development}, Team}"
+    assert e.fields_dict["doi"].value == "{10.1/a%7Bb%7D%20c}"

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 from pybtex.database import parse_file as pybtex_parse
 
-from lit_review.bibtex import decode_latex, read_bibtex, to_bibtex
+from lit_review.bibtex import decode_latex, read_bibtex, to_bibtex, write_bibtex
 from lit_review.export import write_outputs
 from lit_review.ingest import run_ingest
 from lit_review.project import Project
@@ -139,3 +139,77 @@ def test_pdflatex_accepts_hostile_generated_entries(tmp_path):
         assert back.loc[row.citekey, "abstract"] == row.abstract
     db = pybtex_parse(str(bib), bib_format="bibtex")
     assert len(db.entries) == n
+
+
+def _hf_papers():
+    """The papers of two real Hugging Face daily listings (authors, arXiv ids, organisations), as corpus rows."""
+    import json
+    from pathlib import Path
+
+    import pandas as pd
+
+    from .conftest import ROOT
+
+    shared = next(
+        p for p in (ROOT.parent / "shared", Path("/work/shared")) if p.exists()
+    )  # main or a worktree
+    rows = []
+    for name in ("hfdaily-zh__2024-06-13.json", "hfdaily-zh__2026-07-31.json"):
+        for item in json.loads((shared / "fixtures" / "hf" / name).read_text(encoding="utf-8")):
+            p = item["paper"]
+            org = item.get("organization") or p.get("organization") or {}
+            rows.append(
+                {
+                    "citekey": "hf" + p["id"].replace(".", ""),
+                    "title": " ".join(p["title"].split()),
+                    "abstract": " ".join(p["summary"].split()),
+                    # "Given Family" as listed -> "Family, Given" (the corpus's form)
+                    "authors": tuple(", ".join(reversed(a["name"].rsplit(" ", 1))) for a in p["authors"]),
+                    "year": int(p["publishedAt"][:4]),
+                    "month": int(p["publishedAt"][5:7]),
+                    "arxiv_id": p["id"],
+                    "primary_class": "cs.LG",
+                    "url": f"https://arxiv.org/abs/{p['id']}",
+                    "organization": org.get("fullname") if isinstance(org, dict) else None,
+                    "upvotes": p.get("upvotes"),
+                }
+            )
+    papers = pd.DataFrame(rows)
+    # venues, and names and affiliations pdflatex cannot typeset (CJK, Cyrillic) next to ones it can
+    papers.loc[0, ["venue", "entry_type", "doi"]] = [
+        "Advances in Neural Information Processing Systems",
+        "inproceedings",
+        "10.52202/079017-0001",
+    ]
+    papers.loc[1, ["venue", "organization"]] = ["Trans. Mach. Learn. Res. & Co_", "香港科技大学 (HKUST)"]
+    papers.at[2, "authors"] = ("王, 芳", "Łęcki, Paweł", "Müller, Jürgen", "Иванов, Иван")
+    papers.at[3, "authors"] = ("王, 芳", "李, 雷")
+    papers.loc[3, "title"] = "大模型 Survey: GPT-4 and LoRA — 50% of $x_i$ {braces}"
+    papers.loc[4, "organization"] = "香港科技大学"
+    return papers
+
+
+def test_pdflatex_and_bibtex_accept_a_library_with_authors_ids_venues_and_cjk(tmp_path):
+    papers = _hf_papers()
+    bib = tmp_path / "rich.bib"
+    write_bibtex(papers, bib)
+    text = bib.read_text(encoding="utf-8")
+    assert "@inproceedings{" in text and "@article{" in text and "archivePrefix = {arXiv}" in text
+    work = tmp_path / "work"
+    work.mkdir()
+    first, bibtex_run, second = compile_bib(bib, work)
+    assert first.returncode == 0, first.stdout[-2000:]
+    blg = (work / "doc.blg").read_text()
+    assert bibtex_run.returncode == 0 and not re.search(r"\(There (?:was|were) \d+ error", blg), blg[-3000:]
+    assert second.returncode == 0, second.stdout[-3000:]
+    log = (work / "doc.log").read_text(errors="replace")
+    assert not re.search(r"^! ", log, re.M) and "Missing character" not in log, log[-2000:]
+    bbl = (work / "doc.bbl").read_text()
+    assert bbl.count(r"\bibitem") == len(papers)
+    assert "香" not in bbl and "Иван" not in bbl and "HKUST" in bbl and r"{\L}{\k{e}}cki" in bbl
+    assert "others" in text or "et~al." in bbl  # the dropped names are counted, not silently lost
+    back = read_bibtex(bib).set_index("citekey")
+    assert (
+        back.loc["hf" + papers.loc[3, "arxiv_id"].replace(".", ""), "abstract"] == papers.loc[3, "abstract"]
+    )
+    assert len(pybtex_parse(str(bib), bib_format="bibtex").entries) == len(papers)

@@ -1,0 +1,173 @@
+"""The text of :func:`lit_review.bibtex.library_text`, rendered column by column for large corpora.
+
+The reference builds one bibtexparser entry per paper and lets bibtexparser write them. Here
+the small fields of each entry still come from the reference's :func:`~lit_review.bibtex.fields`,
+joined with the pieces bibtexparser writes around each value, while the two large texts
+(title and abstract, most of the bytes) are escaped in Arrow for printable ASCII rows (the
+other rows go through :func:`~lit_review.bibtex.encode_latex`), in chunks on two threads.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import bibtexparser
+from bibtexparser.model import Entry, Field
+
+from .. import bibtex as ref
+from .._infra.columns import apply_where, arrow, sort_order, strings, take, text_bytes
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
+CHUNK = 20_000  # entries rendered per step: bounds memory for large libraries
+
+# The reference's case protection (ref.needs_protection, word by word) as one RE2 pattern, on printable
+# ASCII: a word starts after a space (RE2 has no look-behind), and what follows its leading punctuation
+# is not punctuation (RE2 has no possessive repeat). Tests hold it equal to ref.encode_latex.
+_P = r"()\[\]:;,.!?\"'"
+_PROTECT_WORD_RE2 = rf"(^|\s)([{_P}]*(?:[^\s{_P}]\S*?[A-Z]|[A-Z]\S*?\d)\S*)"
+_NOT_PLAIN = r"[^\x20-\x7e]|[\\{}%&#_$~^]"  # a row with one of these is not escaped by RE2 alone
+# ref._escape on printable ASCII, one str.replace per special at C speed; the specials whose
+# escapes hold backslashes or braces pass through placeholders first.
+_HELD = {"\\": "\x03", "{": "\x04", "}": "\x05"}
+_ASCII_STEPS = (
+    *_HELD.items(),
+    *((c, ref._SPECIALS[c]) for c in "%&#_$~^"),
+    *((held, ref._SPECIALS[c]) for c, held in _HELD.items()),
+)
+
+
+def encode_column(values, protect_case: bool = False) -> pa.Array:
+    """``ref.encode_latex`` of every value (after ``ref.typeset`` for case-protected text, as titles are).
+
+    Printable ASCII rows are escaped in Arrow (``typeset`` keeps them as they are); the others in Python.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = strings(values)
+    mask = np.asarray(pc.match_substring_regex(values, _NOT_PLAIN), dtype=bool)
+    out = pc.replace_substring_regex(values, _PROTECT_WORD_RE2, r"\1{\2}") if protect_case else values
+    if not mask.any():
+        return out
+    python = mask.copy()
+    if not protect_case:  # printable ASCII with specials: the same replacements as ref._escape, column-wise
+        python[mask] = np.asarray(pc.match_substring_regex(values.filter(pa.array(mask)), r"[^\x20-\x7e]"))
+        arrow_rows = mask & ~python
+        if arrow_rows.any():
+            escaped = values.filter(pa.array(arrow_rows))
+            for special, replacement in _ASCII_STEPS:
+                escaped = pc.replace_substring(escaped, special, replacement)
+            out = pc.replace_with_mask(out, pa.array(arrow_rows), escaped)
+        return apply_where(out, python, ref.encode_latex, values)
+    return apply_where(out, python, lambda v: ref.encode_latex(ref.typeset(v), True), values)
+
+
+@lru_cache(maxsize=1)
+def _pieces() -> tuple[str, str, dict[str, str], str]:
+    """What bibtexparser writes around an entry's parts: before its type, before its key, before each value, after.
+
+    Rendered once by bibtexparser from an entry of placeholders. Fields are written independently
+    of each other (no value alignment), so the piece before a field does not depend on which
+    fields precede it.
+    """
+    fields = [Field(name, "\x00") for name in ref.FIELD_ORDER]
+    text = bibtexparser.write_string(
+        bibtexparser.Library([Entry("\x00", "\x00", fields)]),
+        unparse_stack=[],
+        bibtex_format=ref.bibtex_format(),
+    )
+    before_type, before_key, *pieces, tail = text.split("\x00")
+    return before_type, before_key, dict(zip(ref.FIELD_ORDER, pieces)), tail
+
+
+_LARGE = object()  # stands in for the title's and the abstract's value, filled in by Arrow
+_KEY = (
+    object()
+)  # stands in for the citation key, so that entries differing only in their key share a template
+
+
+def _template(p: ref.Paper, has_abstract: bool) -> tuple[tuple, tuple, tuple]:
+    """An entry's text around its title and abstract (before the title, between them, after the abstract),
+    as pieces of text and :data:`_KEY` where the citation key goes. ``p`` has no citation key."""
+    before_type, before_key, piece, tail = _pieces()
+    out: list[tuple] = []
+    text: list = [before_type + ref.entry_type(p) + before_key, _KEY]
+    for name, value in ref.fields(p, _LARGE, _LARGE if has_abstract else None):
+        if value is _LARGE:
+            out.append((*text, piece[name] + "{"))
+            text = ["}"]
+        elif name == "key":
+            text += [piece[name] + "{", _KEY, "}"]
+        else:
+            text.append(piece[name] + value)
+    out.append((*text, tail))
+    return (*out, ()) if len(out) == 2 else tuple(out)  # no abstract: nothing after its place
+
+
+def _segments(papers: list[ref.Paper], has_abstract: list[bool]) -> tuple[list[str], list[str], list[str]]:
+    """:func:`_template` of each paper with its citation key filled in, as three columns of text."""
+    templates: dict = {}  # listing entries share few templates (year, month, note, keywords)
+    columns: tuple[list[str], list[str], list[str]] = ([], [], [])
+    for p, abstract in zip(papers, has_abstract):
+        args = (p._replace(citekey=""), abstract)
+        template = templates.get(args) or templates.setdefault(args, _template(*args))
+        for column, parts in zip(columns, template):
+            column.append("".join(p.citekey if x is _KEY else x for x in parts))
+    return columns
+
+
+def _render(part: pd.DataFrame, titles: pa.Array, abstracts: pa.Array, first: bool) -> pa.Array:
+    """One entry of text per row of ``part`` (rows in output order), each preceded by the separator."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    small = ref.papers_of(part)  # without title and abstract, which stay in Arrow
+    before, between, after = _segments(small, abstracts.is_valid().to_pylist())
+    separator = ["\n"] * len(small)
+    if first and small:
+        separator[0] = ""
+    column = lambda values: pa.array(values, pa.large_string())  # noqa: E731
+    return pc.binary_join_element_wise(
+        column(separator),
+        column(before),
+        encode_column(pc.fill_null(titles, ""), protect_case=True),
+        column(between),
+        encode_column(pc.fill_null(abstracts, "")),
+        column(after),
+        pa.scalar("", pa.large_string()),
+    )
+
+
+def _large_text(papers: pd.DataFrame, column: str) -> pa.Array | pa.ChunkedArray:
+    import pyarrow as pa
+
+    return arrow(papers[column]) if column in papers else pa.nulls(len(papers), pa.large_string())
+
+
+def library_chunks(papers: pd.DataFrame):
+    """The UTF-8 bytes of ``ref.library_text(papers)``, in runs of :data:`CHUNK` entries."""
+    order = sort_order(papers["citekey"])
+    small = papers[[c for c in ref.ENTRY_COLUMNS if c in papers and c not in ("title", "abstract")]]
+    text = {c: _large_text(papers, c) for c in ("title", "abstract")}
+
+    def render(start: int) -> memoryview:
+        rows = order[start : start + CHUNK]
+        part = {c: take(values, rows) for c, values in text.items()}
+        return text_bytes(_render(small.iloc[rows], part["title"], part["abstract"], start == 0))
+
+    # two chunks at a time (rendering is mostly Arrow, which runs outside the GIL), at most three ahead
+    with ThreadPoolExecutor(2) as pool:
+        pending: deque = deque()
+        for start in range(0, len(papers), CHUNK):
+            pending.append(pool.submit(render, start))
+            if len(pending) > 2:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
