@@ -52,6 +52,7 @@ def compile_bib(bib, workdir):
     return first, bib, second
 
 
+@pytest.mark.slow  # pdflatex + bibtex
 def test_pdflatex_and_bibtex_accept_every_library(libraries, tmp_path):
     _, files = libraries
     for n, bib in enumerate(files):
@@ -71,6 +72,7 @@ def test_pdflatex_and_bibtex_accept_every_library(libraries, tmp_path):
         assert bbl.count(r"\bibitem") == len(read_bibtex(bib))
 
 
+@pytest.mark.slow  # pdflatex + bibtex
 def test_case_protection_survives_plain_style(libraries, tmp_path):
     _, files = libraries
     compile_bib(files[0], tmp_path)
@@ -100,6 +102,7 @@ HOSTILE_ALPHABET = (
 )  # fmt: skip
 
 
+@pytest.mark.slow  # pdflatex + bibtex
 def test_pdflatex_accepts_hostile_generated_entries(tmp_path):
     import random
 
