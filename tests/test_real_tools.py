@@ -13,6 +13,8 @@ from lit_review.ingest import run_ingest
 from lit_review.project import Project
 from lit_review.themes import theme_members
 
+pytestmark = pytest.mark.slow  # real BibTeX engines: pdflatex + bibtex, and pybtex (~30 s on the library)
+
 DOC = r"""\documentclass{article}
 \usepackage[T1]{fontenc}
 \usepackage[utf8]{inputenc}
@@ -52,7 +54,6 @@ def compile_bib(bib, workdir):
     return first, bib, second
 
 
-@pytest.mark.slow  # pdflatex + bibtex
 def test_pdflatex_and_bibtex_accept_every_library(libraries, tmp_path):
     _, files = libraries
     for n, bib in enumerate(files):
@@ -72,7 +73,6 @@ def test_pdflatex_and_bibtex_accept_every_library(libraries, tmp_path):
         assert bbl.count(r"\bibitem") == len(read_bibtex(bib))
 
 
-@pytest.mark.slow  # pdflatex + bibtex
 def test_case_protection_survives_plain_style(libraries, tmp_path):
     _, files = libraries
     compile_bib(files[0], tmp_path)
@@ -102,7 +102,6 @@ HOSTILE_ALPHABET = (
 )  # fmt: skip
 
 
-@pytest.mark.slow  # pdflatex + bibtex
 def test_pdflatex_accepts_hostile_generated_entries(tmp_path):
     import random
 
