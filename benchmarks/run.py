@@ -159,7 +159,9 @@ def run_report(n: int, work: Path, files, out: Path, stage) -> dict:
     """Build one theme report (papermill + nbconvert) over the whole corpus."""
     from lit_review.ingest import run_ingest
     from lit_review.project import Project
-    from lit_review.report import build_one
+    from lit_review.report.run import build_one
+    from lit_review.snapshot import save_snapshot, take_snapshot
+    from lit_review.themes import load_themes
 
     project = out / "project"
     (project / "references" / "sources").mkdir(parents=True)
@@ -169,13 +171,13 @@ def run_report(n: int, work: Path, files, out: Path, stage) -> dict:
     shutil.copytree(ROOT / "notebooks", project / "notebooks")
 
     # as `lit-review build` does: ingest once (timed above), save the snapshot, run the notebook on it
-    from lit_review.ingest import save_snapshot
-
-    save_snapshot(run_ingest(Project.at(project)), out / "corpus.pickle")
+    proj = Project.at(project)
+    themes = load_themes(proj.themes)
+    save_snapshot(take_snapshot(proj, run_ingest(proj), themes), out / "corpus.pickle")
 
     def one_report():
         _, err = build_one(
-            str(project), str(project / "notebooks" / "theme_review.ipynb"), "gradient-free",
+            str(project / "notebooks" / "theme_review.ipynb"), "gradient-free",
             "Gradient-free methods", str(out), {"theme": "gradient-free", "project": "..",
                                                 "snapshot": str(out / "corpus.pickle")},
         )  # fmt: skip

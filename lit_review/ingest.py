@@ -14,7 +14,6 @@ from pathlib import Path
 import pandas as pd
 
 from . import citekeys
-from ._infra.iorw import atomic_open, sha256_file
 from ._infra.memory import bulk_work, gc_paused
 from .corpus import Corpus, Part, assemble, read_parts, records_table
 from .errors import LitReviewError
@@ -92,31 +91,6 @@ def ingest(root=None, paths=None, out=None) -> IngestResult:
     return result
 
 
-def save_snapshot(result: IngestResult, path: str | Path) -> None:
-    """Save an ingest result for report notebooks, so they need not read the listings again.
-
-    The listings keep their counts and rejects but not their records (the papers hold the text).
-    """
-    import dataclasses
-    import pickle
-
-    listings = [lst.drop_records() for lst in result.corpus.listings]
-    corpus = dataclasses.replace(result.corpus, listings=listings, base_keys=None)
-    with atomic_open(path, "wb") as fh:
-        pickle.dump(dataclasses.replace(result, corpus=corpus), fh, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def load_snapshot(path: str | Path) -> IngestResult:
-    """Load a snapshot written by :func:`save_snapshot` (a file ``lit-review build`` wrote itself)."""
-    import pickle
-
-    with open(path, "rb") as fh:
-        result = pickle.load(fh)  # noqa: S301 - our own build output, not user input
-    if not isinstance(result, IngestResult):
-        raise LitReviewError("not a corpus snapshot", path)
-    return result
-
-
 def load_corpus(root=None, paths=None) -> pd.DataFrame:
     """The project's corpus as a DataFrame, one row per unique paper (nothing is written).
 
@@ -125,12 +99,3 @@ def load_corpus(root=None, paths=None) -> pd.DataFrame:
     record merged into the paper). Citation keys are those pinned in ``references/citekeys.csv``.
     """
     return run_ingest(Project.at(root), paths).corpus.papers
-
-
-def input_hashes(result: IngestResult, project: Project) -> dict[str, str]:
-    """SHA-256 of every listing file and of the manifest, for the provenance footer of reports."""
-    files = {lst.source: project.sources_dir / lst.source for lst in result.corpus.listings}
-    for extra in (project.manifest,):
-        if extra.exists():
-            files[str(extra.relative_to(project.root))] = extra
-    return {name: sha256_file(p) for name, p in sorted(files.items()) if p.exists()}

@@ -8,6 +8,8 @@ from playwright.sync_api import sync_playwright
 from lit_review.report import build
 from lit_review.text import clean_text
 
+pytestmark = pytest.mark.slow  # Chromium, and real builds
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]  # fmt: skip

@@ -8,6 +8,8 @@ import pytest
 
 from .conftest import copy_project
 
+pytestmark = pytest.mark.slow  # every test here runs real builds (papermill, nbconvert)
+
 THEMES = ["diffusion-guidance", "distributed-training", "efficient-fine-tuning", "gradient-free",
           "quantization-compression", "rl-llm-reasoning"]  # fmt: skip
 ALL = sorted([*THEMES, "overview"])

@@ -13,6 +13,8 @@ from lit_review.ingest import run_ingest
 from lit_review.project import Project
 from lit_review.themes import theme_members
 
+pytestmark = pytest.mark.slow  # real BibTeX engines: pdflatex + bibtex, and pybtex (~30 s on the library)
+
 DOC = r"""\documentclass{article}
 \usepackage[T1]{fontenc}
 \usepackage[utf8]{inputenc}

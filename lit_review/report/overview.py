@@ -7,9 +7,11 @@ from itertools import combinations
 
 import pandas as pd
 
-from ..ingest import IngestResult, load_snapshot, run_ingest
+from ..ingest import IngestResult
 from ..project import Project
-from ..themes import Theme, load_themes, theme_members
+from ..snapshot import open_snapshot
+from ..themes import Theme, load_themes
+from . import counts
 from .theme_review import esc
 
 
@@ -25,10 +27,10 @@ class Overview:
 
 
 def corpus_overview(project=None, snapshot=None) -> Overview:
-    """The project's corpus (or the build's ``snapshot`` of it) with its themes."""
+    """The corpus of the build's ``snapshot`` (by hand, no ``snapshot``: see :func:`open_snapshot`)."""
     proj = Project.at(project)
     themes = load_themes(proj.themes) if proj.themes.exists() else []
-    return Overview(proj, load_snapshot(snapshot) if snapshot else run_ingest(proj), themes)
+    return Overview(proj, open_snapshot(proj, snapshot).result, themes)
 
 
 def summary_html(o: Overview) -> str:
@@ -45,11 +47,10 @@ def sources_table(o: Overview) -> str:
     rows = []
     for lst in o.result.corpus.listings:
         info = o.result.corpus.sources.get(lst.source)
-        rejected = sum(r.kind == "record" for r in lst.rejects)
         rows.append(
             f"<tr><td><code>{esc(lst.source)}</code></td><td>{esc(info.origin if info else '')}</td>"
             f"<td>{esc(info.listing if info else '')}</td><td>{esc(info.captured if info else 'unknown')}</td>"
-            f"<td>{esc(lst.layout)}</td><td>{lst.n_read}</td><td>{rejected}</td></tr>"
+            f"<td>{esc(lst.layout)}</td><td>{lst.n_read}</td><td>{lst.n_rejected}</td></tr>"
         )
     return (
         "<table><thead><tr><th>Source</th><th>Origin</th><th>Listing</th><th>Captured</th><th>Layout</th>"
@@ -58,17 +59,11 @@ def sources_table(o: Overview) -> str:
 
 
 def year_counts(o: Overview) -> pd.Series:
-    years = o.papers["year"].astype("object").where(o.papers["year"].notna(), "unknown").astype(str)
-    counts = years.value_counts()
-    known = sorted(k for k in counts.index if k != "unknown")
-    return counts.reindex(known + (["unknown"] if "unknown" in counts.index else []))
+    return counts.year_counts(o.papers["year"])
 
 
 def theme_sizes(o: Overview) -> pd.Series:
-    return pd.Series(
-        {t.slug: int(theme_members(o.papers, t.slug).sum()) for t in o.themes},
-        dtype="int64",
-    )
+    return pd.Series(counts.theme_counts(o.papers["themes"], [t.slug for t in o.themes]), dtype="int64")
 
 
 def themes_table(o: Overview) -> str:
@@ -83,10 +78,12 @@ def themes_table(o: Overview) -> str:
 
 def overlap_table(o: Overview) -> str:
     """Papers shared by each pair of themes."""
-    rows = []
-    for a, b in combinations([t.slug for t in o.themes], 2):
-        n = int((theme_members(o.papers, a) & theme_members(o.papers, b)).sum())
-        rows.append(f"<tr><td><code>{esc(a)}</code></td><td><code>{esc(b)}</code></td><td>{n}</td></tr>")
+    slugs = [t.slug for t in o.themes]
+    shared = counts.overlaps(o.papers, slugs)
+    rows = [
+        f"<tr><td><code>{esc(a)}</code></td><td><code>{esc(b)}</code></td><td>{shared[a][b]}</td></tr>"
+        for a, b in combinations(slugs, 2)
+    ]
     return (
         "<h3>Overlaps</h3><table><thead><tr><th>Theme</th><th>Theme</th><th>Shared papers</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"

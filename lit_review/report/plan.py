@@ -1,14 +1,16 @@
-"""Content-hash cache for ``lit-review build``: rebuild only what an input change can affect.
+"""What a build must do: the content-hash cache and every key it compares, computed here only.
 
 Two levels, both stored in ``<reports>/.build-state.json``:
 
-* a whole-build key over every input file (listings, manifest, theme file, pinned keys,
-  notebooks) and the package's own code: unchanged, and every output still as written,
-  means nothing to do (no ingest, no notebook run);
-* a key per report over exactly what that report shows: the corpus (without theme
-  columns), the per-source counts, this theme's definition and members, its overlaps with
-  the other themes, the notebook, the parameters and the package code. Editing one theme
-  changes its own key (and the overview's), not the others'.
+* a whole-build key (:func:`global_key`) over every input file (listings, manifest, pinned
+  keys, theme file, notebooks), the package's own code, the requested themes and the output
+  folder: unchanged, and every output still as written, means nothing to do (no ingest, no
+  notebook run);
+* a key per report (:func:`report_keys`) over exactly what that report shows: the corpus
+  (:func:`corpus_key`: its input files and the package code), the notebook, its parameters,
+  and for a theme its definition and its overlaps with the other themes, for the overview
+  every theme's definition. Editing one theme changes its own key and the overview's, not
+  the others' (unless their overlap with it changed).
 
 A report is served from the cache only if its key matches and its output files still have
 the hashes recorded when they were written, so a stale or tampered report is rebuilt.
@@ -19,8 +21,17 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .._infra.iorw import atomic_write_text, sha256_file
+from ..project import Project
+from ..snapshot import corpus_files
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..themes import Theme
+    from .run import Report
 
 STATE = ".build-state.json"
 _PACKAGE = Path(__file__).resolve().parents[1]
@@ -43,6 +54,39 @@ def package_digest() -> str:
 
 def files_digest(paths) -> str:
     return digest(*[(str(p), sha256_file(p)) for p in sorted(map(Path, paths)) if p.is_file()])
+
+
+# keys
+
+
+def corpus_key(project: Project) -> str:
+    """The corpus is a function of its input files and the package code: key it on those."""
+    return digest(package_digest(), files_digest(corpus_files(project)))
+
+
+def global_key(project: Project, request: list[str], out_dir: Path) -> str:
+    """Key of a whole build: every input file, the package code, the requested themes, the output folder."""
+    others = [project.themes, *sorted(project.notebooks.glob("*.ipynb"))]
+    return digest(corpus_key(project), files_digest(others), request, str(out_dir))
+
+
+def report_keys(
+    reports: list[Report], corpus: str, themes: list[Theme], papers: pd.DataFrame
+) -> dict[str, str]:
+    """Each report's key: a theme's report shows its definition and its overlaps, the overview every theme."""
+    from .counts import overlaps
+
+    by_slug = {t.slug: t for t in themes}
+    shared = overlaps(papers, list(by_slug))
+    keys = {}
+    for r in reports:
+        theme = by_slug.get(r.name)
+        shown = (theme.digest, list(shared[r.name].items())) if theme else [t.digest for t in themes]
+        keys[r.name] = digest(corpus, files_digest([r.notebook]), r.params, shown)
+    return keys
+
+
+# state
 
 
 def load_state(out_dir: Path) -> dict:
@@ -77,3 +121,14 @@ def up_to_date(state: dict, out_dir: Path, global_key: str) -> bool:
         and outputs_intact(out_dir, state.get("index", {}))
         and all(outputs_intact(out_dir, r.get("outputs", {})) for r in reports.values())
     )
+
+
+def stale(state: dict, out_dir: Path, keys: dict[str, str]) -> list[str]:
+    """The reports (of ``keys``) to build: new key, or outputs missing or changed since written."""
+    done = state.get("reports", {})
+    return [
+        name
+        for name, key in keys.items()
+        if done.get(name, {}).get("key") != key
+        or not outputs_intact(out_dir, done.get(name, {}).get("outputs", {}))
+    ]

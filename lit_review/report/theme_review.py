@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..ingest import IngestResult, input_hashes, load_snapshot, run_ingest
+from ..ingest import IngestResult
 from ..project import Project
+from ..snapshot import input_hashes, open_snapshot
 from ..themes import Theme, load_themes, match_theme, theme_by_slug
+from . import counts
 
 PACKAGES = ("lit-review", "pandas", "matplotlib", "bibtexparser", "papermill", "nbconvert", "nbformat")
 
@@ -48,22 +50,24 @@ class ThemeReview:
 def theme_review(
     project=None, theme: str = "gradient-free", min_score: float | None = None, snapshot=None, **params
 ) -> ThemeReview:
-    """Ingest the project's corpus (or load the build's ``snapshot``) and match one theme.
+    """One theme of the build's ``snapshot`` (by hand, no ``snapshot``: see :func:`open_snapshot`).
 
-    ``min_score`` overrides the theme's own; other keyword arguments are shown as parameters.
+    ``min_score`` overrides the theme's own (the theme is then matched again); other keyword
+    arguments are shown as parameters.
     """
     proj = Project.at(project)
-    result = load_snapshot(snapshot) if snapshot else run_ingest(proj)
+    snap = open_snapshot(proj, snapshot)
     themes = load_themes(proj.themes)
     th = theme_by_slug(themes, theme)
-    if min_score is not None:
+    matches = snap.matches[th.slug]
+    if min_score is not None and float(min_score) != th.min_score:
         th = Theme(th.slug, th.title, th.scope, th.include, th.exclude, float(min_score), th.decisions)
-    matches = match_theme(th, result.corpus.papers)
-    papers = result.corpus.papers.reset_index(drop=True)
+        matches = match_theme(th, snap.result.corpus.papers)
+    papers = snap.result.corpus.papers.reset_index(drop=True)
     inc = papers.join(matches.drop(columns=["id"]))
     inc = inc[inc["included"]].sort_values(["score", "citekey"], ascending=[False, True], kind="stable")
     params = {"theme": theme, "min_score": th.min_score, **params}
-    return ThemeReview(proj, th, themes, result, matches, inc.reset_index(drop=True), params)
+    return ThemeReview(proj, th, themes, snap.result, matches, inc.reset_index(drop=True), params)
 
 
 def prisma_counts(r: ThemeReview) -> dict:
@@ -142,20 +146,14 @@ def term_counts(r: ThemeReview, top_n: int = 15) -> pd.Series:
 
 def year_counts(r: ThemeReview) -> pd.Series:
     """Included papers per publication year, with unknown years counted under "unknown"."""
-    years = r.included["year"].astype("object").where(r.included["year"].notna(), "unknown")
-    counts = years.astype(str).value_counts()
-    known = sorted(k for k in counts.index if k != "unknown")
-    return counts.reindex(known + (["unknown"] if "unknown" in counts.index else []))
+    return counts.year_counts(r.included["year"])
 
 
 def overlap_counts(r: ThemeReview) -> pd.Series:
     """How many of this theme's papers each other theme also includes."""
-    counts = {t.slug: 0 for t in r.themes if t.slug != r.theme.slug}
-    for themes in r.included["themes"]:
-        for s in themes:
-            if s in counts:
-                counts[s] += 1
-    return pd.Series(counts, dtype="int64").sort_values(ascending=False, kind="stable")
+    others = [t.slug for t in r.themes if t.slug != r.theme.slug]
+    shared = counts.theme_counts(r.included["themes"], others)
+    return pd.Series(shared, dtype="int64").sort_values(ascending=False, kind="stable")
 
 
 def paper_sections(r: ThemeReview, top_n: int = 50) -> str:

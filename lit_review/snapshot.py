@@ -1,0 +1,119 @@
+"""A built project as the report notebooks read it: the ingest result and every theme's matches.
+
+``lit-review build`` ingests once, matches every theme once and saves the result here; each
+notebook loads it instead of reading the listings or matching a theme again. A notebook run
+by hand in JupyterLab, with no build (or one made from other input files), ingests once and
+saves the snapshot where a build would have.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ._infra.iorw import atomic_open, sha256_file
+from .errors import LitReviewError
+from .project import Project
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .ingest import IngestResult
+    from .themes import Theme
+
+SNAPSHOT = ".corpus.pickle"  # in the reports folder
+
+
+@dataclass
+class Snapshot:
+    result: IngestResult
+    matches: dict[str, pd.DataFrame]  # theme slug -> :func:`lit_review.themes.match_theme` of the corpus
+    inputs: dict[str, str]  # the files it was made from -> sha256 (:func:`input_files`)
+
+
+def corpus_files(project: Project) -> list[Path]:
+    """The files the corpus is made of: listings, manifest, pinned keys."""
+    return [*project.source_files(), project.manifest, project.pins]
+
+
+def input_files(project: Project) -> list[Path]:
+    """The files a snapshot is made of: the corpus's and the theme file."""
+    return [*corpus_files(project), project.themes]
+
+
+def _hashes(project: Project) -> dict[str, str]:
+    return {
+        p.relative_to(project.root).as_posix(): sha256_file(p) for p in input_files(project) if p.is_file()
+    }
+
+
+def match_all(themes: list[Theme], papers: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Every theme's matches (the one place they are computed for reports)."""
+    from .themes import match_theme
+
+    return {t.slug: match_theme(t, papers) for t in themes}
+
+
+def take_snapshot(project: Project, result: IngestResult, themes: list[Theme]) -> Snapshot:
+    """The snapshot of an ingest result: its theme matches and the hashes of its input files."""
+    return Snapshot(result, match_all(themes, result.corpus.papers), _hashes(project))
+
+
+def save_snapshot(snapshot: Snapshot, path: str | Path) -> None:
+    """Save a snapshot for the notebooks.
+
+    The listings keep their counts and rejects but not their records (the papers hold the text).
+    """
+    corpus = snapshot.result.corpus
+    listings = [lst.drop_records() for lst in corpus.listings]
+    corpus = dataclasses.replace(corpus, listings=listings, base_keys=None)
+    small = dataclasses.replace(snapshot, result=dataclasses.replace(snapshot.result, corpus=corpus))
+    with atomic_open(path, "wb") as fh:
+        pickle.dump(small, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def load_snapshot(path: str | Path) -> Snapshot:
+    """Load a snapshot written by :func:`save_snapshot` (a file ``lit-review build`` wrote itself)."""
+    try:
+        with open(path, "rb") as fh:
+            snapshot = pickle.load(fh)  # noqa: S301 - our own build output, not user input
+    except (OSError, pickle.UnpicklingError, AttributeError, EOFError, ImportError) as exc:
+        raise LitReviewError(f"cannot read the corpus snapshot: {exc}", path) from None
+    if not isinstance(snapshot, Snapshot):
+        raise LitReviewError("not a corpus snapshot", path)
+    return snapshot
+
+
+def open_snapshot(project: Project, path: str | Path | None = None) -> Snapshot:
+    """The snapshot at ``path`` (the build's); with no ``path`` (a notebook run by hand), the one in
+    the reports folder if it was made from the project's files as they are now, else a new one."""
+    if path is not None:
+        return load_snapshot(path)
+    default = project.reports / SNAPSHOT
+    if default.is_file():
+        try:
+            snapshot = load_snapshot(default)
+        except LitReviewError:  # written by another version: make it again
+            snapshot = None
+        if snapshot is not None and snapshot.inputs == _hashes(project):
+            return snapshot
+    from .ingest import run_ingest
+    from .themes import load_themes
+
+    themes = load_themes(project.themes) if project.themes.exists() else []
+    snapshot = take_snapshot(project, run_ingest(project), themes)
+    default.parent.mkdir(parents=True, exist_ok=True)
+    save_snapshot(snapshot, default)
+    return snapshot
+
+
+def input_hashes(result: IngestResult, project: Project) -> dict[str, str]:
+    """SHA-256 of every listing file and of the manifest, for the provenance footer of reports."""
+    files = {lst.source: project.sources_dir / lst.source for lst in result.corpus.listings}
+    for extra in (project.manifest,):
+        if extra.exists():
+            files[str(extra.relative_to(project.root))] = extra
+    return {name: sha256_file(p) for name, p in sorted(files.items()) if p.exists()}

@@ -1,0 +1,46 @@
+"""The committed report notebooks are the only copy: clean, valid, and taking what the build passes."""
+
+import ast
+
+import nbformat
+import pytest
+
+from lit_review import report
+from lit_review.project import Project
+from lit_review.themes import load_themes
+
+from .conftest import ROOT
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def test_both_report_notebooks_are_committed():
+    assert [p.name for p in NOTEBOOKS] == [report.OVERVIEW_NOTEBOOK, report.THEME_NOTEBOOK]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_notebook_is_clean(path):
+    nb = nbformat.read(path, as_version=nbformat.NO_CONVERT)
+    nbformat.validate(nb)
+    assert nb.nbformat == 4
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert code and all(c.outputs == [] and c.execution_count is None for c in code)
+    assert all("execution" not in c.metadata and "papermill" not in c.metadata for c in nb.cells)
+    assert [c.id for c in nb.cells] == [f"cell-{i:02d}" for i in range(len(nb.cells))]  # stable diffs
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1 and tagged[0].cell_type == "code"
+    assert nb.metadata.kernelspec.name == "python3"
+
+
+def _parameters(path) -> set[str]:
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    return {t.id for node in ast.parse(cell.source).body for t in node.targets}
+
+
+def test_build_passes_only_parameters_the_notebooks_define():
+    proj = Project.at(ROOT)
+    reports = report._reports(proj, load_themes(proj.themes), proj.reports)
+    for r in reports:
+        assert set(r.params) <= _parameters(r.notebook), r.name
+    assert "output_dir" not in _parameters(ROOT / "notebooks" / report.THEME_NOTEBOOK)
