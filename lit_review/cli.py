@@ -16,8 +16,11 @@ def _summary(result) -> str:
     c = result.corpus
     lines = ["records read per source:"]
     for lst in c.listings:
-        rejected = sum(r.kind == "record" for r in lst.rejects)
-        lines.append(f"  {lst.source}: {lst.n_read} read ({lst.layout}), {rejected} rejected")
+        skipped = f", {lst.n_skipped} skipped (not papers)" if lst.n_skipped else ""
+        lines.append(
+            f"  {lst.source}: {lst.n_read} read ({lst.format}{', ' + lst.layout if lst.layout else ''}), "
+            f"{lst.n_rejected} rejected{skipped}"
+        )
     for e in result.errors:
         lines.append(f"  {Path(e.path).name if e.path else '?'}: not read ({e.message})")
     lines.append(

@@ -25,7 +25,7 @@ def test_ingest_bundled_corpus(project):
     assert r.returncode == 0, r.stderr
     assert "unique papers: 544" in r.stdout
     assert "duplicates merged: 103" in r.stdout
-    assert "hf-papers-003-search-compact.txt: 246 read (compact), 0 rejected" in r.stdout
+    assert "hf-papers-003-search-compact.txt: 246 read (hf-listing, compact), 0 rejected" in r.stdout
     for name in ("library.bib", "papers.csv", "citekeys.csv", "duplicates.csv", "rejects.csv"):
         assert (project / "references" / name).exists()
 
