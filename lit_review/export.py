@@ -42,9 +42,11 @@ if TYPE_CHECKING:
 
 OUTPUT_FILES = ("library.bib", "papers.csv", "citekeys.csv", "duplicates.csv", "rejects.csv")
 CSV_COLUMNS = [
-    "id", "citekey", "title", "abstract", "year", "month", "day", "date_basis", "n_authors",
-    "organization", "upvotes", "themes", "n_sources", "sources",
+    "id", "citekey", "title", "abstract", "authors", "year", "month", "day", "date_basis", "arxiv_id",
+    "primary_class", "doi", "url", "venue", "entry_type", "keywords", "n_authors", "organization",
+    "upvotes", "themes", "n_sources", "sources",
 ]  # fmt: skip
+LIST_SEPARATOR = "; "  # how papers.csv joins a paper's authors, keywords, themes and sources
 
 
 def _papers_table(papers: pd.DataFrame, rows) -> pa.Table:
@@ -59,8 +61,9 @@ def _papers_table(papers: pd.DataFrame, rows) -> pa.Table:
             columns[col] = pa.nulls(len(rows), pa.string())
             continue
         values = papers[col].iloc[rows]
-        if col in ("sources", "themes"):
-            join = "; ".join if col == "sources" else lru_cache(maxsize=None)("; ".join)  # theme sets repeat
+        if col in ("authors", "keywords", "sources", "themes"):
+            join = LIST_SEPARATOR.join
+            join = lru_cache(maxsize=None)(join) if col == "themes" else join  # theme sets repeat
             values = pa.array(
                 [join(v) if isinstance(v, (list, tuple)) else "" for v in values.tolist()], pa.string()
             )

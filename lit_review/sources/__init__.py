@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import LitReviewError
 from ..record import Batch
-from . import arxiv_atom, bibtex, csljson, hf_json, listing, ris
+from . import arxiv_atom, bibtex, csljson, hf_json, listing, papers_csv, ris
 
 READERS = [
     arxiv_atom,
@@ -20,6 +20,7 @@ READERS = [
     bibtex,
     ris,
     csljson,
+    papers_csv,
     listing,
 ]
 SNIFF_BYTES = 64 << 10
