@@ -149,6 +149,7 @@ def _read_body(
     src = listing.source
     lines = [line for _, line in body]
     n = len(lines)
+    meta_span = _Lines(lines).meta_span
     rows: list[tuple] = []
 
     def reject(k: int, reason: str, text: str) -> None:
@@ -157,7 +158,7 @@ def _read_body(
     i = 0
     while i < n:
         title = lines[i]
-        span = _meta_span(lines, i)
+        span = meta_span(i)
         if span:  # its title and abstract were lost
             reject(i, "metadata block with no paper before it", title)
             i += span
@@ -166,15 +167,15 @@ def _read_body(
         if _is_orphan_abstract(title, abstract):
             reject(i, "abstract-like text with no title before it", title)
             i += 1
-            i += _meta_span(lines, i)
+            i += meta_span(i)
             continue
         if abstract is None:
             reject(i, "title with no abstract (the file ends here: truncated?)", title)
             break
-        if _meta_span(lines, i + 1):
+        if meta_span(i + 1):
             reject(i, "title with no abstract (metadata follows the title)", title)
             i += 1
-            i += _meta_span(lines, i)
+            i += meta_span(i)
             continue
         if not _looks_like_abstract(abstract) and i + 2 < n and _looks_like_abstract(lines[i + 2]):
             reject(i, "title with no abstract (another title follows)", title)
@@ -182,7 +183,7 @@ def _read_body(
             continue
         number, abs_number = body[i][0], body[i + 1][0]
         i += 2
-        span = _meta_span(lines, i)
+        span = meta_span(i)
         if bad and (number in bad or abs_number in bad):
             k = number if number in bad else abs_number
             listing.rejects.append(Reject(src, k, f"damaged record: {bad[k]}", _excerpt(title)))
@@ -201,41 +202,55 @@ def _read_body(
         listing.columns = full_columns(dict(zip(_ROW_FIELDS, map(list, zip(*rows)))))
 
 
-def _meta_span(lines: list[str], k: int) -> int:
-    """How many lines the metadata block starting at ``k`` takes (0: none starts there).
+class _Lines:
+    """The body lines with what each one could be in a metadata block, computed once."""
 
-    A block is ``who``, ``·``, ``date``; the who line or the date may be missing.
-    """
-    if k < len(lines) and lines[k] == META_SEPARATOR:
-        date = k + 1  # its authors / organization line was lost
-    elif k + 1 < len(lines) and lines[k + 1] == META_SEPARATOR:
-        date = k + 2
-    else:
-        return 0
-    return date - k + (date < len(lines) and bool(_DATE_LIKE.match(lines[date])))
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.sep = [line == META_SEPARATOR for line in lines]
+        # cheap length tests first: the body is mostly long abstracts
+        self.date = [len(line) <= 24 and bool(_DATE_LIKE.match(line)) for line in lines]
+        self.authors = [line[:1] == "•" and bool(AUTHORS.match(line)) for line in lines]
+
+    def meta_span(self, k: int) -> int:
+        """How many lines the metadata block starting at ``k`` takes (0: none starts there).
+
+        A block is ``who``, ``·``, ``date``; any one of the three may be missing. An
+        abstract-like line is never a ``who`` line.
+        """
+        n, sep = len(self.lines), self.sep
+        if k >= n:
+            return 0
+        if sep[k]:
+            date = k + 1  # its authors / organization line was lost
+        elif self.authors[k]:
+            date = k + 2 if k + 1 < n and sep[k + 1] else k + 1
+        elif k + 1 < n and (sep[k + 1] or self.date[k + 1]) and not _looks_like_abstract(self.lines[k]):
+            date = k + 2 if sep[k + 1] else k + 1  # (else: its separator was lost)
+        else:
+            return 0
+        return date - k + (date < n and self.date[date])
 
 
 def _read_meta(listing: Batch, block: list[tuple[int, str]], bad: dict[int, str]) -> dict:
+    """The fields of one metadata block (:meth:`_Lines.meta_span`); a missing part is a field reject."""
     fields: dict = {}
-    number, text = block[0]
-    if text == META_SEPARATOR:
+    src = listing.source
+    who = block[0] if block[0][1] != META_SEPARATOR else None
+    date = block[-1] if len(block) > 1 and _DATE_LIKE.match(block[-1][1]) else None
+    if who is None:
         listing.rejects.append(
-            Reject(
-                listing.source, number, "metadata block with no authors or organization line", text, "field"
-            )
+            Reject(src, block[0][0], "metadata block with no authors or organization line", "", "field")
         )
-    else:
-        m = AUTHORS.match(text)
-        if m:
-            fields["n_authors"] = int(m.group(1))
-        elif number not in bad:
-            fields["organization"] = text
-    if block[-1][1] == META_SEPARATOR:
-        listing.rejects.append(
-            Reject(listing.source, number, "metadata block ends before its date", text, "field")
-        )
+    elif m := AUTHORS.match(who[1]):
+        fields["n_authors"] = int(m.group(1))
+    elif who[0] not in bad:
+        fields["organization"] = who[1]
+    if date is None:
+        number, text = block[0]
+        listing.rejects.append(Reject(src, number, "metadata block ends before its date", text, "field"))
         return fields
-    number, text = block[-1]
+    number, text = date
     m = META_DATE.match(text)
     if m and number not in bad:
         month, day, year, upvotes = m.groups()
@@ -245,7 +260,7 @@ def _read_meta(listing: Batch, block: list[tuple[int, str]], bad: dict[int, str]
         fields["upvotes"] = int(upvotes) if upvotes else None
     else:
         reason = bad.get(number) or "unreadable date in metadata block (expected e.g. 'Jun 5, 2024 3')"
-        listing.rejects.append(Reject(listing.source, number, reason, _excerpt(text), "field"))
+        listing.rejects.append(Reject(src, number, reason, _excerpt(text), "field"))
     return fields
 
 
