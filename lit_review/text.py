@@ -19,7 +19,7 @@ _LATEX_HINT = re.compile(r"[\\${]")
 _ESCAPED = re.compile(r"\{\\([%&#_$])\}|\\([%&#_${}])")
 # Inline math, by pandoc's rule: no space inside either delimiter, no digit after the closing one
 # (so "\$5 and \$6" stays money); only the delimiters go: Free$^2$Guide -> Free^2Guide.
-_INLINE_MATH = re.compile(r"(?<!\\)\$(?=[^\s$])([^$\n]{0,59}[^\s$\\])\$(?!\d)|\\\((.{1,60}?)\\\)")
+_INLINE_MATH = re.compile(r"\$(?<!\\\$)(?=[^\s$])([^$\n]{0,59}[^\s$\\])\$(?!\d)|\\\((.{1,60}?)\\\)")
 _FRAC = re.compile(r"\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}")  # \frac{1}{3} -> 1/3
 # Font and text commands with an argument: \textbf{X} -> X
 _FONT_ARG = re.compile(
@@ -54,7 +54,8 @@ _ARG = r"(?:\{\s*([A-Za-z]|\\[ij](?![A-Za-z]))\s*\}|([A-Za-z]|\\[ij](?![A-Za-z])
 _ACC = r"(?:([\"'`^~=.])|([uvHckr])(?:\s+(?=[A-Za-z\\])|(?=\{)))"
 _ACCENT = re.compile(rf"\{{\\{_ACC}{_ARG}\}}|\\{_ACC}{_ARG}")
 # GPT-4o\'s, don\'t: an escaped apostrophe inside an English word, not an acute accent.
-_APOSTROPHE = re.compile(r"(?<=[^\W_])\\'(?=(?:s|t|d|m|ll|re|ve)(?![^\W\d_]))")
+# (Lookbehinds come after the literal they follow: a leading lookbehind runs at every position.)
+_APOSTROPHE = re.compile(r"\\'(?<=[^\W_]\\')(?=(?:s|t|d|m|ll|re|ve)(?![^\W\d_]))")
 # Escaped quotes left over once the accents are resolved.
 _QUOTE = re.compile(r"\\([\"'`])")
 
@@ -88,8 +89,9 @@ _SYMBOLS = _symbol_table()
 # symbols eat the space after them, as LaTeX does (\L ukasz -> Łukasz); math symbols keep it.
 _SYMBOL = re.compile(r"\{\\([A-Za-z]+)\}|\\([A-Za-z]+)(?![A-Za-z])( (?=[A-Za-z]))?")
 
-# A brace group with no braces inside (after any macro name that owns it).
-_GROUP = re.compile(r"(\\[A-Za-z]+\s*)?\{([^{}\\$]*)\}")
+# A brace group with no braces inside.
+_GROUP = re.compile(r"\{([^{}\\$]*)\}")
+_OWNER = re.compile(r"\\[A-Za-z]+\s*$")  # a macro name right before a group: the group is its argument
 _MATHY = re.compile(r"^\S*[,=+<>|/()^_]\S*$")
 
 
@@ -109,9 +111,9 @@ def _group(m: re.Match) -> str:
     Listing abstracts are arXiv abstracts whose backslashes were stripped: their braces are
     the only trace of math (``1{3}`` was ``\\frac{1}{3}``, ``O(log n{mu})``, ``{0,1}``).
     """
-    owner, inner = m.groups()
+    inner = m.group(1)
     text, start, end = m.string, m.start(), m.end()
-    if owner or (start and text[start - 1] in "^_}"):
+    if start and (text[start - 1] in "^_}" or _OWNER.search(text, max(0, start - 40), start)):
         return m.group()  # a macro's or a superscript's argument
     if not inner:
         return ""  # \ss{} -> ß: the empty group only ends a macro name
