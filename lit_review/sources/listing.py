@@ -42,15 +42,45 @@ META_SEPARATOR = "·"
 HEADER_SCAN = 12  # the "Subscribe" marker must occur within this many non-blank lines
 MAX_TITLE = 300
 FORMAT = "hf-listing"
-_SENTENCE_BREAK = re.compile(r"[a-z0-9)]\.\s+[A-Z]")  # "... end. Next": prose, not a title
+# "... end. Next": prose, not a title, unless the word before the period is an abbreviation
+# ("Base vs. Instruct", "Dr. Zero", "INT v.s. FP" are titles).
+_SENTENCE_BREAK = re.compile(r"[a-z0-9)]\.\s+[A-Z]")
+_ABBREVIATIONS = frozenset(
+    "vs v.s dr mr mrs ms prof st no vol fig figs eq cf al etc approx e.g i.e resp inc ltd jr sr ver v".split()
+)
+# How an abstract may end when the file has no final newline: sentence punctuation or a URL.
+_CLEAN_END = re.compile(
+    r"[.!?)\]\"']$|(?:https?://|www\.)\S+$|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|io|net|ai|edu|dev)(?:/\S*)?$"
+)
+# A metadata date line, loosely (a damaged one still ends its block): "Jun 5, 2024 3", "Junk 5".
+_DATE_LIKE = re.compile(r"^\S{3,9} \d{1,2}(?:, \d{4})?(?: \d+)?$")
+
+
+def _has_sentence_break(text: str) -> bool:
+    for m in _SENTENCE_BREAK.finditer(text):
+        end = m.start() + 1
+        word = text[text.rfind(" ", 0, end) + 1 : end].lstrip("([\"'").lower()
+        if word not in _ABBREVIATIONS:
+            return True
+    return False
 
 
 def _looks_like_title(text: str) -> bool:
-    return len(text) <= MAX_TITLE and not _SENTENCE_BREAK.search(text)
+    return len(text) <= MAX_TITLE and not _has_sentence_break(text)
 
 
 def _looks_like_abstract(text: str) -> bool:
-    return len(text) > MAX_TITLE or bool(_SENTENCE_BREAK.search(text)) or text.endswith(".")
+    return len(text) > MAX_TITLE or text.endswith(".") or _has_sentence_break(text)
+
+
+def _is_orphan_abstract(text: str, following: str | None) -> bool:
+    """Whether ``text`` is an abstract whose title was lost (not a title that reads like prose)."""
+    if _looks_like_title(text):
+        return False
+    if len(text) > MAX_TITLE or following is None or text.endswith("."):
+        return True
+    # a short line with a sentence in it, followed by a longer abstract: a title after all
+    return not (_looks_like_abstract(following) and len(following) > len(text))
 
 
 def _excerpt(text: str, limit: int = 120) -> str:
@@ -115,84 +145,112 @@ def _read_body(
     bad: dict[int, str],
     ends_with_newline: bool,
 ) -> None:
-    reject = listing.rejects.append
+    """Pair titles with abstracts (and metadata); one reject row per paper lost."""
     src = listing.source
-    i, n = 0, len(body)
+    lines = [line for _, line in body]
+    n = len(lines)
+    meta_span = _Lines(lines).meta_span
     rows: list[tuple] = []
-    is_separator = [line == META_SEPARATOR for _, line in body]
 
-    def is_meta_start(k: int) -> bool:
-        return k + 1 < n and is_separator[k + 1]
+    def reject(k: int, reason: str, text: str) -> None:
+        listing.rejects.append(Reject(src, body[k][0], reason, _excerpt(text)))
 
+    i = 0
     while i < n:
-        number, title = body[i]
-        if title == META_SEPARATOR or is_meta_start(i):
-            # metadata with no paper before it (its title and abstract were rejected or lost)
-            start = i - 1 if title == META_SEPARATOR else i
-            reject(Reject(src, body[start][0], "metadata block with no paper before it", body[start][1]))
-            i = start + 3
+        title = lines[i]
+        span = meta_span(i)
+        if span:  # its title and abstract were lost
+            reject(i, "metadata block with no paper before it", title)
+            i += span
             continue
-        if not _looks_like_title(title):
-            reject(Reject(src, number, "abstract-like text with no title before it", _excerpt(title)))
+        abstract = lines[i + 1] if i + 1 < n else None
+        if _is_orphan_abstract(title, abstract):
+            reject(i, "abstract-like text with no title before it", title)
             i += 1
+            i += meta_span(i)
             continue
-        if i + 1 >= n:
-            reject(Reject(src, number, "title with no abstract (the file ends here: truncated?)", title))
+        if abstract is None:
+            reject(i, "title with no abstract (the file ends here: truncated?)", title)
             break
-        abs_number, abstract = body[i + 1]
-        if is_meta_start(i + 1):
-            reject(Reject(src, number, "title with no abstract (metadata follows the title)", title))
+        if meta_span(i + 1):
+            reject(i, "title with no abstract (metadata follows the title)", title)
+            i += 1
+            i += meta_span(i)
+            continue
+        if not _looks_like_abstract(abstract) and i + 2 < n and _looks_like_abstract(lines[i + 2]):
+            reject(i, "title with no abstract (another title follows)", title)
             i += 1
             continue
-        if not _looks_like_abstract(abstract) and i + 2 < n and _looks_like_abstract(body[i + 2][1]):
-            reject(Reject(src, number, "title with no abstract (another title follows)", title))
-            i += 1
-            continue
+        number, abs_number = body[i][0], body[i + 1][0]
+        i += 2
+        span = meta_span(i)
         if bad and (number in bad or abs_number in bad):
             k = number if number in bad else abs_number
-            reject(Reject(src, k, f"damaged record: {bad[k]}", _excerpt(title)))
-            i += 2
-            i += 3 if is_meta_start(i) else 0
+            listing.rejects.append(Reject(src, k, f"damaged record: {bad[k]}", _excerpt(title)))
+            i += span
             continue
-        last = i + 2 >= n
-        if last and not ends_with_newline and not re.search(r"[.!?)\]\"']$", abstract):
-            reject(
-                Reject(
-                    src, abs_number, "truncated record: the file ends inside this abstract", _excerpt(title)
-                )
-            )
+        if i >= n and not ends_with_newline and not _CLEAN_END.search(abstract):
+            reject(i - 1, "truncated record: the file ends inside this abstract", title)
             break
-        i += 2
-        if is_meta_start(i):
-            f = _read_meta(listing, body[i], body[i + 2] if i + 2 < n else None, bad)
+        meta = _NO_META
+        if span:
+            f = _read_meta(listing, body[i : i + span], bad)
             meta = tuple(f.get(name) for name in _META_FIELDS)
-            i += 3
-        else:
-            meta = _NO_META
+            i += span
         rows.append((number, title, abstract, *meta))
     if rows:
         listing.columns = full_columns(dict(zip(_ROW_FIELDS, map(list, zip(*rows)))))
 
 
-def _read_meta(
-    listing: Batch,
-    who: tuple[int, str],
-    when: tuple[int, str] | None,
-    bad: dict[int, str],
-) -> dict:
+class _Lines:
+    """The body lines with what each one could be in a metadata block, computed once."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.sep = [line == META_SEPARATOR for line in lines]
+        # cheap length tests first: the body is mostly long abstracts
+        self.date = [len(line) <= 24 and bool(_DATE_LIKE.match(line)) for line in lines]
+        self.authors = [line[:1] == "•" and bool(AUTHORS.match(line)) for line in lines]
+
+    def meta_span(self, k: int) -> int:
+        """How many lines the metadata block starting at ``k`` takes (0: none starts there).
+
+        A block is ``who``, ``·``, ``date``; any one of the three may be missing. An
+        abstract-like line is never a ``who`` line.
+        """
+        n, sep = len(self.lines), self.sep
+        if k >= n:
+            return 0
+        if sep[k]:
+            date = k + 1  # its authors / organization line was lost
+        elif self.authors[k]:
+            date = k + 2 if k + 1 < n and sep[k + 1] else k + 1
+        elif k + 1 < n and (sep[k + 1] or self.date[k + 1]) and not _looks_like_abstract(self.lines[k]):
+            date = k + 2 if sep[k + 1] else k + 1  # (else: its separator was lost)
+        else:
+            return 0
+        return date - k + (date < n and self.date[date])
+
+
+def _read_meta(listing: Batch, block: list[tuple[int, str]], bad: dict[int, str]) -> dict:
+    """The fields of one metadata block (:meth:`_Lines.meta_span`); a missing part is a field reject."""
     fields: dict = {}
-    number, text = who
-    m = AUTHORS.match(text)
-    if m:
-        fields["n_authors"] = int(m.group(1))
-    elif number not in bad:
-        fields["organization"] = text
-    if when is None:
+    src = listing.source
+    who = block[0] if block[0][1] != META_SEPARATOR else None
+    date = block[-1] if len(block) > 1 and _DATE_LIKE.match(block[-1][1]) else None
+    if who is None:
         listing.rejects.append(
-            Reject(listing.source, number, "metadata block ends before its date", text, "field")
+            Reject(src, block[0][0], "metadata block with no authors or organization line", "", "field")
         )
+    elif m := AUTHORS.match(who[1]):
+        fields["n_authors"] = int(m.group(1))
+    elif who[0] not in bad:
+        fields["organization"] = who[1]
+    if date is None:
+        number, text = block[0]
+        listing.rejects.append(Reject(src, number, "metadata block ends before its date", text, "field"))
         return fields
-    number, text = when
+    number, text = date
     m = META_DATE.match(text)
     if m and number not in bad:
         month, day, year, upvotes = m.groups()
@@ -202,7 +260,7 @@ def _read_meta(
         fields["upvotes"] = int(upvotes) if upvotes else None
     else:
         reason = bad.get(number) or "unreadable date in metadata block (expected e.g. 'Jun 5, 2024 3')"
-        listing.rejects.append(Reject(listing.source, number, reason, _excerpt(text), "field"))
+        listing.rejects.append(Reject(src, number, reason, _excerpt(text), "field"))
     return fields
 
 

@@ -5,7 +5,7 @@ import pytest
 from lit_review.errors import LitReviewError
 from lit_review.sources.listing import read_listing
 
-from .conftest import SEEDS, SOURCES
+from ..conftest import SEEDS, SOURCES
 
 EXPECTED = {  # papers per seed file, counted by hand from the pages (issue 2)
     "hf-papers-000-search-compact.txt": (119, "compact"),
@@ -170,3 +170,128 @@ def test_bad_date_keeps_paper_and_reports_field(tmp_path):
     listing = read_listing(tmp_path / name)
     assert len(listing.records) == 45
     assert [(r.kind, r.line) for r in listing.rejects] == [("field", 19)]
+
+
+# Hostile pages built from the real seed pages. Compact pages: paper k has its title on line 2k+1
+# and its abstract on line 2k+2. The spaced page 001: paper 1 is title 13, abstract 15, "• 5 authors"
+# 17, "·" 18, "Jun 5, 2024" 19; paper 2 ("Sequential Gradient Coding ...") starts on line 21.
+DAILY = "hf-papers-001-daily-dec-10.txt"
+COMPACT = "hf-papers-003-search-compact.txt"
+
+
+def _edit_lines(tmp_path, name, edit, final_newline=True):
+    lines = (SOURCES / name).read_text(encoding="utf-8").rstrip("\n").split("\n")
+    edit(lines)
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + ("\n" if final_newline else ""), encoding="utf-8")
+    return read_listing(path)
+
+
+def _rows(listing):
+    return [(r.line, r.reason, r.kind) for r in listing.rejects]
+
+
+def _prefix(lines, number, prefix):
+    lines[number - 1] = prefix + lines[number - 1]
+
+
+def test_titles_with_abbreviations_are_titles(tmp_path):
+    def edit(lines):
+        _prefix(lines, 5, "Base vs. Instruct: ")
+        _prefix(lines, 7, "Dr. Zero: ")
+        _prefix(lines, 9, "INT v.s. FP: ")
+
+    listing = _edit_lines(tmp_path, COMPACT, edit)
+    assert (len(listing.records), listing.rejects) == (246, [])
+    titles = [r.title for r in listing.records[1:4]]
+    assert titles == [
+        "Base vs. Instruct: Gradient-based Planning with World Models",
+        "Dr. Zero: ICon: In-Context Contribution for Automatic Data Selection",
+        "INT v.s. FP: " + (SOURCES / COMPACT).read_text(encoding="utf-8").split("\n")[8],
+    ]
+
+
+def test_spaced_title_with_abbreviation_keeps_its_metadata(tmp_path):
+    listing = _edit_lines(tmp_path, DAILY, lambda lines: _prefix(lines, 13, "Dr. Zero: "))
+    assert (len(listing.records), listing.rejects) == (45, [])
+    first = listing.records[0]
+    assert first.title.startswith("Dr. Zero: Computational Limits")
+    assert (first.n_authors, first.month, first.day, first.year) == (5, 6, 5, 2024)
+
+
+@pytest.mark.parametrize(
+    ("name", "last_line", "kept", "url"),
+    [
+        ("hf-papers-002-search-compact.txt", 38, 18, "https://github.com/juntang-zhuang/Adabelief-Optimizer"),
+        ("hf-papers-003-search-compact.txt", 458, 228, "github.com/jeffwillette/umbc"),
+    ],
+)
+def test_final_abstract_ending_in_url_without_newline_is_kept(tmp_path, name, last_line, kept, url):
+    listing = _edit_lines(tmp_path, name, lambda lines: lines.__delitem__(slice(last_line, None)), False)
+    assert (len(listing.records), listing.rejects) == (kept, [])
+    assert listing.records[-1].abstract.endswith(url)
+
+
+def test_compact_title_lost_gives_one_row(tmp_path):
+    listing = _edit_lines(tmp_path, COMPACT, lambda lines: lines.__delitem__(4))  # title of paper 2
+    assert len(listing.records) == 245 and listing.n_read == 246
+    assert _rows(listing) == [(5, "abstract-like text with no title before it", "record")]
+
+
+def test_spaced_title_lost_takes_its_metadata_along(tmp_path):
+    listing = _edit_lines(tmp_path, DAILY, lambda lines: lines.__delitem__(12))
+    assert len(listing.records) == 44 and listing.n_read == 45
+    assert _rows(listing) == [(14, "abstract-like text with no title before it", "record")]
+    assert listing.records[0].title == "Sequential Gradient Coding For Straggler Mitigation"
+    assert listing.records[0].n_authors == 3
+
+
+def test_spaced_abstract_lost_gives_one_row(tmp_path):
+    listing = _edit_lines(tmp_path, DAILY, lambda lines: lines.__delitem__(14))
+    assert len(listing.records) == 44 and listing.n_read == 45
+    assert _rows(listing) == [(13, "title with no abstract (metadata follows the title)", "record")]
+
+
+def test_abstract_lost_before_a_title_with_abbreviation(tmp_path):
+    def edit(lines):
+        _prefix(lines, 7, "Dr. Zero: ")
+        del lines[5]  # the abstract of paper 2
+
+    listing = _edit_lines(tmp_path, COMPACT, edit)
+    assert _rows(listing) == [(5, "title with no abstract (another title follows)", "record")]
+    assert len(listing.records) == 245
+    assert listing.records[1].title == "Dr. Zero: ICon: In-Context Contribution for Automatic Data Selection"
+    assert listing.records[1].abstract.startswith("Data selection for instruction tuning")
+
+
+def test_metadata_without_who_line_keeps_paper(tmp_path):
+    listing = _edit_lines(tmp_path, DAILY, lambda lines: lines.__delitem__(16))
+    assert len(listing.records) == 45
+    assert _rows(listing) == [(17, "metadata block with no authors or organization line", "field")]
+    first = listing.records[0]
+    assert (first.n_authors, first.month, first.day, first.year) == (None, 6, 5, 2024)
+
+
+def test_metadata_without_date_keeps_paper_and_next_one(tmp_path):
+    listing = _edit_lines(tmp_path, DAILY, lambda lines: lines.__delitem__(18))
+    assert len(listing.records) == 45
+    assert _rows(listing) == [(17, "metadata block ends before its date", "field")]
+    first, second = listing.records[:2]
+    assert (first.n_authors, first.month) == (5, None)
+    assert second.title == "Sequential Gradient Coding For Straggler Mitigation"
+    assert (second.n_authors, second.month, second.day, second.year) == (3, 11, 24, 2022)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_any_one_line_lost_loses_at_most_one_paper_with_one_row(tmp_path, name):
+    """Delete each non-blank line in turn: every paper is kept or rejected once, never twice."""
+    n = EXPECTED[name][0]
+    original = (SOURCES / name).read_text(encoding="utf-8").split("\n")
+    header = 3 if EXPECTED[name][1] == "compact" else 12  # the first abstract, the first title
+    for k in range(header, len(original)):
+        if not original[k].strip():
+            continue
+        listing = _edit_lines(tmp_path, name, lambda lines, k=k: lines.__delitem__(k))
+        record_rows = [r for r in listing.rejects if r.kind == "record"]
+        assert len(record_rows) <= 1, (k + 1, _rows(listing))
+        assert listing.n_read == n and len(listing.records) >= n - 1, (k + 1, _rows(listing))
