@@ -132,3 +132,25 @@ def test_real_texts_idempotent_and_accents_resolved():
 def test_clean_text_idempotent(text):
     once = clean_text(text)
     assert clean_text(once) == once
+
+
+def test_clean_text_latex_fragments():
+    assert clean_text("Free$^2$Guide") == "Free^2Guide"
+    assert clean_text("accuracy of 98.9\\% (11.9\\%~uparrow)") == "accuracy of 98.9% (11.9%~uparrow)"
+    assert clean_text("Lion (Evo\\textbf{Lved Sign Momentum})") == "Lion (EvoLved Sign Momentum)"
+    assert clean_text("its forward passes solve {\\em deterministic} problems") == (
+        "its forward passes solve deterministic problems"
+    )
+    assert clean_text('alpha-H{\\"o}lder and Polyak-{\\L}ojasiewicz') == "alpha-Hölder and Polyak-Łojasiewicz"
+    assert clean_text("experiments, \\eg, GPT2") == "experiments, e.g., GPT2"
+    assert clean_text("framework named {\\name}, which") == "framework named \\name, which"
+    assert clean_text("we propose \\ours, a") == "we propose \\ours, a"  # unknown macro kept verbatim
+    assert clean_text("Q\\&A  and\n\t tabs") == "Q&A and tabs"
+    assert clean_text("e\u0301") == "\u00e9"  # NFC
+
+
+def test_match_key_keeps_digits_and_words():
+    assert match_key("Free$^2$Guide: X") == match_key("free^2guide -- x")
+    assert match_key("Llama 2: Open Foundation") != match_key("Llama 3: Open Foundation")
+    assert match_key("GPT-3 is great") != match_key("GPT-4 is great")
+    assert match_key("Über  Models") == match_key("uber models")

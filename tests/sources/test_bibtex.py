@@ -133,7 +133,6 @@ def test_preamble_ignored():
     assert "TeX" in knuth.title and knuth.title.endswith("Book")
 
 
-@pytest.mark.xfail(strict=True, reason="clean_text does not yet drop case-protection braces (latex helper)")
 def test_case_protection_braces_decoded():
     sen = _by_key(bibtex.read(FIXTURES / "bibtex" / "bbt__arxiv_identifiers_460.bibtex.bib"))["Sen.2016.BV"]
     assert sen.title == "BV Master Action for Heterotic and Type II String Field Theories"
