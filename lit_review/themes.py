@@ -345,9 +345,8 @@ class _Scores:
     in_title: dict[int, np.ndarray]  # include term index -> rows where it is in the title
     in_abstract: dict[int, np.ndarray]  # ... in the abstract and not in the title
     excluded: list[np.ndarray]  # exclude term index -> rows where it occurs
-    decision: np.ndarray
-    reason: np.ndarray
-    included: np.ndarray  # decision ends with "include"
+    included: np.ndarray  # automatic, or the manual decision where there is one
+    manual: dict[int, Decision]  # row -> the decision that overrides the automatic one
 
 
 Hits = tuple  # (in title, in abstract): per term of a theme (include terms, then exclude terms), row masks
@@ -389,8 +388,7 @@ def _score_theme(theme: Theme, papers: pd.DataFrame, hits: Hits) -> _Scores:
     excluded = [in_title[k] | in_text[k] for k in range(len(theme.include), len(in_title))]
     any_excluded = np.logical_or.reduce(excluded) if excluded else np.zeros(n, dtype=bool)
     included = (score >= theme.min_score) & ~any_excluded
-    decision = np.where(included, "auto-include", "auto-exclude").astype(object)
-    reason = np.full(n, "", dtype=object)
+    manual: dict[int, Decision] = {}
     if theme.decisions:
         wanted = {d.paper for d in theme.decisions}
         position: dict[str, int] = {}
@@ -401,10 +399,9 @@ def _score_theme(theme: Theme, papers: pd.DataFrame, hits: Hits) -> _Scores:
         for d in reversed(theme.decisions):  # the first decision on a paper wins, as in match_paper
             i = position.get(d.paper)
             if i is not None:
-                decision[i] = "manual-include" if d.include else "manual-exclude"
-                reason[i] = d.reason
+                manual[i] = d
                 included[i] = d.include
-    return _Scores(score, title_hits, abstract_hits, excluded, decision, reason, included)
+    return _Scores(score, title_hits, abstract_hits, excluded, included, manual)
 
 
 def _theme_hits(themes: list[Theme], papers: pd.DataFrame, hits: list[Hits] | None) -> list[Hits]:
@@ -430,14 +427,20 @@ def _matches(theme: Theme, papers: pd.DataFrame, s: _Scores) -> pd.DataFrame:
     for t, rows in zip(theme.exclude, s.excluded):
         for i in np.flatnonzero(rows):
             excluded[i].append(t.term)
+    # decision strings only here: apply_themes, on every paper of the corpus, needs only ``included``
+    decision = np.where(s.included, "auto-include", "auto-exclude").astype(object)
+    reason = np.full(n, "", dtype=object)
+    for i, d in s.manual.items():
+        decision[i] = "manual-include" if d.include else "manual-exclude"
+        reason[i] = d.reason
     return pd.DataFrame(
         {
             "id": papers["id"].to_numpy(),
             "score": s.score,
             "matched": [tuple(m) for m in matched],
             "excluded_by": [tuple(e) for e in excluded],
-            "decision": s.decision,
-            "reason": s.reason,
+            "decision": decision,
+            "reason": reason,
             "included": s.included,
         }
     )
