@@ -352,13 +352,11 @@ class _Scores:
 Hits = tuple  # (in title, in abstract): per term of a theme (include terms, then exclude terms), row masks
 
 
-def theme_hits(theme: Theme, titles: pa.Array, abstracts: pa.Array) -> Hits:
-    """Which papers contain each term of ``theme``, in the title and in the abstract."""
-    return all_theme_hits([theme], titles, abstracts)[0]
-
-
 def all_theme_hits(themes: list[Theme], titles: pa.Array, abstracts: pa.Array) -> list[Hits]:
-    """:func:`theme_hits` of every theme: the terms of all themes searched in one pass per column."""
+    """Per theme, which papers contain each of its terms, in the title and in the abstract.
+
+    The terms of all themes are searched in one pass per column.
+    """
     terms = [[t.pattern for t in (*th.include, *th.exclude)] for th in themes]
     unique = list(dict.fromkeys(p for ps in terms for p in ps))  # a term shared by themes: once
     columns = [dict(zip(unique, hits_many(unique, col))) for col in (titles, abstracts)]
