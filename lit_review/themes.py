@@ -204,52 +204,63 @@ def _re2_supports(pattern: str) -> bool:
     return True
 
 
-_COUNTED = re.compile(r"(?<!\\)\{(\d+)(?:,(\d*))?\}")
-_SLOW_REPEAT = 10  # counted repetitions up to this bound stay as written in a prefilter
+_SLOW_REPEAT = 10  # RE2 copies a counted repeat's body once per count: longer bounds grow its automaton
+
+# One piece of a pattern, in the small grammar that prefilter_pattern loosens (a VERBOSE pattern).
+_PIECE = re.compile(
+    r"""(?P<counted>\{(?P<low>\d+)(?:,(?P<high>\d*))?\}\??)             # {m} {m,} {m,n}, maybe lazy
+      | (?P<quantifier>[*+?]\??)
+      | (?P<zero>\\[bBAZz]|[\^$]|\(\?[aimsuL-]+\))                     # anchors; whole-pattern flags
+      | (?P<open>\((?!\?)|\(\?(?::|P<\w+>|<\w+>|[aimsuL-]+:))         # groups that group or set flags
+      | (?P<close>\))
+      | (?P<alt>\|)
+      | (?P<atom>\[\^?\]?(?:\\.|[^\\\[\]])*\]                         # a class (no nested "[")
+          |\\(?:[xNpP]\{[^}]*\}|[^1-9])                                 # an escape (\1-\9: back-references)
+          |[^\\\[\](){}*+?|^$])
+    """,
+    re.VERBOSE,
+)
 
 
-def _same_but_looser(strict, loose) -> bool:
-    """Parse trees equal, except counted repeats that ``loose`` turned into unbounded ones."""
-    from re import _constants as c
+def _pieces(pattern: str) -> list[re.Match] | None:
+    """``pattern`` cut into :data:`_PIECE` matches; None when it holds anything else: look-around,
+    back-references, possessive or atomic repeats, conditionals, comments, verbose mode, nested
+    classes, a brace that is not a counted repeat, or a repeat of nothing."""
+    pieces: list[re.Match] = []
+    i = 0
+    while i < len(pattern):
+        m = _PIECE.match(pattern, i)
+        if not m:
+            return None
+        repeats = m.lastgroup in ("counted", "quantifier")
+        if repeats and (not pieces or pieces[-1].lastgroup not in ("atom", "close")):
+            return None
+        pieces.append(m)
+        i = m.end()
+    return pieces
 
-    if type(strict) is not type(loose):
-        return False
-    if isinstance(strict, (list, tuple)) or hasattr(strict, "data"):
-        a = strict.data if hasattr(strict, "data") else strict
-        b = loose.data if hasattr(loose, "data") else loose
-        if len(a) != len(b):
-            return False
-        for x, y in zip(a, b):
-            if isinstance(x, tuple) and len(x) == 2 and x[0] in (c.MAX_REPEAT, c.MIN_REPEAT) and x[0] == y[0]:
-                (lo, hi, body), (lo2, hi2, body2) = x[1], y[1]
-                if not (lo2 <= lo and (hi2 == c.MAXREPEAT or hi2 >= hi) and _same_but_looser(body, body2)):
-                    return False
-            elif not _same_but_looser(x, y):
-                return False
-        return True
-    return strict == loose
+
+def _loosened(piece: re.Match) -> str:
+    if piece.lastgroup != "counted":
+        return piece.group()
+    bound = int(piece.group("high") or piece.group("low"))
+    if bound <= _SLOW_REPEAT:
+        return piece.group()
+    return "*?" if piece.group().endswith("?") else "*"
 
 
 def prefilter_pattern(pattern: str) -> str:
-    """A pattern matching wherever ``pattern`` does, and cheap for RE2: long counted repeats unbounded.
+    """A pattern that matches wherever ``pattern`` does, cheap for RE2: long counted repeats made unbounded.
 
-    RE2's automaton grows with repeat bounds (``[^.]{0,100}`` makes a pattern ten times slower),
-    while ``[^.]*`` costs nothing. The loosened pattern is used only to skip rows, and only
-    when the parse trees prove it looser; otherwise the pattern is returned unchanged.
+    RE2 unrolls ``X{0,100}`` into a hundred copies of ``X``, while ``X*`` is one loop. The
+    loosened pattern only picks the rows that the exact pattern then confirms, so it must never
+    miss one. It does not: ``X*`` matches every text ``X{m,n}`` matches, and every construct
+    :func:`_pieces` accepts (literals, classes, escapes, groups, alternation, repeats, anchors,
+    flags) matches a superset when one of its parts does. A pattern with anything else is
+    returned unchanged.
     """
-    loose = _COUNTED.sub(
-        lambda m: "*" if int(m.group(2) or m.group(1)) > _SLOW_REPEAT else m.group(0), pattern
-    )
-    if loose == pattern:
-        return pattern
-    try:
-        from re import _parser
-
-        if _same_but_looser(_parser.parse(pattern), _parser.parse(loose)):
-            return loose
-    except Exception:  # noqa: BLE001 - a private module changed, or a parse quirk: keep the exact pattern
-        pass
-    return pattern
+    pieces = _pieces(pattern)
+    return pattern if pieces is None else "".join(map(_loosened, pieces))
 
 
 def _match(pattern: str, texts: pa.Array) -> np.ndarray:
@@ -310,7 +321,7 @@ def _set_search(patterns: list[str], texts: pa.Array | pa.ChunkedArray) -> np.nd
         matcher.Compile()
     except re2.error:  # too large for one automaton: one pass per pattern
         return np.array([_match(p, texts) for p in patterns], dtype=bool).reshape(len(patterns), -1)
-    match = getattr(matcher, "_set", matcher).Match  # the binding itself: a third faster per call
+    match = matcher.Match  # the UTF-8 bytes of each text, given as a slice of Arrow's buffer (no copy)
     found = np.zeros((len(patterns), len(texts)), dtype=bool)
     chunks = texts.chunks if isinstance(texts, pa.ChunkedArray) else [texts]
     start = 0
@@ -334,21 +345,18 @@ class _Scores:
     in_title: dict[int, np.ndarray]  # include term index -> rows where it is in the title
     in_abstract: dict[int, np.ndarray]  # ... in the abstract and not in the title
     excluded: list[np.ndarray]  # exclude term index -> rows where it occurs
-    decision: np.ndarray
-    reason: np.ndarray
-    included: np.ndarray  # decision ends with "include"
+    included: np.ndarray  # automatic, or the manual decision where there is one
+    manual: dict[int, Decision]  # row -> the decision that overrides the automatic one
 
 
 Hits = tuple  # (in title, in abstract): per term of a theme (include terms, then exclude terms), row masks
 
 
-def theme_hits(theme: Theme, titles: pa.Array, abstracts: pa.Array) -> Hits:
-    """Which papers contain each term of ``theme``, in the title and in the abstract."""
-    return all_theme_hits([theme], titles, abstracts)[0]
-
-
 def all_theme_hits(themes: list[Theme], titles: pa.Array, abstracts: pa.Array) -> list[Hits]:
-    """:func:`theme_hits` of every theme: the terms of all themes searched in one pass per column."""
+    """Per theme, which papers contain each of its terms, in the title and in the abstract.
+
+    The terms of all themes are searched in one pass per column.
+    """
     terms = [[t.pattern for t in (*th.include, *th.exclude)] for th in themes]
     unique = list(dict.fromkeys(p for ps in terms for p in ps))  # a term shared by themes: once
     columns = [dict(zip(unique, hits_many(unique, col))) for col in (titles, abstracts)]
@@ -378,8 +386,7 @@ def _score_theme(theme: Theme, papers: pd.DataFrame, hits: Hits) -> _Scores:
     excluded = [in_title[k] | in_text[k] for k in range(len(theme.include), len(in_title))]
     any_excluded = np.logical_or.reduce(excluded) if excluded else np.zeros(n, dtype=bool)
     included = (score >= theme.min_score) & ~any_excluded
-    decision = np.where(included, "auto-include", "auto-exclude").astype(object)
-    reason = np.full(n, "", dtype=object)
+    manual: dict[int, Decision] = {}
     if theme.decisions:
         wanted = {d.paper for d in theme.decisions}
         position: dict[str, int] = {}
@@ -390,22 +397,23 @@ def _score_theme(theme: Theme, papers: pd.DataFrame, hits: Hits) -> _Scores:
         for d in reversed(theme.decisions):  # the first decision on a paper wins, as in match_paper
             i = position.get(d.paper)
             if i is not None:
-                decision[i] = "manual-include" if d.include else "manual-exclude"
-                reason[i] = d.reason
+                manual[i] = d
                 included[i] = d.include
-    return _Scores(score, title_hits, abstract_hits, excluded, decision, reason, included)
+    return _Scores(score, title_hits, abstract_hits, excluded, included, manual)
 
 
-def match_theme(theme: Theme, papers: pd.DataFrame) -> pd.DataFrame:
-    """Per-paper matches for one theme: ``id, score, matched, excluded_by, decision, reason, included``.
+def _theme_hits(themes: list[Theme], papers: pd.DataFrame, hits: list[Hits] | None) -> list[Hits]:
+    if hits is None:
+        return all_theme_hits(themes, arrow(papers["title"]), arrow(papers["abstract"]))
+    if len(hits) != len(themes):
+        raise ValueError(f"hits for {len(hits)} themes given for {len(themes)} themes")
+    return hits
 
-    Vectorized over the corpus (:func:`hits_many`); the result equals :func:`match_paper`
-    applied to each paper.
-    """
+
+def _matches(theme: Theme, papers: pd.DataFrame, s: _Scores) -> pd.DataFrame:
     import numpy as np
     import pandas as pd
 
-    s = _score_theme(theme, papers, theme_hits(theme, arrow(papers["title"]), arrow(papers["abstract"])))
     n = len(papers)
     matched: list[list[str]] = [[] for _ in range(n)]
     for k, t in enumerate(theme.include):
@@ -417,17 +425,44 @@ def match_theme(theme: Theme, papers: pd.DataFrame) -> pd.DataFrame:
     for t, rows in zip(theme.exclude, s.excluded):
         for i in np.flatnonzero(rows):
             excluded[i].append(t.term)
+    # decision strings only here: apply_themes, on every paper of the corpus, needs only ``included``
+    decision = np.where(s.included, "auto-include", "auto-exclude").astype(object)
+    reason = np.full(n, "", dtype=object)
+    for i, d in s.manual.items():
+        decision[i] = "manual-include" if d.include else "manual-exclude"
+        reason[i] = d.reason
     return pd.DataFrame(
         {
             "id": papers["id"].to_numpy(),
             "score": s.score,
             "matched": [tuple(m) for m in matched],
             "excluded_by": [tuple(e) for e in excluded],
-            "decision": s.decision,
-            "reason": s.reason,
+            "decision": decision,
+            "reason": reason,
             "included": s.included,
         }
     )
+
+
+def match_theme(theme: Theme, papers: pd.DataFrame) -> pd.DataFrame:
+    """Per-paper matches for one theme: ``id, score, matched, excluded_by, decision, reason, included``.
+
+    Vectorized over the corpus (:func:`hits_many`); the result equals :func:`match_paper`
+    applied to each paper.
+    """
+    return match_all([theme], papers)[theme.slug]
+
+
+def match_all(
+    themes: list[Theme], papers: pd.DataFrame, hits: list[Hits] | None = None
+) -> dict[str, pd.DataFrame]:
+    """:func:`match_theme` of every theme, by slug.
+
+    ``hits``: :func:`all_theme_hits` of ``themes`` on these papers when already computed (the
+    ingest computes them on its records and gathers them to papers with :func:`gather_hits`).
+    """
+    hits = _theme_hits(themes, papers, hits)
+    return {th.slug: _matches(th, papers, _score_theme(th, papers, h)) for th, h in zip(themes, hits)}
 
 
 def apply_themes(papers: pd.DataFrame, themes: list[Theme], hits: list[Hits] | None = None) -> pd.DataFrame:
@@ -437,17 +472,20 @@ def apply_themes(papers: pd.DataFrame, themes: list[Theme], hits: list[Hits] | N
     """
     import numpy as np
 
-    if hits is None:
-        hits = all_theme_hits(themes, arrow(papers["title"]), arrow(papers["abstract"]))
+    if not themes:
+        return papers.assign(themes=[()] * len(papers))
+    hits = _theme_hits(themes, papers, hits)
     order = sorted(range(len(themes)), key=lambda k: themes[k].slug)
-    codes = np.zeros(len(papers), dtype=np.int64)
-    for bit, k in enumerate(order):
-        codes |= _score_theme(themes[k], papers, hits[k]).included.astype(np.int64) << bit
-    # one tuple per distinct set of themes, shared by every paper in that set
-    combos = {
-        int(c): tuple(themes[k].slug for bit, k in enumerate(order) if c >> bit & 1) for c in np.unique(codes)
-    }
-    return papers.assign(themes=[combos[c] for c in codes.tolist()])
+    member = np.zeros((len(papers), len(themes)), dtype=bool)  # member[paper, j]: in the j-th theme by slug
+    for j, k in enumerate(order):
+        member[:, j] = _score_theme(themes[k], papers, hits[k]).included
+    # Papers come in few distinct sets of themes: each set's row, packed into bytes, is a key, and
+    # every paper in a set shares one tuple (a tuple per paper would cost time and memory at 1M).
+    packed = np.packbits(member, axis=1)
+    keys = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    sets = [tuple(themes[order[j]].slug for j in np.flatnonzero(member[i])) for i in first]
+    return papers.assign(themes=[sets[i] for i in inverse.tolist()])
 
 
 def theme_members(papers: pd.DataFrame, slug: str) -> pd.Series:

@@ -1,14 +1,32 @@
-"""Theme matching: the one-pass matcher of all terms against Python's re, row by row."""
+"""Theme matching: the one-pass matcher of all terms against Python's re, row by row; the
+vectorized theme scores against the per-paper reference; any number of themes."""
 
 import re
+import tomllib
+from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lit_review import themes
-from lit_review.themes import hits_many, prefilter_pattern
+from lit_review._infra.columns import arrow
+from lit_review.themes import (
+    all_theme_hits,
+    apply_themes,
+    gather_hits,
+    hits_many,
+    match_all,
+    match_paper,
+    match_theme,
+    parse_themes,
+    prefilter_pattern,
+)
+
+from .conftest import ROOT
 
 PATTERNS = [
     r"\bgradient[- ]?free\b",
@@ -72,3 +90,133 @@ def test_prefilter_loosens_only_long_counted_repeats_and_only_when_provably_loos
     assert prefilter_pattern(r"a{2,5}b") == r"a{2,5}b"  # short bounds cost RE2 little: kept
     assert prefilter_pattern(r"[x{1,20}]") == r"[x{1,20}]"  # braces inside a class are not a repeat
     assert prefilter_pattern(r"\{1,20}") == r"\{1,20}"  # an escaped brace is a literal
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"(?!a{1,20})b",  # negative look-ahead: a looser body would match less
+        r"(?<!a{1,20})b",
+        r"(a{1,20})\1",  # back-reference
+        r"(?P<x>a{1,20})(?P=x)",
+        r"a{1,20}+",  # possessive
+        r"(?>a{1,20})",  # atomic
+        r"(?x) a{1,20}  # verbose: spaces and comments",
+        r"(?#a{1,20})",
+        r"[[:alpha:]]{1,20}",  # a nested class (RE2 reads POSIX classes, Python does not)
+        r"{20,30}",  # a repeat of nothing
+        r"x{,20}",  # Python repeats, RE2 reads braces
+        r"\b{1,20}",
+        r"a|{1,20}",
+    ],
+)
+def test_prefilter_leaves_constructs_outside_its_grammar_alone(pattern):
+    assert prefilter_pattern(pattern) == pattern
+
+
+def test_prefilter_loosens_repeats_of_escapes_groups_and_lazy_repeats():
+    assert prefilter_pattern(r"(?i:\w{1,20}?)") == r"(?i:\w*?)"
+    assert prefilter_pattern(r"(?P<n>ab){3,}") == r"(?P<n>ab){3,}"  # bound 3: kept
+    assert prefilter_pattern(r"(?P<n>ab){30,}") == r"(?P<n>ab)*"
+    assert prefilter_pattern(r"\N{EM DASH}{1,20}") == r"\N{EM DASH}*"  # the name's braces are not a repeat
+    assert prefilter_pattern(r"[]a{1,20}]{1,20}") == r"[]a{1,20}]*"  # "]" first in a class is a literal
+
+
+PIECES = ["a", "b", " ", ".", "[ab]", "[^a ]", "[a{1,20}]", r"\b", r"\s", r"\{", "(", "(?:", "(?i:", ")",
+          "|", "*", "+", "?", "{2}", "{0,12}", "{2,30}", "{11}", "{12,}", "{3,40}?", "^", "$", "(?!", r"\1"]  # fmt: skip
+TEXTS = st.lists(st.sampled_from(["a", "a" * 25, "b", "ab" * 14, " ", "{", "}"]), max_size=8).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=8).map("".join), st.lists(TEXTS, max_size=12))
+def test_the_loosened_pattern_matches_wherever_the_pattern_does(pattern, texts):
+    try:
+        strict = re.compile(pattern)
+    except re.error:
+        return  # not a pattern
+    loose = re.compile(prefilter_pattern(pattern))
+    for t in texts:
+        if strict.search(t):
+            assert loose.search(t), (pattern, loose.pattern, t)
+
+
+def _generated_themes(n: int, terms: dict[int, list[str]]) -> list:
+    """``n`` themes ``theme-01``... (sorted as numbered); theme ``k`` has the phrases ``terms[k]``."""
+    specs = [
+        {
+            "slug": f"theme-{k:02d}",
+            "title": f"Theme {k}",
+            "scope": "generated",
+            "min_score": 1,
+            "include": terms.get(k, [f"no such phrase {k}"]),
+        }
+        for k in range(1, n + 1)
+    ]
+    return parse_themes({"theme": specs}, Path("generated.toml"))
+
+
+def test_a_paper_gets_its_themes_whatever_their_number(seed_corpus):
+    papers = seed_corpus.corpus.papers
+    free = "Gradient-Free Path Integral Control"  # in the title of one seed paper, free2guidegradientfree
+    generated = _generated_themes(70, {65: ["GradES: Significantly Faster"], 1: [free], 70: [free]})
+    got = apply_themes(papers, generated).set_index("citekey")["themes"]
+    assert got["gradessignificantly"] == ("theme-65",)
+    assert got["free2guidegradientfree"] == ("theme-01", "theme-70")
+    assert got.drop(["gradessignificantly", "free2guidegradientfree"]).map(len).eq(0).all()
+
+
+def test_no_themes_and_no_papers(seed_corpus):
+    papers = seed_corpus.corpus.papers
+    assert apply_themes(papers, [])["themes"].tolist() == [()] * len(papers)
+    assert apply_themes(papers.iloc[:0], _generated_themes(3, {}))["themes"].tolist() == []
+
+
+def _themes_with_decisions() -> list:
+    """The bundled themes, with manual decisions on two seed papers (by citation key and by id)."""
+    data = tomllib.loads((ROOT / "references" / "themes.toml").read_text(encoding="utf-8"))
+    data["theme"][0]["decision"] = [
+        {"paper": "gradessignificantly", "decision": "include", "reason": "by key"},
+        {"paper": "t-7f8688859f79", "decision": "exclude", "reason": "by id, first"},
+        {"paper": "t-7f8688859f79", "decision": "include", "reason": "by id, second: ignored"},
+    ]
+    return parse_themes(data, ROOT / "references" / "themes.toml")
+
+
+def test_match_all_equals_the_per_paper_reference_on_every_seed_paper(seed_corpus):
+    papers = seed_corpus.corpus.papers
+    defined = _themes_with_decisions()
+    assert sum(len(t.exclude) for t in defined) > 0  # exclude terms are exercised too
+    matches = match_all(defined, papers)
+    for theme in defined:
+        m = matches[theme.slug]
+        assert m["id"].tolist() == papers["id"].tolist()
+        for row, got in zip(papers.itertuples(), m.itertuples()):
+            ref = match_paper(theme, row.title, row.abstract, (row.id, row.citekey))
+            assert (got.score, got.matched, got.excluded_by) == (ref.score, ref.matched, ref.excluded_by)
+            assert (got.decision, got.reason, got.included) == (ref.decision, ref.reason, ref.included)
+        pd.testing.assert_frame_equal(match_theme(theme, papers), m)
+    first = matches[defined[0].slug].set_index("id")
+    assert first.loc["t-7f8688859f79", "decision"] == "manual-exclude"
+    assert first.loc["t-7f8688859f79", "reason"] == "by id, first"
+
+
+def test_match_all_takes_hits_gathered_from_records_and_agrees_with_apply_themes(seed_corpus):
+    papers = seed_corpus.corpus.papers
+    defined = _themes_with_decisions()
+    # records in another order, as the ingest has them: paper k is record where[k]
+    order = np.random.default_rng(0).permutation(len(papers))
+    where = np.argsort(order)
+    on_records = all_theme_hits(
+        defined, arrow(papers["title"].iloc[order]), arrow(papers["abstract"].iloc[order])
+    )
+    gathered = gather_hits(on_records, where, where)
+    matches = match_all(defined, papers, gathered)
+    for slug, m in match_all(defined, papers).items():
+        pd.testing.assert_frame_equal(matches[slug], m)
+    column = apply_themes(papers, defined, gathered)["themes"]
+    slugs = sorted(matches)
+    assert column.tolist() == [
+        tuple(s for s in slugs if matches[s]["included"].iat[k]) for k in range(len(papers))
+    ]
+    with pytest.raises(ValueError, match="hits for 5 themes"):
+        match_all(defined, papers, gathered[:5])
