@@ -28,6 +28,9 @@ class IngestResult:
     corpus: Corpus
     errors: list[LitReviewError] = field(default_factory=list)
     pins: pd.DataFrame | None = None
+    hits: dict | None = (
+        None  # theme slug -> its term hits on the papers (themes.all_theme_hits), for match_all
+    )
 
     @property
     def ok(self) -> bool:
@@ -62,7 +65,7 @@ def run_ingest(
         corpus, errors, hits = _merge_and_match(read_parts(files, manifest), manifest, themes)
         keys, pins = citekeys.assign_keys(corpus.papers, pins, corpus.base_keys, corpus.known_as)
         corpus.papers = apply_themes(corpus.papers.assign(citekey=keys), themes, hits)
-    return IngestResult(corpus, errors, pins)
+    return IngestResult(corpus, errors, pins, {t.slug: h for t, h in zip(themes, hits)})
 
 
 def _merge_and_match(parts: list[Part], manifest, themes) -> tuple[Corpus, list[LitReviewError], list]:

@@ -50,16 +50,13 @@ def _hashes(project: Project) -> dict[str, str]:
     }
 
 
-def match_all(themes: list[Theme], papers: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Every theme's matches (the one place they are computed for reports)."""
-    from .themes import match_theme
-
-    return {t.slug: match_theme(t, papers) for t in themes}
-
-
 def take_snapshot(project: Project, result: IngestResult, themes: list[Theme]) -> Snapshot:
     """The snapshot of an ingest result: its theme matches and the hashes of its input files."""
-    return Snapshot(result, match_all(themes, result.corpus.papers), _hashes(project))
+    from .themes import match_all
+
+    known = result.hits or {}
+    hits = [known[t.slug] for t in themes] if all(t.slug in known for t in themes) else None
+    return Snapshot(result, match_all(themes, result.corpus.papers, hits), _hashes(project))
 
 
 def save_snapshot(snapshot: Snapshot, path: str | Path) -> None:
@@ -70,7 +67,8 @@ def save_snapshot(snapshot: Snapshot, path: str | Path) -> None:
     corpus = snapshot.result.corpus
     listings = [lst.drop_records() for lst in corpus.listings]
     corpus = dataclasses.replace(corpus, listings=listings, base_keys=None)
-    small = dataclasses.replace(snapshot, result=dataclasses.replace(snapshot.result, corpus=corpus))
+    result = dataclasses.replace(snapshot.result, corpus=corpus, hits=None)  # the matches hold what they gave
+    small = dataclasses.replace(snapshot, result=result)
     with atomic_open(path, "wb") as fh:
         pickle.dump(small, fh, protocol=pickle.HIGHEST_PROTOCOL)
 
