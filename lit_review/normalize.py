@@ -26,6 +26,9 @@ RECORD_COLUMNS = [
 _INT_COLUMNS = ("line", "year", "month", "day", "n_authors", "upvotes")
 _LIST_COLUMNS = ("authors", "keywords")
 _STRING_FIELDS = ("organization", "arxiv_id", "primary_class", "doi", "url", "venue", "entry_type")
+# A preprint server named where a venue goes (``journal = {arXiv preprint arXiv:2106.09685}``,
+# DBLP's ``CoRR``) is no venue: such a paper is cited as a preprint.
+PREPRINT_VENUE = r"(?i)^\W*(arxiv|corr|biorxiv|medrxiv|ssrn|techrxiv|openreview)\b|\bpreprint\b"
 
 
 def paper_id(key: str) -> str:
@@ -96,6 +99,9 @@ def normalize_batch(listing: Batch, capture: dt.date | None = None) -> tuple[pa.
         }
     )
     table = table.select(RECORD_COLUMNS)
+    venue = table["venue"]
+    preprint = pc.fill_null(pc.match_substring_regex(venue, PREPRINT_VENUE), False)
+    table = table.set_column(table.column_names.index("venue"), "venue", pc.if_else(preprint, None, venue))
     if rejects:
         table = table.filter(pa.array(~empty))
     return table, rejects

@@ -125,3 +125,39 @@ def test_base_keys_from_the_readers_equal_those_computed_from_the_papers(tmp_pat
     given, _ = assign_keys(corpus.papers, pins, corpus.base_keys)
     computed, _ = assign_keys(corpus.papers, pins)
     assert given.tolist() == computed.tolist()
+
+
+def test_every_fixture_together_every_record_accounted_and_the_same_papers_merged():
+    """All real fixture files of all formats in one corpus (../shared/fixtures, MANIFEST.md)."""
+    from lit_review.corpus import read_corpus
+
+    from .conftest import ROOT
+
+    fixtures = ROOT.parent / "shared" / "fixtures"
+    files = sorted(p for d in ("hf", "arxiv", "bibtex", "ris", "csl") for p in (fixtures / d).iterdir())
+    corpus, errors = read_corpus(files)
+    assert errors == []
+    rejected_or_skipped = sum(r.kind in ("record", "skipped") for r in corpus.rejects)
+    assert corpus.n_read == corpus.n_records + rejected_or_skipped  # nothing dropped silently
+    by_arxiv = corpus.papers.dropna(subset=["arxiv_id"]).set_index("arxiv_id")
+    # the same paper in two files or formats (MANIFEST.md, "Same paper in several files"): one paper
+    for arxiv in (
+        "2406.04329",
+        "2502.09992",
+        "2607.27958",
+        "2607.16922",
+        "1401.2910",
+        "1508.05387",
+        "1305.4904",
+    ):
+        assert by_arxiv.at[arxiv, "n_sources"] == 2, arxiv
+    # a published version wins the entry type and venue, the arXiv id is kept
+    assert by_arxiv.at["2502.09992", "entry_type"] == "inproceedings"
+    assert (
+        by_arxiv.at["1401.2910", "venue"] == "Science"
+        and by_arxiv.at["1401.2910", "doi"] == "10.1126/science.1252319"
+    )
+    # a preprint server named as a journal is no venue
+    assert pd.isna(by_arxiv.at["1305.4904", "venue"])
+    assert by_arxiv.at["2406.04329", "authors"][0] == "Shi, Jiaxin"
+    assert corpus.papers["id"].is_unique

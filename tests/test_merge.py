@@ -1,7 +1,8 @@
 """Identity and merging: one paper, one record, across sources and formats.
 
-Records here carry values copied from the real fixtures (``../shared/fixtures``): the MDLM
-paper (arXiv 2406.04329) as Hugging Face lists it and as ``dlm.bib`` cites its NeurIPS version.
+The MDLM paper's title, authors, arXiv id and venue are those of its entry in the real
+``dlm.bib`` fixture; the other records around it (a listing line, a published version with a
+DOI) are made up to show one rule each. Merges of real files: ``test_corpus.py``.
 """
 
 import pandas as pd
@@ -21,25 +22,25 @@ def corpus(*batches):
 def test_the_same_paper_from_four_kinds_of_record_is_one_paper():
     c = corpus(
         ("hf.json", "hf-json", [{"line": 3, "title": MDLM, "abstract": "While diffusion models excel.",
-                                  "authors": SAHOO, "arxiv_id": "2406.04329", "year": 2024, "upvotes": 11}]),
+                                  "authors": SAHOO, "arxiv_id": "2406.07524", "year": 2024, "upvotes": 11}]),
         ("dlm.bib", "bibtex", [{"line": 59, "title": MDLM, "authors": SAHOO, "year": 2024,
                                  "venue": "Advances in Neural Information Processing Systems",
-                                 "entry_type": "inproceedings", "arxiv_id": "2406.04329", "citekey": "sahoo2024mdlm"}]),
+                                 "entry_type": "inproceedings", "arxiv_id": "2406.07524", "citekey": "sahoo2024mdlm"}]),
         ("listing.txt", "hf-listing", [{"line": 7, "title": MDLM + " ", "abstract": "While diffusion models excel."}]),
         ("published.bib", "bibtex", [{"line": 1, "title": MDLM, "authors": SAHOO, "year": 2024,
                                        "doi": "10.52202/079017-4135", "venue": "NeurIPS", "entry_type": "inproceedings"}]),
     )  # fmt: skip
     assert len(c.papers) == 1
     p = c.papers.iloc[0]
-    assert p["id"] == "arXiv:2406.04329"
-    assert p["arxiv_id"] == "2406.04329" and p["doi"] == "10.52202/079017-4135"
+    assert p["id"] == "arXiv:2406.07524"
+    assert p["arxiv_id"] == "2406.07524" and p["doi"] == "10.52202/079017-4135"
     assert (
         p["entry_type"] == "inproceedings"
         and p["venue"] == "Advances in Neural Information Processing Systems"
     )
     assert list(p["authors"]) == list(SAHOO) and p["upvotes"] == 11 and p["n_sources"] == 4
     assert set(p["sources"]) == {"hf.json:3", "dlm.bib:59", "listing.txt:7", "published.bib:1"}
-    assert c.known_as["arXiv:2406.04329"][1] == "sahoo2024mdlm"  # the user's own key, kept as a pin
+    assert c.known_as["arXiv:2406.07524"][1] == "sahoo2024mdlm"  # the user's own key, kept as a pin
 
 
 def test_different_papers_that_share_a_title_stay_apart():
@@ -146,15 +147,15 @@ def test_near_duplicates_lists_but_does_not_merge():
 def test_merged_papers_take_the_author_list_of_their_richest_record():
     c = corpus(
         ("a.json", "hf-json", [
-            {"line": 1, "title": MDLM, "arxiv_id": "2406.04329", "authors": SAHOO[:1]},
+            {"line": 1, "title": MDLM, "arxiv_id": "2406.07524", "authors": SAHOO[:1]},
             {"line": 2, "title": "Other", "arxiv_id": "2406.00001", "authors": ("Doe, John",), "keywords": ("x",)},
         ]),
         ("b.json", "hf-json", [
-            {"line": 1, "title": MDLM, "arxiv_id": "2406.04329", "authors": SAHOO, "keywords": ("diffusion",)},
+            {"line": 1, "title": MDLM, "arxiv_id": "2406.07524", "authors": SAHOO, "keywords": ("diffusion",)},
             {"line": 2, "title": "Other", "arxiv_id": "2406.00001", "authors": ("Doe, John",), "keywords": ("y",)},
         ]),
     )  # fmt: skip
     by_id = c.papers.set_index("id")
-    assert by_id.at["arXiv:2406.04329", "authors"] == SAHOO
-    assert by_id.at["arXiv:2406.04329", "keywords"] == ("diffusion",)
+    assert by_id.at["arXiv:2406.07524", "authors"] == SAHOO
+    assert by_id.at["arXiv:2406.07524", "keywords"] == ("diffusion",)
     assert by_id.at["arXiv:2406.00001", "keywords"] == ("x", "y")
