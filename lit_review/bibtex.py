@@ -336,7 +336,7 @@ def fields(p: Paper, title, abstract) -> list[tuple[str, object]]:
     elif is_listing(p):
         values["howpublished"] = LISTING
     if p.year is not None:
-        values["year"] = str(p.year)
+        values["year"] = str(p.year) if p.year >= 0 else "{%d}" % p.year  # BibTeX takes only digits bare
         values["month"] = MONTH_MACROS[p.month - 1] if p.month in range(1, 13) else None
     if p.arxiv_id:
         values.update(eprint=_verbatim(p.arxiv_id), archivePrefix="{arXiv}")

@@ -16,7 +16,7 @@ _ROW = st.fixed_dictionaries(
         "title": st.one_of(st.none(), _TEXT),
         "abstract": st.one_of(st.none(), _TEXT),
         "authors": st.lists(_NAME, max_size=4).map(tuple),
-        "year": st.one_of(st.none(), st.integers(1990, 2030)),
+        "year": st.one_of(st.none(), st.integers(1990, 2030), st.integers(-400, -1)),
         "month": st.one_of(st.none(), st.integers(0, 13)),
         "arxiv_id": _ID,
         "primary_class": st.one_of(st.none(), st.just("cs.LG")),

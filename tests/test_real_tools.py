@@ -215,3 +215,31 @@ def test_pdflatex_and_bibtex_accept_a_library_with_authors_ids_venues_and_cjk(tm
         back.loc["hf" + papers.loc[3, "arxiv_id"].replace(".", ""), "abstract"] == papers.loc[3, "abstract"]
     )
     assert len(pybtex_parse(str(bib), bib_format="bibtex").entries) == len(papers)
+
+
+def test_the_library_of_every_fixture_compiles_and_parses(tmp_path):
+    """Every real fixture (HF JSON, arXiv Atom, BibTeX, RIS, CSL-JSON) ingested into one library:
+    pdflatex + bibtex (plain) with zero errors, bibtexparser and pybtex read every entry."""
+    from lit_review.citekeys import assign_keys, load_pins
+    from lit_review.corpus import read_corpus
+
+    from .conftest import ROOT
+
+    fixtures = ROOT.parent / "shared" / "fixtures"
+    files = sorted(p for d in ("hf", "arxiv", "bibtex", "ris", "csl") for p in (fixtures / d).iterdir())
+    corpus, _ = read_corpus(files)
+    keys, _ = assign_keys(corpus.papers, load_pins(tmp_path / "none.csv"), corpus.base_keys, corpus.known_as)
+    papers = corpus.papers.assign(citekey=keys, themes=[()] * len(keys))
+    bib = tmp_path / "fixtures.bib"
+    write_bibtex(papers, bib)
+    work = tmp_path / "tex"
+    work.mkdir()
+    first, bibtex_run, second = compile_bib(bib, work)
+    blg = (work / "doc.blg").read_text()
+    assert first.returncode == 0 and bibtex_run.returncode == 0, blg[-3000:]
+    assert re.search(r"\(There (?:was|were) (\d+) error", blg) is None, blg[-3000:]
+    assert second.returncode == 0, second.stdout[-2000:]
+    log = (work / "doc.log").read_text(errors="replace")
+    assert not re.search(r"^! ", log, re.M), log[-2000:]
+    assert (work / "doc.bbl").read_text().count(r"\bibitem") == len(papers) == len(read_bibtex(bib))
+    assert len(pybtex_parse(str(bib)).entries) == len(papers)
