@@ -59,8 +59,7 @@ def run_size(n: int, work: Path, report: bool, baselines: bool = True) -> dict:
 
     from lit_review import citekeys
     from lit_review.corpus import assemble, read_parts
-    from lit_review.export import write_outputs
-    from lit_review.ingest import IngestResult
+    from lit_review.ingest import IngestResult, write_outputs
     from lit_review.themes import apply_themes, load_themes
 
     corpus_dir = work / f"corpus-{n}"
@@ -125,7 +124,7 @@ def run_baselines(papers) -> dict:
     """bibtexparser's defaults and naive baselines on the same entries."""
     import bibtexparser
 
-    from lit_review.bibtex import to_bibtex
+    from lit_review.export import to_bibtex
 
     t0 = time.perf_counter()
     text = to_bibtex(papers)

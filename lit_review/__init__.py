@@ -25,7 +25,7 @@ _API = {
     "near_duplicates": "merge",
     "read_bibtex": "bibtex",
     "read_corpus": "corpus",
-    "to_bibtex": "bibtex",
+    "to_bibtex": "export",
 }
 __all__ = sorted(_API)
 

@@ -46,7 +46,6 @@ import pandas as pd
 from bibtexparser.model import Entry, Field
 
 from ._infra.columns import known
-from ._infra.iorw import atomic_open
 from .errors import LitReviewError
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -336,7 +335,7 @@ def fields(p: Paper, title, abstract) -> list[tuple[str, object]]:
     elif is_listing(p):
         values["howpublished"] = LISTING
     if p.year is not None:
-        values["year"] = str(p.year) if p.year >= 0 else "{%d}" % p.year  # BibTeX takes only digits bare
+        values["year"] = str(p.year) if p.year >= 0 else f"{{{p.year}}}"  # BibTeX takes only digits bare
         values["month"] = MONTH_MACROS[p.month - 1] if p.month in range(1, 13) else None
     if p.arxiv_id:
         values.update(eprint=_verbatim(p.arxiv_id), archivePrefix="{arXiv}")
@@ -375,25 +374,6 @@ def to_library(papers: pd.DataFrame) -> bibtexparser.Library:
 def library_text(papers: pd.DataFrame) -> str:
     """What bibtexparser writes for :func:`to_library`: the reference for every BibTeX writer here."""
     return bibtexparser.write_string(to_library(papers), unparse_stack=[], bibtex_format=bibtex_format())
-
-
-def to_bibtex(papers: pd.DataFrame) -> str:
-    """BibTeX text for ``papers`` (which need a ``citekey``), one entry each, sorted by key.
-
-    The text of :func:`library_text`, rendered column by column (``lit_review._fast.bibtex``).
-    """
-    from ._fast.bibtex import library_chunks
-
-    return b"".join(library_chunks(papers)).decode("utf-8")
-
-
-def write_bibtex(papers: pd.DataFrame, path: str | Path) -> None:
-    """Atomically write ``papers`` as a BibTeX file, streamed in chunks (same text as :func:`to_bibtex`)."""
-    from ._fast.bibtex import library_chunks
-
-    with atomic_open(path, "wb") as fh:
-        for data in library_chunks(papers):
-            fh.write(data)
 
 
 def _unbrace(value: str) -> str:

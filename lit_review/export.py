@@ -20,17 +20,16 @@ from __future__ import annotations
 
 import csv
 import io
-from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from . import citekeys
+from ._fast.bibtex import library_chunks
 from ._infra.columns import arrow, sort_order, take
 from ._infra.iorw import atomic_open, atomic_write_text
-from .bibtex import Paper, papers_of, write_bibtex
+from .bibtex import Paper, papers_of
 from .corpus import Corpus
 from .errors import LitReviewError
 from .themes import theme_members
@@ -38,7 +37,6 @@ from .themes import theme_members
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from .ingest import IngestResult
 
 OUTPUT_FILES = ("library.bib", "papers.csv", "citekeys.csv", "duplicates.csv", "rejects.csv")
 CSV_COLUMNS = [
@@ -123,30 +121,19 @@ def duplicates_csv(corpus: Corpus) -> str:
     return buf.getvalue()
 
 
-def write_outputs(result: IngestResult, out: Path) -> dict[str, Path]:
-    """Write ``library.bib``, ``papers.csv``, ``citekeys.csv``, ``duplicates.csv`` and ``rejects.csv`` atomically."""
-    out.mkdir(parents=True, exist_ok=True)
-    written = {name: out / name for name in OUTPUT_FILES}
+def to_bibtex(papers: pd.DataFrame) -> str:
+    """BibTeX text for ``papers`` (which need a ``citekey``), one entry each, sorted by key.
 
-    def csv_file() -> None:
-        with atomic_open(written["papers.csv"], "wb") as fh:
-            write_papers_csv(result.corpus.papers, fh)
+    The text of :func:`library_text`, rendered column by column (``lit_review._fast.bibtex``).
+    """
+    return b"".join(library_chunks(papers)).decode("utf-8")
 
-    def small_files() -> None:
-        citekeys.save_pins(result.pins, written["citekeys.csv"])
-        atomic_write_text(written["duplicates.csv"], duplicates_csv(result.corpus))
-        atomic_write_text(written["rejects.csv"], rejects_csv(result.corpus, result.errors))
 
-    # the two large files at once (mostly Arrow, which releases the GIL); the small ones after the first
-    with ThreadPoolExecutor(2) as pool:
-        jobs = [
-            pool.submit(write_bibtex, result.corpus.papers, written["library.bib"]),
-            pool.submit(csv_file),
-        ]
-        jobs.append(pool.submit(small_files))  # queued: starts when the first of the two ends
-        for job in jobs:
-            job.result()
-    return written
+def write_bibtex(papers: pd.DataFrame, path: str | Path) -> None:
+    """Atomically write ``papers`` as a BibTeX file, streamed in chunks (same text as :func:`to_bibtex`)."""
+    with atomic_open(path, "wb") as fh:
+        for data in library_chunks(papers):
+            fh.write(data)
 
 
 # Export for Zotero and pandoc: one item per paper, sorted by citation key.

@@ -14,10 +14,11 @@ from pathlib import Path
 import pandas as pd
 
 from . import citekeys
+from ._infra.iorw import atomic_open, atomic_write_text
 from ._infra.memory import bulk_work, gc_paused
 from .corpus import Corpus, Part, assemble, read_parts, records_table
 from .errors import LitReviewError
-from .export import write_outputs
+from .export import OUTPUT_FILES, duplicates_csv, rejects_csv, write_bibtex, write_papers_csv
 from .project import Project
 from .sources.manifest import load_manifest
 from .themes import all_theme_hits, apply_themes, gather_hits, load_themes
@@ -81,6 +82,32 @@ def _merge_and_match(parts: list[Part], manifest, themes) -> tuple[Corpus, list[
         matching = background.submit(all_theme_hits, themes, records["title"], records["abstract"])
         corpus, errors = assemble(parts, manifest)
         return corpus, errors, gather_hits(matching.result(), *corpus.text_rows)
+
+
+def write_outputs(result: IngestResult, out: Path) -> dict[str, Path]:
+    """Write ``library.bib``, ``papers.csv``, ``citekeys.csv``, ``duplicates.csv`` and ``rejects.csv`` atomically."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = {name: out / name for name in OUTPUT_FILES}
+
+    def csv_file() -> None:
+        with atomic_open(written["papers.csv"], "wb") as fh:
+            write_papers_csv(result.corpus.papers, fh)
+
+    def small_files() -> None:
+        citekeys.save_pins(result.pins, written["citekeys.csv"])
+        atomic_write_text(written["duplicates.csv"], duplicates_csv(result.corpus))
+        atomic_write_text(written["rejects.csv"], rejects_csv(result.corpus, result.errors))
+
+    # the two large files at once (mostly Arrow, which releases the GIL); the small ones after the first
+    with ThreadPoolExecutor(2) as pool:
+        jobs = [
+            pool.submit(write_bibtex, result.corpus.papers, written["library.bib"]),
+            pool.submit(csv_file),
+        ]
+        jobs.append(pool.submit(small_files))  # queued: starts when the first of the two ends
+        for job in jobs:
+            job.result()
+    return written
 
 
 def ingest(root=None, paths=None, out=None) -> IngestResult:

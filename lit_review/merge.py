@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ._infra.columns import pandas_type, take, take_sorted
-from .citekeys import base_key, first_author
+from .basekey import base_key, first_author
 from .normalize import paper_id
 from .text import words
 
@@ -321,7 +321,7 @@ class _Groups:
 
 def _family(name: str) -> str:
     """An author's family name, folded for comparison."""
-    from .citekeys import author_word
+    from .basekey import author_word
 
     return author_word(name)
 

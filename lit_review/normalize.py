@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 from typing import TYPE_CHECKING
 
-from ._fast.citekeys import base_key_column
+from ._fast.basekey import base_key_column
 from ._fast.text import clean_text_column, match_key_column
 from .record import Batch, Reject
 

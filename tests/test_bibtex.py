@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lit_review.bibtex import decode_latex, encode_latex, read_bibtex, to_bibtex, typeset
+from lit_review.bibtex import decode_latex, encode_latex, read_bibtex, typeset
+from lit_review.export import to_bibtex
 from lit_review.ingest import ingest
 
 
@@ -157,7 +158,7 @@ def test_long_string_round_trip():
 
 def test_streamed_write_equals_text_and_chunks_join_cleanly(ingested, tmp_path, monkeypatch):
     import lit_review._fast.bibtex as fast
-    import lit_review.bibtex as bt
+    import lit_review.export as bt
 
     _, result = ingested
     papers = result.corpus.papers

@@ -5,8 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lit_review._fast.citekeys import base_key_column
-from lit_review.citekeys import PIN_COLUMNS, assign_keys, base_key, load_pins, save_pins
+from lit_review._fast.basekey import base_key_column
+from lit_review.basekey import base_key
+from lit_review.citekeys import PIN_COLUMNS, assign_keys, load_pins, save_pins
 from lit_review.errors import LitReviewError
 from lit_review.ingest import ingest
 

@@ -4,7 +4,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lit_review.bibtex import library_text, to_bibtex
+from lit_review.bibtex import library_text
+from lit_review.export import to_bibtex
 
 _PIECES = ["Smith", "de la Cruz", "García", "Łęcki", "王芳", "Иван", " and ", "Jr.", ",", "{", "}", "\\", "%",
            "&", "_", "~", "LoRA", "GPT-4", "é", "香港", "🤗", " ", "Team"]  # fmt: skip

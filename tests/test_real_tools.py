@@ -7,9 +7,9 @@ import subprocess
 import pytest
 from pybtex.database import parse_file as pybtex_parse
 
-from lit_review.bibtex import decode_latex, read_bibtex, to_bibtex, write_bibtex
-from lit_review.export import write_outputs
-from lit_review.ingest import run_ingest
+from lit_review.bibtex import decode_latex, read_bibtex
+from lit_review.export import to_bibtex, write_bibtex
+from lit_review.ingest import run_ingest, write_outputs
 from lit_review.project import Project
 from lit_review.themes import theme_members
 

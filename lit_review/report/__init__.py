@@ -115,8 +115,7 @@ def _reports(project: Project, selected: list[Theme], out_dir: Path) -> list[Rep
 
 def _ingest(project: Project, themes: list[Theme], out_dir: Path, outcome: BuildOutcome):
     """Ingest, write ``references/``, save the snapshot the notebooks read; return the papers."""
-    from ..export import write_outputs
-    from ..ingest import run_ingest
+    from ..ingest import run_ingest, write_outputs
     from ..snapshot import save_snapshot, take_snapshot
 
     result = run_ingest(project)
@@ -130,7 +129,7 @@ def _ingest(project: Project, themes: list[Theme], out_dir: Path, outcome: Build
 
 
 def _write_bib(papers, slug: str, out_dir: Path) -> None:
-    from ..bibtex import write_bibtex
+    from ..export import write_bibtex
     from ..themes import theme_members
 
     write_bibtex(papers[theme_members(papers, slug)], out_dir / f"{slug}.bib")

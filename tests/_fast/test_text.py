@@ -4,9 +4,9 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lit_review._fast.citekeys import base_key_column
+from lit_review._fast.basekey import base_key_column
 from lit_review._fast.text import clean_text_column, match_key_column
-from lit_review.citekeys import base_key
+from lit_review.basekey import base_key
 from lit_review.sources.listing import read_listing
 from lit_review.text import clean_text, match_key
 

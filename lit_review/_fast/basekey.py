@@ -1,9 +1,9 @@
-"""Citation base keys for a whole column (reference: :func:`lit_review.citekeys.base_key`)."""
+"""Citation base keys for a whole column (reference: :func:`lit_review.basekey.base_key`)."""
 
 from __future__ import annotations
 
 from .._infra.columns import known
-from ..citekeys import MAX_WORD, base_key
+from ..basekey import MAX_WORD, base_key
 from ..text import STOPWORDS
 
 _PLAIN_TITLE = r"[^\x20-\x7e]|  |^ | $"  # titles that base_key_column hands to base_key in Python
