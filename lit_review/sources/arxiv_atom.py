@@ -11,8 +11,8 @@ The recorded responses of the ``arxiv`` Python package's tests, JSON objects
 ``{url, status_code, body}`` with the Atom XML in ``body``, are read too (layout
 ``recorded-response``); their lines are then the 1-based entry index in the body.
 
-Also holds the small rules shared with the Hugging Face reader: versionless arXiv ids,
-``Family, Given`` names and ISO dates.
+Names and ids follow :mod:`.names` and :mod:`.ids`; :func:`iso_date` is shared with the
+Hugging Face reader.
 """
 
 from __future__ import annotations
