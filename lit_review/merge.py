@@ -50,8 +50,8 @@ def merge_records(
     key, the record rows that give each paper its title and its abstract, and the other ids and
     source citation key of papers that have them (:func:`identify`).
 
-    Records are sorted by (key, source, line) to find the runs of equal keys; a key read
-    once becomes its paper as is, only keys read more than once go through :func:`_merge`.
+    Records are sorted by (identity, source, line) to find the runs of one paper; a paper read
+    once is its record as is, only papers read more than once go through :func:`_merge`.
     Papers come in the order of the record that gives their abstract (text is gathered in
     one pass, never permuted); outputs are sorted by citation key.
     """
@@ -61,7 +61,7 @@ def merge_records(
 
     ident, ids, known_as = identify(records)
     records = records.set_column(records.column_names.index("id"), "id", ids)
-    index = pa.table({"ident": ident, **{c: records[c].combine_chunks() for c in ("source", "line", "key")}})
+    index = pa.table({"ident": ident, **{c: records[c].combine_chunks() for c in ("source", "line")}})
     order = pc.sort_indices(index, [("ident", "ascending"), ("source", "ascending"), ("line", "ascending")])
     n = len(records)
     keys = index["ident"].take(order)
@@ -157,6 +157,10 @@ def identify(records: pa.Table) -> tuple[pa.Array, pa.Array, dict[str, KnownAs]]
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if not any(pc.any(pc.is_valid(records[c])).as_py() for c in ("arxiv_id", "doi", "source_key")) and not (
+        pc.any(pc.greater(pc.list_value_length(records["authors"]), 0)).as_py()
+    ):  # listing text only: the title key decides (checked before any copy of a large column)
+        return records["key"].combine_chunks(), records["id"].combine_chunks(), {}
     columns = ("source", "line", "key", "id", "arxiv_id", "doi", "authors", "year", "source_key")
     table = pa.table({c: records[c].combine_chunks() for c in columns})
     keys, ids = table["key"].combine_chunks(), table["id"].combine_chunks()
@@ -166,8 +170,6 @@ def identify(records: pa.Table) -> tuple[pa.Array, pa.Array, dict[str, KnownAs]]
         pc.binary_join_element_wise(pa.scalar("doi:", pa.large_string()), table["doi"], empty),
     ).combine_chunks()
     named = pc.greater(pc.fill_null(pc.list_value_length(table["authors"]), 0), 0)
-    if not (pc.any(pc.is_valid(strong)).as_py() or pc.any(named).as_py()):
-        return keys, ids, {}
     rows = np.flatnonzero(_ambiguous(keys, table["doi"].combine_chunks(), strong, named))
     ident = pc.coalesce(strong, keys).to_pylist()
     paper_ids = pc.coalesce(strong, ids).to_pylist()

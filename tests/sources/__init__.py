@@ -24,4 +24,4 @@ def manifest_counts() -> dict[str, int]:
 
 def accounted(batch) -> int:
     """Records read: kept, rejected whole, or skipped as not a paper."""
-    return len(batch.records) + sum(r.kind in ("record", "skipped") for r in batch.rejects)
+    return batch.n_read
