@@ -113,7 +113,9 @@ def _vectorize(texts: pd.Series):
     try:
         return vec.fit_transform(texts.tolist()), vec.get_feature_names_out()
     except ValueError as exc:  # sklearn: empty vocabulary, or nothing left after pruning
-        raise LitReviewError(f"topic discovery: no usable terms in the titles and abstracts ({exc})") from None
+        raise LitReviewError(
+            f"topic discovery: no usable terms in the titles and abstracts ({exc})"
+        ) from None
 
 
 def _factorize(X, k: int, random_state: int) -> tuple[np.ndarray, np.ndarray]:
@@ -121,7 +123,10 @@ def _factorize(X, k: int, random_state: int) -> tuple[np.ndarray, np.ndarray]:
     from sklearn.decomposition import NMF
 
     nmf = NMF(n_components=k, init="nndsvda", solver="cd", max_iter=400, random_state=random_state)
-    W = nmf.fit_transform(X)
+    # sklearn's reconstruction error is ||X||^2 - 2<X, WH> + ||WH||^2: on an exact fit (as many topics as
+    # papers) rounding makes it slightly negative and its sqrt warns; the factors are fine
+    with np.errstate(invalid="ignore"):
+        W = nmf.fit_transform(X)
     H = nmf.components_
     norms = np.linalg.norm(H, axis=1)
     norms[norms == 0] = 1.0
@@ -153,10 +158,16 @@ def discover(papers: pd.DataFrame, n_topics: int = 10, random_state: int = 0, th
     texts = _texts(papers)
     n_text = int((texts != "").sum())
     if n_text < 2:
-        raise LitReviewError(f"topic discovery needs at least 2 papers with a title or abstract; found {n_text}")
+        raise LitReviewError(
+            f"topic discovery needs at least 2 papers with a title or abstract; found {n_text}"
+        )
     X, terms = _vectorize(texts)
     k = min(n_topics, n_text, X.shape[1])
-    note = "" if k == n_topics else f"asked for {n_topics} topics; found {k} ({n_text} papers with text, {X.shape[1]} terms)"
+    note = (
+        ""
+        if k == n_topics
+        else f"asked for {n_topics} topics; found {k} ({n_text} papers with text, {X.shape[1]} terms)"
+    )
     W, H = _factorize(X, k, random_state)
     assigned = _assign(papers, W)
     slugs = _theme_slugs(papers, themes)
@@ -212,6 +223,10 @@ def _theme_shares(topics: Topics, t: int) -> list[tuple[str, float]]:
     return sorted(pairs, key=lambda p: (-p[1], p[0]))
 
 
+def _share(v: float) -> str:
+    return f"{v:.0%}" if v >= 0.005 else "<1%"
+
+
 def _summary_line(topics: Topics) -> str:
     n, k = len(topics.papers), len(topics.topics)
     line = (
@@ -227,7 +242,7 @@ def topics_text(topics: Topics) -> str:
     for row in topics.topics.itertuples(index=False):
         flag = "  [not covered by a theme]" if not row.covered else ""
         lines.append(f"topic {row.topic} ({row.size} papers){flag}: {', '.join(row.terms)}")
-        shares = ", ".join(f"{name} {v:.0%}" for name, v in _theme_shares(topics, row.topic))
+        shares = ", ".join(f"{name} {_share(v)}" for name, v in _theme_shares(topics, row.topic))
         lines.append(f"  themes: {shares or '-'}")
         for ex in topics.examples[topics.examples["topic"] == row.topic].itertuples(index=False):
             lines.append(f"  {ex.weight:.3f}  {ex.citekey}  {ex.title}")
@@ -244,12 +259,14 @@ def _cell(tag: str, inner: str) -> str:
 
 def topics_table_html(topics: Topics) -> str:
     """An HTML table of the topics (left-aligned, no script; every corpus string escaped)."""
-    head = "".join(_cell("th", h) for h in ("Topic", "Papers", "Top terms", "Defined themes", "Example papers"))
+    head = "".join(
+        _cell("th", h) for h in ("Topic", "Papers", "Top terms", "Defined themes", "Example papers")
+    )
     rows = []
     for row in topics.topics.itertuples(index=False):
         flag = "<br><strong>not covered by a theme</strong>" if not row.covered else ""
         shares = "<br>".join(
-            f"{html.escape(name)} {v:.0%}" for name, v in _theme_shares(topics, row.topic)
+            f"{html.escape(name)} {html.escape(_share(v))}" for name, v in _theme_shares(topics, row.topic)
         )
         examples = "<br>".join(
             f"<code>{html.escape(str(ex.citekey))}</code> {html.escape(str(ex.title))}"
