@@ -1,4 +1,4 @@
-"""The ``lit-review`` command line: ``ingest``, ``build``, ``fetch``, ``export``, ``themes``, ``evaluate``."""
+"""The ``lit-review`` command line: ``ingest``, ``build``, ``fetch``, ``export``, ``themes``, ``topics``, ``evaluate``."""
 
 from __future__ import annotations
 
@@ -69,6 +69,18 @@ def cmd_evaluate(args) -> int:
             print(f"\n{slug}: {len(wrong)} labelled papers the theme disagrees with")
             for title, label, predicted in wrong.itertuples(index=False):
                 print(f"  label {label}, theme says {'yes' if predicted else 'no'}: {title}")
+    return 0
+
+
+def cmd_topics(args) -> int:
+    from .ingest import load_corpus
+    from .project import Project
+    from .themes import load_themes
+    from .topics import discover, topics_text
+
+    project = Project.at(args.project)
+    slugs = [t.slug for t in load_themes(project.themes)] if project.themes.exists() else None
+    print(topics_text(discover(load_corpus(args.project), n_topics=args.n, themes=slugs)), end="")
     return 0
 
 
@@ -150,6 +162,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("labels", help="CSV with a title column and one yes/no/borderline column per theme")
     s.add_argument("--disagreements", action="store_true", help="also list the papers the themes get wrong")
     s.set_defaults(func=cmd_evaluate)
+
+    s = sub.add_parser(
+        "topics", help="topics found in titles and abstracts (TF-IDF + NMF), against the themes"
+    )
+    s.add_argument("--n", type=int, default=10, help="number of topics (default: 10)")
+    s.set_defaults(func=cmd_topics)
 
     s = sub.add_parser("export", help="the corpus (or one theme's papers) as CSL-JSON, RIS or CSV")
     s.add_argument("--format", required=True, choices=["csl-json", "ris", "csv"], help="output format")
