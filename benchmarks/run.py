@@ -2,6 +2,7 @@
 
     python benchmarks/run.py                 # 10k and 100k papers
     python benchmarks/run.py 10000 100000 1000000 --report-max 100000
+    python benchmarks/run.py 10000 --api 200000   # + 200k API records (authors, ids) vs bibtexparser
 
 Each size runs in its own process (so peak memory is that size's own), on a corpus made by
 ``benchmarks/generate.py`` (cached under ``--work``). Stages: read, normalize, merge, keys,
@@ -97,13 +98,13 @@ def run_size(n: int, work: Path, report: bool, baselines: bool = True) -> dict:
     return res
 
 
-def run_cli_ingest(n: int, work: Path, files) -> dict:
+def run_cli_ingest(n: int, work: Path, files, name: str | None = None) -> dict:
     """``lit-review ingest`` on a project holding the corpus: wall time and peak memory of the command.
 
     Peak memory is the largest resident size of the command's processes (the main process;
     the two reader processes are far smaller and gone before the merge).
     """
-    project = work / f"cli-{n}"
+    project = work / (name or f"cli-{n}")
     shutil.rmtree(project, ignore_errors=True)
     (project / "references" / "sources").mkdir(parents=True)
     for f in files:
@@ -118,6 +119,21 @@ def run_cli_ingest(n: int, work: Path, files) -> dict:
         raise SystemExit(f"lit-review ingest failed: {proc.stderr}")
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {"seconds": round(seconds, 2), "peak_mb": round(peak)}
+
+
+def run_api(n: int, work: Path) -> dict:
+    """``lit-review ingest`` of ``n`` Hugging Face API records (authors, arXiv ids), against
+    bibtexparser's default parse of the library.bib it writes (the same papers as BibTeX)."""
+    import bibtexparser
+
+    files = sorted((work / f"json-{n}" / "sources").iterdir())
+    ingest = run_cli_ingest(n, work, files, name=f"cli-json-{n}")
+    text = (work / f"cli-json-{n}" / "references" / "library.bib").read_text(encoding="utf-8")
+    t0 = time.perf_counter()
+    library = bibtexparser.parse_string(text)  # the default parse stack
+    parse = time.perf_counter() - t0
+    return {"records": n, "entries": len(library.entries), "ingest": ingest,
+            "bibtexparser_default_parse_s": round(parse, 2), "ratio": round(ingest["seconds"] / parse, 2)}  # fmt: skip
 
 
 def run_baselines(papers) -> dict:
@@ -208,8 +224,13 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
     ap.add_argument("--report-max", type=int, default=100_000)
     ap.add_argument("--baseline-max", type=int, default=100_000, help="largest size run with the baselines")
+    ap.add_argument("--api", type=int, nargs="*", default=[], help="also ingest N Hugging Face API records")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--one-api", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.one_api:
+        print(json.dumps(run_api(args.one_api, args.work)))
+        return
     if args.one:
         print(
             json.dumps(
@@ -229,9 +250,25 @@ def main() -> None:
         )  # fmt: skip
         results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
         print(f"done: {n}", file=sys.stderr)
+    api = []
+    for n in args.api:
+        if not (args.work / f"json-{n}" / "sources").is_dir():
+            subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), str(n),
+                            str(args.work / f"json-{n}"), "hf-json"], check=True)  # fmt: skip
+        proc = subprocess.run([sys.executable, __file__, "--one-api", str(n), "--work", str(args.work)],
+                              check=True, capture_output=True, text=True)  # fmt: skip
+        api.append(json.loads(proc.stdout.strip().splitlines()[-1]))
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "results.json").write_text(json.dumps(results, indent=1) + "\n")
+    (args.out / "results.json").write_text(json.dumps({"listings": results, "api": api}, indent=1) + "\n")
     print(table(results))
+    if api:
+        print(
+            "\n| API records | `lit-review ingest` s | peak MB | bibtexparser default parse of its library.bib s | ingest / parse |"
+        )
+        print("|---:|---:|---:|---:|---:|")
+        for a in api:
+            print(f"| {a['records']:,} | {a['ingest']['seconds']} | {a['ingest']['peak_mb']:,} | "
+                  f"{a['bibtexparser_default_parse_s']} | {a['ratio']} |")  # fmt: skip
     figure(results, args.out / "benchmarks.png")
 
 
