@@ -201,6 +201,23 @@ def migrate_theme_decisions(themes: list[Theme], path: str | Path) -> int:
     return len(new)
 
 
+LABEL_WORDS = {"yes": "include", "no": "exclude", "borderline": "maybe"}
+
+
+def rows_from_labels(labels_path: str | Path, reviewer: str) -> list[Row]:
+    """A labels file (:func:`lit_review.evaluate.read_labels`: title + one yes/no/borderline column
+    per theme) as decision rows: paper = the title, theme = the column with ``-`` for ``_``."""
+    from ..evaluate import read_labels, theme_columns
+
+    labels = read_labels(labels_path)
+    reasons = labels["reason"] if "reason" in labels else [""] * len(labels)
+    return [
+        Row(title, col.replace("_", "-"), LABEL_WORDS[label], reason or "", reviewer)
+        for col in theme_columns(labels)
+        for title, label, reason in zip(labels["title"], labels[col], reasons)
+    ]
+
+
 def theme_file_decisions(themes: list[Theme]) -> pd.DataFrame:
     """The ``[[theme.decision]]`` tables as decision rows (reviewer ``themes.toml``, no line)."""
     import pandas as pd

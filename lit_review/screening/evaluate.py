@@ -58,7 +58,9 @@ def screening_order(p: np.ndarray, random_state: int = 0) -> np.ndarray:
     return np.lexsort((tiebreak, -np.asarray(p)))
 
 
-def screened_share(y: np.ndarray, p: np.ndarray, recall: float = RECALL_TARGET, random_state: int = 0) -> float:
+def screened_share(
+    y: np.ndarray, p: np.ndarray, recall: float = RECALL_TARGET, random_state: int = 0
+) -> float:
     """Share of papers screened, most likely first, until ``recall`` of the relevant ones are found."""
     found = np.cumsum(np.asarray(y, dtype=bool)[screening_order(p, random_state)])
     need = int(np.ceil(recall * found[-1]))
@@ -104,7 +106,9 @@ def with_intervals(y, pred, p, n_boot: int = N_BOOT, random_state: int = 0) -> d
     return out
 
 
-def evaluate_theme(features, slug: str, labels: pd.Series, folds: int = 5, random_state: int = 0) -> list[dict]:
+def evaluate_theme(
+    features, slug: str, labels: pd.Series, folds: int = 5, random_state: int = 0
+) -> list[dict]:
     """Rows (one per method) of cross-validated figures for theme ``slug``.
 
     ``labels``: True (include) / False (exclude) indexed by row of ``features.papers``.
@@ -135,5 +139,7 @@ def format_table(table: pd.DataFrame) -> str:
     """The evaluation table for a terminal: each figure as ``value [low, high]``."""
     shown = table[["theme", "method", "n", "relevant"]].copy()
     for k in ("precision", "recall", "f1", "screened@95", "wss@95"):
-        shown[k] = [f"{v:.2f} [{lo:.2f}, {hi:.2f}]" for v, lo, hi in table[[k, f"{k} low", f"{k} high"]].to_numpy()]
+        shown[k] = [
+            f"{v:.2f} [{lo:.2f}, {hi:.2f}]" for v, lo, hi in table[[k, f"{k} low", f"{k} high"]].to_numpy()
+        ]
     return shown.to_string(index=False)
