@@ -34,7 +34,9 @@ def test_kappa_by_hand():
 
 def test_agreement_table_on_the_example():
     table = agreement(example())
-    assert table[["theme", "reviewer_a", "reviewer_b", "n"]].values.tolist() == [["gradient-free", "ana", "ben", 10]]
+    assert table[["theme", "reviewer_a", "reviewer_b", "n"]].values.tolist() == [
+        ["gradient-free", "ana", "ben", 10]
+    ]
     assert table["agreement"].iloc[0] == pytest.approx(0.8)
     assert table["kappa"].iloc[0] == pytest.approx(7 / 12)
     assert agreement(example(), "efficient-fine-tuning").empty

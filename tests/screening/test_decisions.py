@@ -107,7 +107,9 @@ def test_append_follows_the_files_column_order(tmp_path):
 def test_a_bad_row_is_not_appended(tmp_path):
     path = write(tmp_path, GOOD)
     with pytest.raises(LitReviewError, match="decision 'yes'"):
-        append_decisions(path, [Row("a", "gradient-free", "include", "", "x"), Row("b", "gradient-free", "yes", "", "x")])
+        append_decisions(
+            path, [Row("a", "gradient-free", "include", "", "x"), Row("b", "gradient-free", "yes", "", "x")]
+        )
     assert path.read_text() == GOOD
     assert [p.name for p in tmp_path.iterdir()] == ["decisions.csv"]  # no temp file left
 
@@ -157,7 +159,10 @@ def test_labels_become_decisions():
     rows = rows_from_labels(LABELS, "labels-v1")
     assert len(rows) == 2 * 218
     grades = [r for r in rows if r.paper.startswith("GradES:")]
-    assert [(r.theme, r.decision) for r in grades] == [("gradient-free", "exclude"), ("efficient-fine-tuning", "include")]
+    assert [(r.theme, r.decision) for r in grades] == [
+        ("gradient-free", "exclude"),
+        ("efficient-fine-tuning", "include"),
+    ]
     assert {r.decision for r in rows if r.theme == "gradient-free"} == {"include", "exclude", "maybe"}
 
 
@@ -186,7 +191,9 @@ def test_papers_are_named_by_key_id_arxiv_doi_or_title():
         "lora2024", "p1", "2106.09685", "arXiv:2106.09685", "10.48550/arxiv.2106.09685",
         "lora: low-rank adaptation of large language models", "Not a paper", "Same Title",
     ]  # fmt: skip
-    table = pd.DataFrame([Row(n, "gradient-free", "include", "", "ana").fields() for n in names], columns=COLUMNS)
+    table = pd.DataFrame(
+        [Row(n, "gradient-free", "include", "", "ana").fields() for n in names], columns=COLUMNS
+    )
     resolved, unresolved = resolve(table, papers)
     assert resolved["paper_id"].tolist() == ["p1"] * 6
     assert unresolved[["paper", "why"]].values.tolist() == [

@@ -9,7 +9,10 @@ from lit_review.screening.status import paper_status
 def decisions(*rows):
     """Rows (paper, reviewer, decision[, role]) of theme gradient-free, already resolved (paper_id = paper)."""
     table = pd.DataFrame(
-        [Row(p, "gradient-free", d, "r", who, "", role[0] if role else "").fields() for p, who, d, *role in rows],
+        [
+            Row(p, "gradient-free", d, "r", who, "", role[0] if role else "").fields()
+            for p, who, d, *role in rows
+        ],
         columns=COLUMNS,
     )
     return table.assign(paper_id=table["paper"])
@@ -29,7 +32,9 @@ def test_one_reviewer_decides():
 
 def test_a_reviewer_counts_once_by_their_latest_row():
     # ana changed her mind; the exact duplicate row of ben counts once: no majority of 2 against 1
-    got = status_of(("a", "ana", "include"), ("a", "ben", "exclude"), ("a", "ben", "exclude"), ("a", "ana", "exclude"))
+    got = status_of(
+        ("a", "ana", "include"), ("a", "ben", "exclude"), ("a", "ben", "exclude"), ("a", "ana", "exclude")
+    )
     assert got == {"a": ("exclude", "agreement")}
 
 
@@ -45,7 +50,9 @@ def test_a_majority_settles():
     got = status_of(("a", "ana", "include"), ("a", "ben", "exclude"), ("a", "cy", "include"))
     assert got == {"a": ("include", "majority")}
     # 2 of 4 is no majority
-    tie = status_of(*[("a", w, d) for w, d in zip(["p", "q", "r", "s"], ["include", "include", "exclude", "maybe"])])
+    tie = status_of(
+        *[("a", w, d) for w, d in zip(["p", "q", "r", "s"], ["include", "include", "exclude", "maybe"])]
+    )
     assert tie == {"a": ("conflict", "")}
 
 
@@ -57,6 +64,8 @@ def test_a_resolver_row_settles_even_against_the_majority():
 
 
 def test_themes_are_apart():
-    table = pd.concat([decisions(("a", "ana", "include")), decisions(("a", "ben", "exclude")).assign(theme="other")])
+    table = pd.concat(
+        [decisions(("a", "ana", "include")), decisions(("a", "ben", "exclude")).assign(theme="other")]
+    )
     got = paper_status(table)
     assert got[["theme", "status"]].values.tolist() == [["gradient-free", "include"], ["other", "exclude"]]
