@@ -1,4 +1,5 @@
-"""The ``lit-review`` command line: ``ingest``, ``build``, ``fetch``, ``export``, ``themes``, ``topics``, ``evaluate``."""
+"""The ``lit-review`` command line: ``ingest``, ``build``, ``fetch``, ``export``, ``themes``, ``topics``,
+``evaluate``, ``screen``, ``agreement``, ``migrate-decisions``."""
 
 from __future__ import annotations
 
@@ -56,7 +57,17 @@ def cmd_themes(args) -> int:
     return 0
 
 
+def _report_unresolved(screening) -> None:
+    for row in screening.unresolved.itertuples(index=False):
+        print(
+            f"warning: {screening.project.references / 'decisions.csv'}:{row.line}: {row.paper!r} {row.why}",
+            file=sys.stderr,
+        )
+
+
 def cmd_evaluate(args) -> int:
+    if args.labels is None:
+        return _evaluate_decisions(args)
     from .evaluate import disagreements, evaluate_themes
     from .ingest import load_corpus
 
@@ -81,6 +92,76 @@ def cmd_topics(args) -> int:
     project = Project.at(args.project)
     slugs = [t.slug for t in load_themes(project.themes)] if project.themes.exists() else None
     print(topics_text(discover(load_corpus(args.project), n_topics=args.n, themes=slugs)), end="")
+    return 0
+
+
+def _evaluate_decisions(args) -> int:
+    import pandas as pd
+
+    from . import screening
+    from .screening.evaluate import evaluate_theme, format_table
+    from .screening.model import MIN_PER_CLASS
+
+    sc = screening.load(args.project)
+    _report_unresolved(sc)
+    rows, skipped = [], []
+    for theme in sc.features.themes:
+        labels = sc.labels(theme.slug)
+        if min(labels.sum(), (~labels).sum()) < max(MIN_PER_CLASS, args.folds):
+            skipped.append(theme.slug)
+            continue
+        rows += evaluate_theme(sc.features, theme.slug, labels, folds=args.folds)
+    if rows:
+        print(f"{args.folds}-fold cross-validation on the human decisions; [95% bootstrap interval]")
+        print(format_table(pd.DataFrame(rows)))
+        print("rules: written while reading these labels, so optimistic; 'model' uses them as features too.")
+    if skipped:
+        print(f"too few decisions to evaluate (screened by their rules): {', '.join(skipped)}")
+    return 0
+
+
+def cmd_screen(args) -> int:
+    from . import screening
+    from .themes import theme_by_slug
+
+    sc = screening.load(args.project)
+    theme_by_slug(sc.features.themes, args.theme)
+    _report_unresolved(sc)
+    table = screening.next_papers(sc, args.theme, args.next, args.uncertain)
+    if args.csv:
+        sys.stdout.write(table.to_csv(index=False, float_format="%.4f", lineterminator="\n"))
+    else:
+        print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}", max_colwidth=80))
+    return 0
+
+
+def cmd_agreement(args) -> int:
+    from . import screening
+    from .screening.agreement import agreement, conflicts
+
+    sc = screening.load(args.project)
+    _report_unresolved(sc)
+    table = agreement(sc.decisions, args.theme)
+    if table.empty:
+        print("no papers screened by two or more reviewers")
+    else:
+        print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    found = conflicts(sc.decisions, args.theme)
+    titles = dict(zip(sc.papers["id"], sc.papers["title"]))
+    print(f"\n{len(found)} conflicts (settled by a majority or a row with role = resolver)")
+    for row in found.itertuples(index=False):
+        print(f"  {row.theme}: {titles[row.paper_id]} ({row.decisions})")
+    return 0
+
+
+def cmd_migrate_decisions(args) -> int:
+    from .project import Project
+    from .screening.decisions import migrate_theme_decisions
+    from .themes import load_themes
+
+    project = Project.at(args.project)
+    n = migrate_theme_decisions(load_themes(project.themes), project.references / "decisions.csv")
+    print(f"{n} decisions copied from themes.toml to decisions.csv; delete the [[theme.decision]] tables")
     return 0
 
 
@@ -130,7 +211,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("-C", "--project", default=".", help="review project folder (default: current folder)")
     sub = p.add_subparsers(dest="command", required=True)
 
-    s = sub.add_parser("ingest", help="read listings, merge duplicates, write library.bib and papers.csv")
+    s = sub.add_parser("ingest", help="read the sources, merge duplicates, write library.bib and papers.csv")
     s.add_argument("paths", nargs="*", help="listing files or folders (default: references/sources/)")
     s.add_argument("--out", help="output folder (default: references/)")
     s.set_defaults(func=cmd_ingest)
@@ -158,8 +239,15 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("themes", help="list the defined themes")
     s.set_defaults(func=cmd_themes)
 
-    s = sub.add_parser("evaluate", help="precision and recall of the themes against labelled papers")
-    s.add_argument("labels", help="CSV with a title column and one yes/no/borderline column per theme")
+    s = sub.add_parser(
+        "evaluate",
+        help="cross-validated precision, recall, F1 and work saved of the screening model on the human "
+        "decisions (or, given a labels file, the themes' rules against it)",
+    )
+    s.add_argument(
+        "labels", nargs="?", help="CSV with a title column and one yes/no/borderline column per theme"
+    )
+    s.add_argument("--folds", type=int, default=5, help="cross-validation folds (default: 5)")
     s.add_argument("--disagreements", action="store_true", help="also list the papers the themes get wrong")
     s.set_defaults(func=cmd_evaluate)
 
@@ -168,6 +256,24 @@ def parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--n", type=int, default=10, help="number of topics (default: 10)")
     s.set_defaults(func=cmd_topics)
+
+    s = sub.add_parser("screen", help="the next papers to screen in a theme, most likely relevant first")
+    s.add_argument("theme", help="theme slug")
+    s.add_argument("--next", type=int, default=10, help="how many papers (default: 10)")
+    s.add_argument("--uncertain", action="store_true", help="most uncertain first (closest to the threshold)")
+    s.add_argument("--csv", action="store_true", help="CSV instead of a table")
+    s.set_defaults(func=cmd_screen)
+
+    s = sub.add_parser(
+        "agreement", help="agreement (percent, Cohen's kappa) between reviewers, and conflicts"
+    )
+    s.add_argument("theme", nargs="?", help="only this theme")
+    s.set_defaults(func=cmd_agreement)
+
+    s = sub.add_parser(
+        "migrate-decisions", help="copy themes.toml's [[theme.decision]] tables to decisions.csv"
+    )
+    s.set_defaults(func=cmd_migrate_decisions)
 
     s = sub.add_parser("export", help="the corpus (or one theme's papers) as CSL-JSON, RIS or CSV")
     s.add_argument("--format", required=True, choices=["csl-json", "ris", "csv"], help="output format")

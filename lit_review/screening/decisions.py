@@ -1,0 +1,269 @@
+"""Human screening decisions: ``references/decisions.csv``, an append-only log.
+
+One row per paper, theme and reviewer::
+
+    paper,theme,decision,reason,reviewer,date,role
+    loraga2024,efficient-fine-tuning,include,LoRA variant,ana,2025-01-31,
+    2310.01234,efficient-fine-tuning,exclude,inference only,ben,,
+    2310.01234,efficient-fine-tuning,exclude,settled at the meeting,carla,,resolver
+
+* ``paper``: citation key, paper id, arXiv id, DOI or the exact title (compared as
+  :func:`lit_review.text.match_key`), resolved to a corpus paper by :func:`resolve`;
+* ``decision``: ``include``, ``exclude`` or ``maybe``; ``reason``: free text (an exclusion
+  without one is a warning); ``date``: optional, ``YYYY-MM-DD``;
+* ``role``: optional column; ``resolver`` marks a row that settles a conflict between reviewers.
+
+A reviewer's later row on the same paper and theme replaces their earlier one (changing one's
+mind is an append); rows are never edited, only appended (:func:`append_decisions`) or, for
+an undo, the last one taken back (:func:`drop_last`).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .._infra.iorw import atomic_open
+from ..errors import LitReviewError
+from ..text import match_key
+from ..themes import SLUG
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..themes import Theme
+
+COLUMNS = ("paper", "theme", "decision", "reason", "reviewer", "date", "role")
+REQUIRED = ("paper", "theme", "decision", "reviewer")
+WORDS = ("include", "exclude", "maybe")
+ROLES = ("", "resolver")
+MIGRATED_REVIEWER = "themes.toml"  # reviewer of the decisions moved out of the theme file
+
+
+@dataclass(frozen=True)
+class Row:
+    """One decision as written in the file."""
+
+    paper: str
+    theme: str
+    decision: str
+    reason: str = ""
+    reviewer: str = ""
+    date: str = ""
+    role: str = ""
+
+    def fields(self) -> list[str]:
+        return [getattr(self, c) for c in COLUMNS]
+
+
+def _check(row: Row, path: Path, line: int) -> Row:
+    """``row`` if valid, else a one-line error naming ``path:line``."""
+    for col in REQUIRED:
+        if not getattr(row, col):
+            raise LitReviewError(f"empty {col!r}", path, line)
+    if row.decision not in WORDS:
+        raise LitReviewError(f"decision {row.decision!r} is not include, exclude or maybe", path, line)
+    if not SLUG.match(row.theme):
+        raise LitReviewError(f"theme {row.theme!r} is not a theme slug", path, line)
+    if row.role not in ROLES:
+        raise LitReviewError(f"role {row.role!r} is not empty or 'resolver'", path, line)
+    if row.date:
+        try:
+            dt.date.fromisoformat(row.date)
+        except ValueError:
+            raise LitReviewError(f"date {row.date!r} is not YYYY-MM-DD", path, line) from None
+    return row
+
+
+def _parse(text: str, path: Path) -> list[tuple[int, Row]]:
+    """(line, row) of every data row of a decisions file's text; the first bad row raises."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [h.strip().lower() for h in next(reader, [])]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise LitReviewError(f"decisions need the columns {', '.join(missing)} (header: {header})", path, 1)
+    unknown = [h for h in header if h not in COLUMNS]
+    if unknown:
+        raise LitReviewError(f"unknown column(s) {', '.join(unknown)}; known: {', '.join(COLUMNS)}", path, 1)
+    if len(set(header)) < len(header):
+        raise LitReviewError("a column is named twice in the header", path, 1)
+    rows = []
+    start = reader.line_num + 1
+    try:
+        for fields in reader:
+            if fields and any(f.strip() for f in fields):
+                if len(fields) != len(header):
+                    raise LitReviewError(f"{len(fields)} fields, the header has {len(header)}", path, start)
+                values = {h: f.strip() for h, f in zip(header, fields)}
+                values["decision"] = values["decision"].lower()
+                values["role"] = values.get("role", "").lower()
+                rows.append((start, _check(Row(**values), path, start)))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise LitReviewError(f"malformed CSV: {exc}", path, start) from None
+    return rows
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8-sig")  # a BOM (spreadsheet export) is dropped
+    except FileNotFoundError:
+        return ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LitReviewError(f"cannot read decisions: {exc}", path) from None
+
+
+def read_decisions(path: str | Path) -> pd.DataFrame:
+    """The decisions file as a table: the :data:`COLUMNS` plus ``line``; no file: no rows.
+
+    CRLF line endings and a UTF-8 BOM are accepted. A malformed row raises an error naming
+    its line. An exclusion without a reason is a warning naming its line.
+    """
+    import pandas as pd
+
+    path = Path(path)
+    text = _read_text(path)
+    rows = _parse(text, path) if text.strip() else []
+    for line, row in rows:
+        if row.decision == "exclude" and not row.reason:
+            warnings.warn(f"{path}:{line}: exclusion of {row.paper!r} without a reason", stacklevel=2)
+    table = pd.DataFrame([r.fields() for _, r in rows], columns=list(COLUMNS), dtype=object)
+    table["line"] = pd.Series([line for line, _ in rows], dtype="int64")
+    return table
+
+
+def append_decisions(path: str | Path, rows: list[Row]) -> None:
+    """Append ``rows`` to the decisions file (created with its header if absent).
+
+    Every row is checked first; the file is then rewritten whole to a temp file and renamed
+    over the old one, so a crash leaves the old file or the new one, never half a row, and a
+    reader never sees a partial line. (O_APPEND of one line would be cheaper but is only
+    atomic for writes the OS does not split, and a batch is several lines.)
+    """
+    path = Path(path)
+    text = _read_text(path)
+    existing = _parse(text, path) if text.strip() else []
+    for k, row in enumerate(rows):
+        _check(row, path, (existing[-1][0] if existing else 1) + k + 1)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    if not text.strip():
+        text = ""
+        writer.writerow(COLUMNS)
+    elif not text.endswith(("\n", "\r")):
+        out.write("\n")
+    header = COLUMNS if not text else _header(text)
+    for row in rows:
+        values = dict(zip(COLUMNS, row.fields()))
+        writer.writerow([values.get(h, "") for h in header])
+    with atomic_open(path) as fh:
+        fh.write(text + out.getvalue())
+
+
+def _header(text: str) -> list[str]:
+    return [h.strip().lower() for h in next(csv.reader(io.StringIO(text, newline="")))]
+
+
+def drop_last(path: str | Path, row: Row) -> bool:
+    """Take back the last row of the file if it is ``row`` (an undo); whether it was."""
+    path = Path(path)
+    text = _read_text(path)
+    rows = _parse(text, path) if text.strip() else []
+    if not rows or rows[-1][1] != row:
+        return False
+    lines = io.StringIO(text, newline="").readlines()  # the lines csv.reader counted
+    with atomic_open(path) as fh:
+        fh.write("".join(lines[: rows[-1][0] - 1]))
+    return True
+
+
+def migrate_theme_decisions(themes: list[Theme], path: str | Path) -> int:
+    """Copy the ``[[theme.decision]]`` tables of the theme file into the decisions file.
+
+    Each becomes a row by reviewer ``themes.toml``; rows already there are not added again,
+    so running it twice adds nothing. Returns the number of rows added. The tables can then
+    be deleted from the theme file (they would otherwise keep overriding the automatic match).
+    """
+    have = set(read_decisions(path)[["paper", "theme", "decision", "reviewer"]].itertuples(index=False))
+    new = []
+    for theme in themes:
+        for d in theme.decisions:
+            row = Row(d.paper, theme.slug, "include" if d.include else "exclude", d.reason, MIGRATED_REVIEWER)
+            if (row.paper, row.theme, row.decision, row.reviewer) not in have:
+                new.append(row)
+    if new:
+        append_decisions(path, new)
+    return len(new)
+
+
+LABEL_WORDS = {"yes": "include", "no": "exclude", "borderline": "maybe"}
+
+
+def rows_from_labels(labels_path: str | Path, reviewer: str) -> list[Row]:
+    """A labels file (:func:`lit_review.evaluate.read_labels`: title + one yes/no/borderline column
+    per theme) as decision rows: paper = the title, theme = the column with ``-`` for ``_``."""
+    from ..evaluate import read_labels, theme_columns
+
+    labels = read_labels(labels_path)
+    reasons = labels["reason"] if "reason" in labels else [""] * len(labels)
+    return [
+        Row(title, col.replace("_", "-"), LABEL_WORDS[label], reason or "", reviewer)
+        for col in theme_columns(labels)
+        for title, label, reason in zip(labels["title"], labels[col], reasons)
+    ]
+
+
+def theme_file_decisions(themes: list[Theme]) -> pd.DataFrame:
+    """The ``[[theme.decision]]`` tables as decision rows (reviewer ``themes.toml``, no line)."""
+    import pandas as pd
+
+    rows = [
+        Row(d.paper, t.slug, "include" if d.include else "exclude", d.reason, MIGRATED_REVIEWER).fields()
+        for t in themes
+        for d in t.decisions
+    ]
+    table = pd.DataFrame(rows, columns=list(COLUMNS), dtype=object)
+    table["line"] = pd.Series([0] * len(rows), dtype="int64")
+    return table
+
+
+def resolve(decisions: pd.DataFrame, papers: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(resolved, unresolved): ``decisions`` with the corpus ``paper_id`` each names, and those naming none.
+
+    A paper is named by its citation key, id, arXiv id, DOI (any case) or title (as
+    :func:`match_key`). A name that fits two papers is unresolved too (``why`` says so).
+    """
+    index: dict[str, set[str]] = {}
+    for col, norm in (
+        ("id", str),
+        ("citekey", str),
+        ("arxiv_id", str),
+        ("doi", str.lower),
+        ("title", match_key),
+    ):
+        if col not in papers:
+            continue
+        for pid, value in zip(papers["id"], papers[col]):
+            if isinstance(value, str) and value:
+                index.setdefault(f"{col}:{norm(value)}", set()).add(pid)
+
+    def lookup(name: str) -> tuple[str, str]:
+        found: set[str] = set()
+        bare = name.removeprefix("arXiv:").removeprefix("arxiv:")
+        for key in (f"id:{name}", f"citekey:{name}", f"arxiv_id:{bare}", f"doi:{name.lower()}"):
+            found |= index.get(key, set())
+        if not found:
+            found = index.get(f"title:{match_key(name)}", set())
+        if len(found) == 1:
+            return next(iter(found)), ""
+        return "", ("names no paper of the corpus" if not found else f"names {len(found)} papers")
+
+    looked = [lookup(p) for p in decisions["paper"]]
+    out = decisions.assign(paper_id=[pid for pid, _ in looked], why=[why for _, why in looked])
+    ok = out["paper_id"] != ""
+    return out[ok].drop(columns="why").reset_index(drop=True), out[~ok].reset_index(drop=True)

@@ -1,0 +1,197 @@
+"""The learned relevance model of one theme, and the corpus features it reads.
+
+Features (:class:`Features`, computed once per corpus and session):
+
+* TF-IDF of title + abstract (words and word pairs, sublinear counts), fitted once on the whole
+  corpus: it reads no label, so fitting it on papers later scored does not leak a decision;
+* the theme's own rules as features: per include term, its score contribution (title hits
+  count double, as in :mod:`lit_review.themes`), per exclude term a hit, the rule score over
+  ``min_score`` and the rule verdict. These carry a theme with few decisions.
+
+:class:`ScreeningModel` is a scikit-learn estimator (``__init__`` stores parameters, ``fit``
+returns self, fixed ``random_state``): logistic regression (probabilities), whose ``C`` and
+inclusion threshold are chosen by an inner stratified cross-validation on the training rows
+only (the ``C`` with the best out-of-fold average precision; the threshold with the best
+out-of-fold F1). So an outer cross-validation of the whole ``fit`` is a nested one.
+
+A theme with fewer than :data:`MIN_PER_CLASS` human includes or excludes is screened by its
+rules (:func:`rule_proba`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from scipy import sparse
+
+    from ..themes import Theme
+
+MIN_PER_CLASS = 5  # human includes and excludes needed before the model replaces the rules
+
+
+class ScreeningModel(ClassifierMixin, BaseEstimator):
+    """Logistic regression on :class:`Features`, with ``C`` and the threshold from inner CV."""
+
+    def __init__(self, Cs=(0.3, 1.0, 3.0, 10.0, 30.0), inner_folds=5, random_state=0):
+        self.Cs = Cs
+        self.inner_folds = inner_folds
+        self.random_state = random_state
+
+    def _lr(self, C):
+        from sklearn.linear_model import LogisticRegression
+
+        # the dual problem: fewer decisions than terms, and 10-30x faster here than the primal
+        return LogisticRegression(
+            C=C, solver="liblinear", dual=True, max_iter=1000, random_state=self.random_state
+        )
+
+    def fit(self, X, y):
+        from sklearn.metrics import average_precision_score
+
+        y = np.asarray(y, dtype=bool)
+        X = X.astype(np.float64)  # liblinear's type: converted once, not in each of the inner fits
+        n_min = int(min(y.sum(), (~y).sum()))
+        if n_min < 2:
+            raise ValueError("ScreeningModel needs at least 2 positive and 2 negative labels")
+        self.classes_ = np.array([False, True])
+        oof = {C: self._out_of_fold(X, y, C, min(self.inner_folds, n_min)) for C in self.Cs}
+        ap = {C: average_precision_score(y, p) for C, p in oof.items()}
+        self.C_ = max(self.Cs, key=lambda C: (ap[C], -C))  # ties: the stronger regularization
+        self.threshold_ = best_f1_threshold(y, oof[self.C_])
+        self.estimator_ = self._lr(self.C_).fit(X, y)
+        return self
+
+    def _out_of_fold(self, X, y, C, folds):
+        from sklearn.model_selection import StratifiedKFold
+
+        p = np.zeros(len(y))
+        for train, test in StratifiedKFold(folds, shuffle=True, random_state=self.random_state).split(X, y):
+            p[test] = self._lr(C).fit(X[train], y[train]).predict_proba(X[test])[:, 1]
+        return p
+
+    def predict_proba(self, X):
+        return self.estimator_.predict_proba(X)
+
+    def decision_function(self, X):
+        return self.estimator_.decision_function(X)
+
+    def predict(self, X):
+        return self.predict_proba(X)[:, 1] >= self.threshold_
+
+
+def best_f1_threshold(y: np.ndarray, p: np.ndarray) -> float:
+    """The probability threshold with the best F1 of ``p >= t`` against ``y``: midway between the
+    lowest probability it includes and the next one below (ties: the higher threshold)."""
+    order = np.argsort(-p, kind="stable")
+    ps, ys = p[order], y[order].astype(float)
+    tp = np.cumsum(ys)
+    k = np.arange(1, len(ps) + 1)
+    f1 = 2 * tp / (k + ys.sum())
+    last = np.r_[ps[1:] != ps[:-1], True]  # only cut between distinct probabilities
+    f1 = np.where(last, f1, -1)
+    i = int(np.argmax(f1))
+    below = ps[i + 1] if i + 1 < len(ps) else 0.0
+    return float((ps[i] + below) / 2)
+
+
+def rule_proba(score: np.ndarray, min_score: float, excluded: np.ndarray) -> np.ndarray:
+    """A rule score as a pseudo-probability for ranking: 0.5 just below ``min_score``, rising with the
+    score; an exclude term pushes a paper down. Not calibrated: an order, not an estimate."""
+    z = np.asarray(score, dtype=float) - min_score + 0.5
+    return 1 / (1 + np.exp(-z)) * np.where(excluded, 0.1, 1.0)
+
+
+@dataclass
+class ThemeRules:
+    """A theme's rule features and verdicts on the corpus (manual theme-file decisions left out)."""
+
+    features: np.ndarray  # (papers, rule features)
+    score: np.ndarray
+    excluded: np.ndarray
+    included: np.ndarray
+    min_score: float
+
+    @property
+    def proba(self) -> np.ndarray:
+        return rule_proba(self.score, self.min_score, self.excluded)
+
+
+def theme_rules(theme: Theme, hits) -> ThemeRules:
+    """:class:`ThemeRules` of ``theme`` from its term hits (:func:`lit_review.themes.all_theme_hits`)."""
+    from ..themes import TITLE_WEIGHT
+
+    in_title, in_text = hits
+    n_inc = len(theme.include)
+    top = TITLE_WEIGHT * max([abs(t.weight) for t in theme.include] or [1.0])
+    cols, score = [], np.zeros(len(in_title[0]) if in_title else 0)
+    for k, t in enumerate(theme.include):
+        contribution = t.weight * np.where(in_title[k], TITLE_WEIGHT, in_text[k].astype(float))
+        cols.append(contribution / top)
+        score = score + contribution
+    excluded_terms = [in_title[k] | in_text[k] for k in range(n_inc, len(in_title))]
+    excluded = np.logical_or.reduce(excluded_terms) if excluded_terms else np.zeros(len(score), bool)
+    included = (score >= theme.min_score) & ~excluded
+    cols += [e.astype(float) for e in excluded_terms]
+    cols += [np.minimum(score / theme.min_score, 3.0) if theme.min_score else score, included.astype(float)]
+    return ThemeRules(np.column_stack(cols), score, excluded, included, theme.min_score)
+
+
+@dataclass
+class Features:
+    """Everything the screening of a corpus reads, computed once: TF-IDF of each paper and each
+    theme's rule features. ``matrix(slug)`` is the model's input for that theme."""
+
+    papers: pd.DataFrame
+    themes: list[Theme]
+    text: sparse.csr_matrix
+    rules: dict[str, ThemeRules]
+    vectorizer: object = None
+    _matrices: dict = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def build(cls, papers: pd.DataFrame, themes: list[Theme], hits=None, **tfidf) -> Features:
+        from ..themes import all_theme_hits
+
+        texts = (papers["title"].fillna("") + ". " + papers["abstract"].fillna("")).tolist()
+        vectorizer = text_vectorizer(**tfidf)
+        text = vectorizer.fit_transform(texts)
+        if hits is None:
+            import pyarrow as pa
+
+            titles = pa.array(papers["title"].fillna("").tolist(), pa.large_string())
+            abstracts = pa.array(papers["abstract"].fillna("").tolist(), pa.large_string())
+            hits = all_theme_hits(themes, titles, abstracts)
+        plain = [replace(t, decisions=()) for t in themes]  # rules alone: no manual decision
+        rules = {t.slug: theme_rules(t, h) for t, h in zip(plain, hits)}
+        return cls(papers.reset_index(drop=True), themes, text, rules, vectorizer)
+
+    def matrix(self, slug: str, with_rules: bool = True) -> sparse.csr_matrix:
+        from scipy import sparse
+
+        key = (slug, with_rules)
+        if key not in self._matrices:
+            parts = [self.text]
+            if with_rules:
+                parts.append(sparse.csr_matrix(self.rules[slug].features))
+            self._matrices[key] = sparse.hstack(parts, format="csr")
+        return self._matrices[key]
+
+
+def text_vectorizer(ngram_range=(1, 2), min_df=2, max_features=200_000):
+    """The TF-IDF step: English stop words out, sublinear term counts, rare terms dropped."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(
+        ngram_range=ngram_range,
+        min_df=min_df,
+        max_features=max_features,
+        sublinear_tf=True,
+        stop_words="english",
+        dtype=np.float32,
+    )

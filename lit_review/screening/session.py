@@ -1,0 +1,208 @@
+"""Screening one theme: the order to read papers in, decisions, undo, progress.
+
+:func:`load` gathers what screening a project reads (corpus, themes, decisions, features);
+:class:`Session` is the notebook API::
+
+    s = screening.session(".", "gradient-free", reviewer="ana")
+    s.next(5)                      # the 5 unscreened papers most likely relevant
+    s.decide("loraga2024", "exclude", "uses gradients")   # appends to decisions.csv, retrains
+    s.undo()                       # takes that row back
+    s.progress()                   # decided, included, estimated relevant remaining
+
+The TF-IDF features are computed once per session; a decision refits only the classifier.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import LitReviewError
+from ..project import Project
+from .decisions import (
+    COLUMNS,
+    Row,
+    append_decisions,
+    drop_last,
+    read_decisions,
+    resolve,
+    theme_file_decisions,
+)
+from .model import MIN_PER_CLASS, Features, ScreeningModel
+from .status import paper_status
+
+DECISIONS_FILE = "decisions.csv"  # in the project's references/
+
+
+def decisions_path(project: Project) -> Path:
+    return project.references / DECISIONS_FILE
+
+
+@dataclass
+class Screening:
+    """A project's screening inputs: the corpus features, and every human decision, resolved."""
+
+    project: Project
+    features: Features
+    decisions: pd.DataFrame  # resolved rows (paper_id), theme-file decisions first
+    unresolved: pd.DataFrame  # rows naming no paper (``why``)
+
+    @property
+    def papers(self) -> pd.DataFrame:
+        return self.features.papers
+
+    def reload_decisions(self) -> None:
+        self.decisions, self.unresolved = read_project_decisions(self.project, self.features)
+
+    def labels(self, slug: str) -> pd.Series:
+        """True (include) / False (exclude) per settled paper of theme ``slug``, indexed by corpus row."""
+        status = paper_status(self.decisions)
+        status = status[(status["theme"] == slug) & status["status"].isin(["include", "exclude"])]
+        row = pd.Series(np.arange(len(self.papers)), index=self.papers["id"])
+        return pd.Series(
+            (status["status"] == "include").to_numpy(), index=row[status["paper_id"]].to_numpy()
+        ).sort_index()
+
+    def scores(self, slug: str, model: ScreeningModel | None = None) -> tuple[np.ndarray, np.ndarray, str]:
+        """(probability, included, source) of every corpus paper in theme ``slug``: from the model
+        trained on its decisions, or from the rules (source ``rules``) when it has too few."""
+        labels = self.labels(slug)
+        rules = self.features.rules[slug]
+        if min(labels.sum(), (~labels).sum()) < MIN_PER_CLASS:
+            return rules.proba, rules.included, "rules"
+        X = self.features.matrix(slug)
+        fitted = (model or ScreeningModel()).fit(X[labels.index.to_numpy()], labels.to_numpy())
+        return fitted.predict_proba(X)[:, 1], fitted.predict(X), "model"
+
+
+def read_project_decisions(project: Project, features: Features) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Theme-file decisions, then ``decisions.csv``, resolved to the corpus (rows naming no paper apart)."""
+    rows = pd.concat(
+        [theme_file_decisions(features.themes), read_decisions(decisions_path(project))], ignore_index=True
+    )
+    return resolve(rows, features.papers)
+
+
+def load(root=None) -> Screening:
+    """The screening inputs of the project at ``root`` (ingested in memory, nothing written)."""
+    from ..ingest import run_ingest
+    from ..themes import load_themes
+
+    project = Project.at(root)
+    themes = load_themes(project.themes)
+    papers = run_ingest(project).corpus.papers
+    features = Features.build(papers, themes)
+    decisions, unresolved = read_project_decisions(project, features)
+    return Screening(project, features, decisions, unresolved)
+
+
+def next_papers(
+    screening: Screening, slug: str, n: int = 10, uncertain: bool = False, scores=None
+) -> pd.DataFrame:
+    """The next ``n`` papers of theme ``slug`` nobody has decided on: most likely relevant first, or
+    (``uncertain``) closest to the inclusion threshold first. Columns: ``id, citekey, title,
+    probability, predicted, source``. ``scores``: :meth:`Screening.scores` of ``slug``, if known."""
+    p, included, source = scores or screening.scores(slug)
+    done = set(screening.decisions.loc[screening.decisions["theme"] == slug, "paper_id"])
+    papers = screening.papers
+    table = pd.DataFrame(
+        {
+            "id": papers["id"],
+            "citekey": papers.get("citekey", pd.Series([""] * len(papers))),
+            "title": papers["title"],
+            "probability": p,
+            "predicted": np.where(included, "include", "exclude"),
+            "source": source,
+        }
+    )
+    table = table[~table["id"].isin(done)]
+    if uncertain:
+        threshold = _threshold(p, included)
+        key = np.abs(table["probability"].to_numpy() - threshold)
+    else:
+        key = -table["probability"].to_numpy()
+    order = np.lexsort((table["id"].to_numpy(), key))  # ties: by id, so the order is stable
+    return table.iloc[order[:n]].reset_index(drop=True)
+
+
+def _threshold(p: np.ndarray, included: np.ndarray) -> float:
+    """The probability between the included and the excluded papers."""
+    if included.any() and (~included).any():
+        return float((p[included].min() + p[~included].max()) / 2)
+    return 0.5
+
+
+class Session:
+    """One reviewer screening one theme (see the module docstring)."""
+
+    def __init__(self, screening: Screening, theme: str, reviewer: str):
+        from ..themes import theme_by_slug
+
+        theme_by_slug(screening.features.themes, theme)
+        if not reviewer:
+            raise LitReviewError("a screening session needs a reviewer name")
+        self.screening, self.theme, self.reviewer = screening, theme, reviewer
+        self._appended: list[Row] = []
+        self._scores = screening.scores(theme)
+
+    @property
+    def path(self) -> Path:
+        return decisions_path(self.screening.project)
+
+    def next(self, n: int = 1, uncertain: bool = False) -> pd.DataFrame:
+        return next_papers(self.screening, self.theme, n, uncertain, self._scores)
+
+    def decide(self, paper: str, decision: str, reason: str = "") -> Row:
+        """Append this reviewer's decision on ``paper`` (key, id, arXiv id, DOI or title) and retrain."""
+        row = Row(str(paper), self.theme, decision, reason, self.reviewer, dt.date.today().isoformat())
+        _, missing = resolve(pd.DataFrame([row.fields()], columns=list(COLUMNS)), self.screening.papers)
+        if len(missing):
+            raise LitReviewError(f"paper {paper!r} {missing['why'].iloc[0]}", self.path)
+        append_decisions(self.path, [row])
+        self._appended.append(row)
+        self._refresh()
+        return row
+
+    def undo(self) -> Row | None:
+        """Take back this session's last decision (if it is still the file's last row)."""
+        if not self._appended:
+            return None
+        row = self._appended[-1]
+        if not drop_last(self.path, row):
+            raise LitReviewError(
+                "cannot undo: the last row of the file is not this session's last decision", self.path
+            )
+        self._appended.pop()
+        self._refresh()
+        return row
+
+    def progress(self) -> dict:
+        """decided, included, remaining (undecided papers) and estimated relevant remaining (sum of
+        the model's probabilities over undecided papers; with the rules, the rule-included ones)."""
+        status = paper_status(self.screening.decisions)
+        status = status[status["theme"] == self.theme]
+        p, included, source = self._scores
+        undecided = ~self.screening.papers["id"].isin(status["paper_id"]).to_numpy()
+        estimate = p[undecided].sum() if source == "model" else included[undecided].sum()
+        return {
+            "decided": int(len(status)),
+            "included": int((status["status"] == "include").sum()),
+            "conflicts": int((status["status"] == "conflict").sum()),
+            "remaining": int(undecided.sum()),
+            "estimated_relevant_remaining": float(estimate),
+            "source": source,
+        }
+
+    def _refresh(self) -> None:
+        self.screening.reload_decisions()
+        self._scores = self.screening.scores(self.theme)
+
+
+def session(project=None, theme: str = "", reviewer: str = "") -> Session:
+    """A screening session of ``theme`` by ``reviewer`` on the project at ``project`` (a path or :func:`load`'s result)."""
+    screening = project if isinstance(project, Screening) else load(project)
+    return Session(screening, theme, reviewer)
