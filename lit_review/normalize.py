@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ._fast.basekey import base_key_column
 from ._fast.text import clean_text_column, match_key_column
-from .record import Batch, Reject
+from .record import Batch, Reject, excerpt
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -71,7 +71,7 @@ def normalize_batch(listing: Batch, capture: dt.date | None = None) -> tuple[pa.
     keys = match_key_column(titles)
     empty = pc.equal(keys, "").to_numpy(zero_copy_only=False)
     rejects = [
-        Reject(listing.source, line, "title has no letters or digits", title[:120])
+        Reject(listing.source, line, "title has no letters or digits", excerpt(title))
         for line, title, e in zip(cols["line"], cols["title"], empty)
         if e
     ]

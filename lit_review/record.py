@@ -65,6 +65,12 @@ class Reject:
         return f"{self.source}:{self.line}: {self.reason}"
 
 
+def excerpt(text: str | None, limit: int = 120) -> str:
+    """What a reject shows of the text it is about: white space collapsed, cut to ``limit`` characters."""
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _no_records() -> dict[str, list]:
     return {name: [] for name in RECORD_FIELDS}
 

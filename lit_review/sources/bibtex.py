@@ -33,7 +33,7 @@ from bibtexparser.model import (
 
 from .._infra.iorw import read_listing_lines
 from ..errors import LitReviewError
-from ..record import Batch, Reject, columns_of
+from ..record import Batch, Reject, columns_of, excerpt
 from ..text import clean_text
 from .ids import arxiv_id, arxiv_id_in, doi_of
 from .listing import MONTHS
@@ -92,11 +92,11 @@ def read(path: str | Path, name: str | None = None) -> Batch:
     for block in blocks:
         line = (block.start_line or 0) + 1
         if isinstance(block, ParsingFailedBlock):
-            batch.rejects.append(Reject(name, line, _failure(block), _excerpt(block.raw)))
+            batch.rejects.append(Reject(name, line, _failure(block), excerpt(block.raw)))
         elif isinstance(block, Entry):
             damage = _damage(text.bad, line, block.raw)
             if damage:
-                batch.rejects.append(Reject(name, line, damage, _excerpt(block.raw)))
+                batch.rejects.append(Reject(name, line, damage, excerpt(block.raw)))
                 continue
             _read_entry(batch, rows, block, fields[id(block)], by_key, parents, line)
     batch.columns = columns_of(rows)
@@ -125,17 +125,12 @@ def _damage(bad: dict[int, str], line: int, raw: str | None) -> str:
     return ""
 
 
-def _excerpt(raw: str | None, limit: int = 120) -> str:
-    text = " ".join((raw or "").split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _read_entry(batch, rows, entry, fields, by_key, parents, line) -> None:
     source, entry_type = batch.source, entry.entry_type.lower()
     if entry_type in _CONTAINERS and (entry.key.lower() in parents or "booktitle" in fields):
         # A volume whose booktitle is there for its children to inherit: not a paper itself.
         reason = f"@{entry_type} '{entry.key}' is a crossref parent (a volume), not a paper"
-        batch.rejects.append(Reject(source, line, reason, _excerpt(fields.get("title")), "skipped"))
+        batch.rejects.append(Reject(source, line, reason, excerpt(fields.get("title")), "skipped"))
         return
     if fields.get("crossref"):
         parent = by_key.get(fields["crossref"].lower())
@@ -146,7 +141,7 @@ def _read_entry(batch, rows, entry, fields, by_key, parents, line) -> None:
             fields = _inherit(fields, parent)
     title = clean_text(fields.get("title", ""))
     if not title:
-        batch.rejects.append(Reject(source, line, f"entry '{entry.key}' has no title", _excerpt(entry.raw)))
+        batch.rejects.append(Reject(source, line, f"entry '{entry.key}' has no title", excerpt(entry.raw)))
         return
     row = {"line": line, "title": title, "entry_type": entry_type, "citekey": entry.key}
     row.update(_date(fields, batch, line))

@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 from ..errors import LitReviewError
-from ..record import Batch, Reject, columns_of
+from ..record import Batch, Reject, columns_of, excerpt
 from ..text import clean_text
 from .ids import arxiv_id_in, doi_of
 from .names import family_given
@@ -69,12 +69,12 @@ def read(path: str | Path, name: str | None = None) -> Batch:
     rows = []
     for index, item in enumerate(items, 1):
         if not isinstance(item, dict):
-            batch.rejects.append(Reject(name, index, "item is not a JSON object", str(item)[:120]))
+            batch.rejects.append(Reject(name, index, "item is not a JSON object", excerpt(str(item))))
             continue
         row = _row(item, index)
         if row is None:
             reason = f"item '{item.get('id', index)}' has no title"
-            batch.rejects.append(Reject(name, index, reason, json.dumps(item)[:120]))
+            batch.rejects.append(Reject(name, index, reason, excerpt(json.dumps(item))))
         else:
             rows.append(row)
     batch.columns = columns_of(rows)

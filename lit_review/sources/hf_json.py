@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import LitReviewError
-from ..record import Batch, Reject, columns_of
+from ..record import Batch, Reject, columns_of, excerpt
 from .arxiv_atom import iso_date
 from .ids import abs_url, arxiv_id, arxiv_id_in
 from .names import person_name
@@ -90,11 +90,6 @@ class _Broken:
         self.reason, self.text = reason, text
 
 
-def _excerpt(text: str, limit: int = 120) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _items(path: Path, text: str) -> Iterator[tuple[int, object]]:
     """``(line, item)`` for each item of the top-level list (or the one top-level object)."""
     pos = _WS.match(text).end()
@@ -121,7 +116,7 @@ def _items(path: Path, text: str) -> Iterator[tuple[int, object]]:
             item, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
             reason = f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}; the rest of the file is unreadable"
-            yield line, _Broken(reason, _excerpt(text[pos : pos + 200]))
+            yield line, _Broken(reason, excerpt(text[pos : pos + 200]))
             return
         yield line, item
         pos = _WS.match(text, end).end()
@@ -156,7 +151,7 @@ def _literal(text: str) -> object:
     try:
         return ast.literal_eval(text.strip())
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError) as exc:
-        return _Broken(f"not a Python literal ({type(exc).__name__})", _excerpt(text))
+        return _Broken(f"not a Python literal ({type(exc).__name__})", excerpt(text))
 
 
 def _as(value: object, kind: type, what: str) -> object:
@@ -166,7 +161,7 @@ def _as(value: object, kind: type, what: str) -> object:
         if isinstance(value, _Broken):
             return _Broken(f"{what} is a string that is {value.reason}", value.text)
     if not isinstance(value, kind):
-        return _Broken(f"{what} is a {type(value).__name__}, not a {kind.__name__}", _excerpt(repr(value)))
+        return _Broken(f"{what} is a {type(value).__name__}, not a {kind.__name__}", excerpt(repr(value)))
     return value
 
 
@@ -187,11 +182,11 @@ def _record(batch: Batch, line: int, item: object) -> dict | None:
         fields = item
     else:
         keys = ", ".join(sorted(map(str, item))[:6])
-        reject(Reject(src, line, f"not a Hugging Face paper (keys: {keys})", _excerpt(repr(item))))
+        reject(Reject(src, line, f"not a Hugging Face paper (keys: {keys})", excerpt(repr(item))))
         return None
     title = fields.get("title")
     if not isinstance(title, str) or not title.strip():
-        reject(Reject(src, line, "paper without a title", _excerpt(repr(fields.get("id", item)))))
+        reject(Reject(src, line, "paper without a title", excerpt(repr(fields.get("id", item)))))
         return None
     row = {"line": line, "title": title, "_flat": "arxiv_id" in fields}
     abstract = fields.get("summary", fields.get("abstract"))
@@ -227,7 +222,7 @@ def _people_and_date(batch: Batch, line: int, fields: dict, row: dict) -> None:
         if isinstance(name, str) and name.strip():
             names.append(person_name(name))
         else:
-            reject(Reject(src, line, "author without a name", _excerpt(repr(a)), "field"))
+            reject(Reject(src, line, "author without a name", excerpt(repr(a)), "field"))
     row["authors"] = tuple(names)
     published = fields.get("publishedAt", fields.get("published_at"))
     date = iso_date(published) if isinstance(published, str) else None

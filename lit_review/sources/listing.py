@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .._infra.iorw import read_listing_lines
 from ..errors import LitReviewError
-from ..record import Batch, Reject, full_columns
+from ..record import Batch, Reject, excerpt, full_columns
 
 HEADER_LINES = frozenset(
     {
@@ -81,10 +81,6 @@ def _is_orphan_abstract(text: str, following: str | None) -> bool:
         return True
     # a short line with a sentence in it, followed by a longer abstract: a title after all
     return not (_looks_like_abstract(following) and len(following) > len(text))
-
-
-def _excerpt(text: str, limit: int = 120) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def read_listing(path: str | Path, name: str | None = None) -> Batch:
@@ -153,7 +149,7 @@ def _read_body(
     rows: list[tuple] = []
 
     def reject(k: int, reason: str, text: str) -> None:
-        listing.rejects.append(Reject(src, body[k][0], reason, _excerpt(text)))
+        listing.rejects.append(Reject(src, body[k][0], reason, excerpt(text)))
 
     i = 0
     while i < n:
@@ -186,7 +182,7 @@ def _read_body(
         span = meta_span(i)
         if bad and (number in bad or abs_number in bad):
             k = number if number in bad else abs_number
-            listing.rejects.append(Reject(src, k, f"damaged record: {bad[k]}", _excerpt(title)))
+            listing.rejects.append(Reject(src, k, f"damaged record: {bad[k]}", excerpt(title)))
             i += span
             continue
         if i >= n and not ends_with_newline and not _CLEAN_END.search(abstract):
@@ -260,7 +256,7 @@ def _read_meta(listing: Batch, block: list[tuple[int, str]], bad: dict[int, str]
         fields["upvotes"] = int(upvotes) if upvotes else None
     else:
         reason = bad.get(number) or "unreadable date in metadata block (expected e.g. 'Jun 5, 2024 3')"
-        listing.rejects.append(Reject(src, number, reason, _excerpt(text), "field"))
+        listing.rejects.append(Reject(src, number, reason, excerpt(text), "field"))
     return fields
 
 
