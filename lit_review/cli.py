@@ -115,7 +115,9 @@ def cmd_fetch(args) -> int:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="lit-review", description="Reproducible themed literature reviews.")
-    p.add_argument("-C", "--project", default=".", help="review project folder (default: current folder)")
+    p.add_argument(
+        "-C", "--project", default=None, help="review project folder (default: found from the current folder upward)"
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     s = sub.add_parser("ingest", help="read listings, merge duplicates, write library.bib and papers.csv")
