@@ -71,7 +71,9 @@ def test_package_example_is_a_copy_of_the_bundled_review():
     example = ROOT / "lit_review" / "example"
     for name in ("sources.toml", "themes.toml"):
         assert (example / name).read_bytes() == (ROOT / "references" / name).read_bytes(), name
-    assert sorted(p.name for p in (example / "sources").iterdir()) == sorted(p.name for p in SOURCES.iterdir())
+    assert sorted(p.name for p in (example / "sources").iterdir()) == sorted(
+        p.name for p in SOURCES.iterdir()
+    )
     for p in SOURCES.iterdir():
         assert (example / "sources" / p.name).read_bytes() == p.read_bytes(), p.name
 
@@ -98,7 +100,9 @@ def test_project_without_notebooks_runs_working_copies_of_the_package_ones(tmp_p
 def test_project_with_its_own_notebooks_uses_them(tmp_path):
     cli.main(["init", str(tmp_path / "r")])
     proj = Project.at(tmp_path / "r")
-    assert proj.notebook("theme_review.ipynb") == tmp_path.resolve() / "r" / "notebooks" / "theme_review.ipynb"
+    assert (
+        proj.notebook("theme_review.ipynb") == tmp_path.resolve() / "r" / "notebooks" / "theme_review.ipynb"
+    )
     assert not (proj.reports / ".notebooks").exists()
 
 
