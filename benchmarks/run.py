@@ -183,7 +183,7 @@ def run_report(n: int, work: Path, files, out: Path, stage) -> dict:
     for f in files:
         (project / "references" / "sources" / f.name).symlink_to(f)
     shutil.copy(ROOT / "references" / "themes.toml", project / "references")
-    shutil.copytree(ROOT / "notebooks", project / "notebooks")
+    shutil.copytree(ROOT / "lit_review" / "notebooks", project / "notebooks")
 
     # as `lit-review build` does: ingest once (timed above), save the snapshot, run the notebook on it
     proj = Project.at(project)

@@ -1,5 +1,5 @@
-"""The ``lit-review`` command line: ``ingest``, ``build``, ``fetch``, ``export``, ``themes``, ``topics``,
-``evaluate``, ``screen``, ``agreement``, ``migrate-decisions``."""
+"""The ``lit-review`` command line: ``init``, ``status``, ``ingest``, ``build``, ``lab``, ``fetch``, ``export``,
+``themes``, ``topics``, ``evaluate``, ``screen``, ``agreement``, ``migrate-decisions``."""
 
 from __future__ import annotations
 
@@ -206,10 +206,73 @@ def cmd_fetch(args) -> int:
     return 0
 
 
+def cmd_init(args) -> int:
+    from .scaffold import init_project
+
+    project = init_project(args.folder, example=args.example)
+    what = "the bundled example corpus" if args.example else "no sources yet"
+    print(f"created review project {args.folder} ({what})")
+    print(
+        f"next: cd {args.folder}; put BibTeX/RIS/CSL-JSON files into references/sources/ (or `lit-review fetch`),"
+    )
+    print(f"      edit {project.themes.relative_to(project.root)}, then `lit-review build`")
+    return 0
+
+
+def lab_command(project) -> list[str]:
+    """The command that opens JupyterLab on ``project`` (in this Python environment)."""
+    return [sys.executable, "-m", "jupyterlab", f"--notebook-dir={project.root}"]
+
+
+def cmd_lab(args) -> int:
+    import importlib.util
+    import os
+
+    from .project import Project
+
+    command = lab_command(Project.at(args.folder or args.project))
+    if args.dry_run:
+        print(" ".join(command))
+        return 0
+    if importlib.util.find_spec("jupyterlab") is None:
+        raise LitReviewError("JupyterLab is not installed in this environment: pip install jupyterlab")
+    os.execv(command[0], command)  # replaces this process: JupyterLab owns the terminal from here
+
+
+def cmd_status(args) -> int:
+    from .ingest import run_ingest
+    from .project import Project
+    from .status import status_text
+    from .themes import load_themes
+
+    project = Project.at(args.project)
+    result = run_ingest(project)
+    themes = load_themes(project.themes) if project.themes.exists() else []
+    print(f"review project {project.root}")
+    print(_summary(result))
+    print(status_text(project, themes, result.corpus.papers))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="lit-review", description="Reproducible themed literature reviews.")
-    p.add_argument("-C", "--project", default=".", help="review project folder (default: current folder)")
+    p.add_argument(
+        "-C",
+        "--project",
+        default=None,
+        help="review project folder (default: found from the current folder upward)",
+    )
     sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("init", help="create a new review project in a new or empty folder")
+    s.add_argument("folder", metavar="DIR", help="the project folder to create")
+    s.add_argument(
+        "--example", action="store_true", help="fill it with the bundled example corpus and themes"
+    )
+    s.set_defaults(func=cmd_init)
+
+    s = sub.add_parser("status", help="sources, papers, themes, and which reports are out of date")
+    s.set_defaults(func=cmd_status)
 
     s = sub.add_parser("ingest", help="read the sources, merge duplicates, write library.bib and papers.csv")
     s.add_argument("paths", nargs="*", help="listing files or folders (default: references/sources/)")
@@ -222,6 +285,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--jobs", type=int, default=None, help="themes built in parallel (default: cores)")
     s.add_argument("--force", action="store_true", help="rebuild every report, ignoring the build cache")
     s.set_defaults(func=cmd_build)
+
+    s = sub.add_parser("lab", help="open JupyterLab on the review project")
+    s.add_argument("folder", metavar="DIR", nargs="?", help="project folder (default: -C or the current one)")
+    s.add_argument("--dry-run", action="store_true", help="print the command instead of running it")
+    s.set_defaults(func=cmd_lab)
 
     s = sub.add_parser("fetch", help="download a paper list into references/sources/ (the only network use)")
     site = s.add_subparsers(dest="site", required=True)

@@ -5,7 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ._infra.iorw import atomic_write_bytes
 from .errors import LitReviewError
+
+PACKAGE_NOTEBOOKS = Path(__file__).resolve().parent / "notebooks"  # the one copy of each report notebook
+WORKING_NOTEBOOKS = ".notebooks"  # in reports/: where a project without its own notebooks runs the package's
+START = "start one with `lit-review init DIR`"
+
+
+def is_project(folder: Path) -> bool:
+    return (folder / "references" / "sources").is_dir()
 
 
 @dataclass(frozen=True)
@@ -16,14 +25,22 @@ class Project:
 
     @classmethod
     def at(cls, root: str | Path | None = None) -> Project:
-        """The project at ``root``; ``None`` finds it from the current folder upward (as a notebook does)."""
+        """The project at ``root``; ``None`` finds it from the current folder upward (as a notebook does).
+
+        A folder is a project when it has ``references/sources/``; anything else is a one-line error.
+        """
         if root is not None:
-            return cls(Path(root).resolve())
+            folder = Path(root).resolve()
+            if not is_project(folder):
+                raise LitReviewError(f"not a review project (no references/sources/ in it); {START}", root)
+            return cls(folder)
         here = Path.cwd().resolve()
         for folder in (here, *here.parents):
-            if (folder / "references" / "sources").is_dir():
+            if is_project(folder):
                 return cls(folder)
-        return cls(here)
+        raise LitReviewError(
+            f"not inside a review project: no folder with references/sources/ here or above; {START}", here
+        )
 
     @property
     def references(self) -> Path:
@@ -46,12 +63,44 @@ class Project:
         return self.references / "citekeys.csv"
 
     @property
+    def decisions(self) -> Path:
+        """Screening decisions (paper, theme, decision, reason, reviewer, date): not read yet."""
+        return self.references / "decisions.csv"
+
+    @property
     def reports(self) -> Path:
         return self.root / "reports"
 
     @property
+    def own_notebooks(self) -> bool:
+        """The project has its own ``notebooks/`` folder (``lit-review init`` copies the package's there)."""
+        return (self.root / "notebooks").is_dir()
+
+    @property
     def notebooks(self) -> Path:
-        return self.root / "notebooks"
+        """The folder the report notebooks run in (the kernel's working folder).
+
+        The project's own ``notebooks/``; without one, the build's working copies of the package's
+        notebooks in ``reports/.notebooks/`` (see :meth:`notebook`): inside the project, so the
+        paths the notebooks get stay relative to it, wherever the package is installed.
+        """
+        return self.root / "notebooks" if self.own_notebooks else self.reports / WORKING_NOTEBOOKS
+
+    def notebook(self, name: str) -> Path:
+        """The report notebook ``name`` to run: the project's own, else a working copy of the package's.
+
+        The working copy is (re)written only when it differs from the package's, so builds stay cached.
+        """
+        if self.own_notebooks:
+            return self.notebooks / name
+        source, copy = PACKAGE_NOTEBOOKS / name, self.notebooks / name
+        if not source.is_file():
+            return copy  # the caller reports the missing notebook
+        data = source.read_bytes()
+        if not copy.is_file() or copy.read_bytes() != data:
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(copy, data)
+        return copy
 
     def source_files(self) -> list[Path]:
         if not self.sources_dir.is_dir():

@@ -11,7 +11,7 @@ from lit_review.themes import load_themes
 
 from .conftest import ROOT
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "lit_review" / "notebooks").glob("*.ipynb"))
 
 
 def test_both_report_notebooks_are_committed():
@@ -43,4 +43,4 @@ def test_build_passes_only_parameters_the_notebooks_define():
     reports = report._reports(proj, load_themes(proj.themes), proj.reports)
     for r in reports:
         assert set(r.params) <= _parameters(r.notebook), r.name
-    assert "output_dir" not in _parameters(ROOT / "notebooks" / report.THEME_NOTEBOOK)
+    assert "output_dir" not in _parameters(ROOT / "lit_review" / "notebooks" / report.THEME_NOTEBOOK)

@@ -98,7 +98,7 @@ def build(
 
 def _reports(project: Project, selected: list[Theme], out_dir: Path) -> list[Report]:
     """The selected themes' reports and the overview, with the parameters their notebooks get."""
-    notebook = project.notebooks / THEME_NOTEBOOK
+    notebook = project.notebook(THEME_NOTEBOOK)
     if not notebook.exists():
         raise LitReviewError("theme notebook not found", notebook)
     # paths relative to the notebooks folder (the kernel's working folder): no absolute path in a report
@@ -107,7 +107,7 @@ def _reports(project: Project, selected: list[Theme], out_dir: Path) -> list[Rep
         "snapshot": os.path.relpath(out_dir / SNAPSHOT, project.notebooks),
     }
     reports = [Report(t.slug, t.title, notebook, {"theme": t.slug, **common}) for t in selected]
-    overview = project.notebooks / OVERVIEW_NOTEBOOK
+    overview = project.notebook(OVERVIEW_NOTEBOOK)
     if overview.exists():
         reports.append(Report(OVERVIEW, "Corpus overview", overview, common))
     return reports

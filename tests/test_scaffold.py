@@ -1,0 +1,168 @@
+"""``lit-review init``, the project it makes, ``lab``, and every command outside a project."""
+
+import os
+import shutil
+
+import pytest
+
+import lit_review as lr
+from lit_review import cli
+from lit_review.errors import LitReviewError
+from lit_review.project import PACKAGE_NOTEBOOKS, Project
+from lit_review.themes import load_themes
+
+from .conftest import ROOT, SOURCES
+
+BIB = ROOT.parent / "shared" / "fixtures" / "bibtex" / "bvitamins__collections__dlm.bib"
+
+
+def test_init_makes_an_empty_review_project(tmp_path, capsys):
+    assert cli.main(["init", str(tmp_path / "review")]) == 0
+    root = tmp_path / "review"
+    ref = root / "references"
+    assert sorted(p.name for p in (ref / "sources").iterdir()) == [".gitkeep"]  # kept by git, not a source
+    assert Project.at(root).source_files() == []
+    assert (ref / "citekeys.csv").read_text() == "citekey,id,title\n"
+    assert (ref / "decisions.csv").read_text() == "paper,theme,decision,reason,reviewer,date\n"
+    assert (root / "reports").is_dir() and not any((root / "reports").iterdir())
+    for nb in ("theme_review.ipynb", "corpus_overview.ipynb"):  # the user's own copies
+        assert (root / "notebooks" / nb).read_bytes() == (ROOT / "lit_review" / "notebooks" / nb).read_bytes()
+    [theme] = load_themes(ref / "themes.toml")
+    assert theme.slug == "efficient-fine-tuning" and len(theme.scope) > 200 and len(theme.include) >= 8
+    ignored = (root / ".gitignore").read_text().splitlines()
+    for pattern in (".ipynb_checkpoints/", "reports/.build-state.json", "reports/.corpus.pickle"):
+        assert pattern in ignored
+    assert "lit-review build" in (root / "README.md").read_text()
+    assert "created review project" in capsys.readouterr().out
+
+
+def test_init_into_an_empty_folder(tmp_path):
+    assert cli.main(["init", str(tmp_path)]) == 0
+    assert Project.at(tmp_path).root == tmp_path.resolve()
+
+
+@pytest.mark.parametrize("kind", ["file in folder", "a file"])
+def test_init_refuses_anything_not_new(tmp_path, capsys, kind):
+    target = tmp_path / "review"
+    if kind == "a file":
+        target.write_text("mine")
+    else:
+        target.mkdir()
+        (target / "notes.txt").write_text("mine")
+    assert cli.main(["init", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not an empty folder" in err and str(target) in err
+    assert (target.read_text() if kind == "a file" else (target / "notes.txt").read_text()) == "mine"
+    assert not (target / "references").exists()
+
+
+def test_init_example_is_the_bundled_corpus(tmp_path):
+    assert cli.main(["init", str(tmp_path / "demo"), "--example"]) == 0
+    ref = tmp_path / "demo" / "references"
+    names = sorted(p.name for p in SOURCES.iterdir())
+    assert sorted(p.name for p in (ref / "sources").iterdir() if p.name != ".gitkeep") == names
+    for name in names:
+        assert (ref / "sources" / name).read_bytes() == (SOURCES / name).read_bytes()
+    assert len(load_themes(ref / "themes.toml")) == 6
+    assert len(lr.load_corpus(tmp_path / "demo")) == 544  # as the repo's own review (test_cli)
+
+
+def test_package_example_is_a_copy_of_the_bundled_review():
+    example = ROOT / "lit_review" / "example"
+    for name in ("sources.toml", "themes.toml"):
+        assert (example / name).read_bytes() == (ROOT / "references" / name).read_bytes(), name
+    assert sorted(p.name for p in (example / "sources").iterdir()) == sorted(
+        p.name for p in SOURCES.iterdir()
+    )
+    for p in SOURCES.iterdir():
+        assert (example / "sources" / p.name).read_bytes() == p.read_bytes(), p.name
+
+
+def test_the_repository_has_one_copy_of_each_notebook():
+    assert not (ROOT / "notebooks").exists()
+    assert sorted(p.name for p in PACKAGE_NOTEBOOKS.glob("*.ipynb")) == [
+        "corpus_overview.ipynb",
+        "theme_review.ipynb",
+    ]
+
+
+def test_project_without_notebooks_runs_working_copies_of_the_package_ones(tmp_path):
+    cli.main(["init", str(tmp_path / "r")])
+    shutil.rmtree(tmp_path / "r" / "notebooks")
+    proj = Project.at(tmp_path / "r")
+    nb = proj.notebook("theme_review.ipynb")
+    assert nb == proj.reports / ".notebooks" / "theme_review.ipynb" and nb.parent == proj.notebooks
+    assert nb.read_bytes() == (PACKAGE_NOTEBOOKS / "theme_review.ipynb").read_bytes()
+    nb.write_text("stale")
+    assert proj.notebook("theme_review.ipynb").read_bytes() == (PACKAGE_NOTEBOOKS / nb.name).read_bytes()
+
+
+def test_project_with_its_own_notebooks_uses_them(tmp_path):
+    cli.main(["init", str(tmp_path / "r")])
+    proj = Project.at(tmp_path / "r")
+    assert (
+        proj.notebook("theme_review.ipynb") == tmp_path.resolve() / "r" / "notebooks" / "theme_review.ipynb"
+    )
+    assert not (proj.reports / ".notebooks").exists()
+
+
+def test_project_found_from_a_subfolder(tmp_path, monkeypatch):
+    cli.main(["init", str(tmp_path / "r")])
+    monkeypatch.chdir(tmp_path / "r" / "notebooks")
+    assert Project.at().root == (tmp_path / "r").resolve()
+
+
+OUTSIDE = [
+    ["status"],
+    ["build"],
+    ["ingest"],
+    ["themes"],
+    ["export", "--format", "csv"],
+    ["evaluate", "labels.csv"],
+    ["lab", "--dry-run"],
+    ["fetch", "arxiv", "--query", "x"],  # refused before any network use
+]
+
+
+@pytest.mark.parametrize("argv", OUTSIDE, ids=lambda a: a[0])
+def test_every_command_outside_a_project_says_so(tmp_path, monkeypatch, capsys, argv):
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert "not inside a review project" in err and "references/sources/" in err
+    assert "lit-review init DIR" in err and str(tmp_path.resolve()) in err
+    assert not any(tmp_path.iterdir())  # nothing written
+
+
+def test_dash_c_on_a_folder_that_is_no_project(tmp_path, capsys):
+    assert cli.main(["-C", str(tmp_path), "build"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {tmp_path}: not a review project") and "lit-review init DIR" in err
+
+
+def test_load_corpus_outside_a_project(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(LitReviewError, match="not inside a review project.*lit-review init DIR"):
+        lr.load_corpus()
+    with pytest.raises(LitReviewError, match="not a review project"):
+        lr.load_corpus(tmp_path)
+
+
+def test_load_corpus_takes_the_project_folder(tmp_path):
+    cli.main(["init", str(tmp_path / "r")])
+    shutil.copy(BIB, tmp_path / "r" / "references" / "sources")
+    assert len(lr.load_corpus(tmp_path / "r")) == 20  # the fixture's 20 entries (fixtures/MANIFEST.md)
+
+
+def test_lab_command(tmp_path, capsys, monkeypatch):
+    cli.main(["init", str(tmp_path / "r")])
+    capsys.readouterr()
+    assert cli.main(["lab", str(tmp_path / "r"), "--dry-run"]) == 0
+    out = capsys.readouterr().out.split()
+    assert out[1:3] == ["-m", "jupyterlab"] and out[3] == f"--notebook-dir={(tmp_path / 'r').resolve()}"
+    ran = []
+    monkeypatch.setattr(os, "execv", lambda *a: ran.append(a))  # never start a server
+    monkeypatch.chdir(tmp_path / "r" / "references")
+    cli.main(["lab"])
+    assert ran and ran[0][1] == cli.lab_command(Project.at(tmp_path / "r"))
