@@ -246,9 +246,12 @@ def papers_of(papers: pd.DataFrame) -> list[Paper]:
     return [Paper(*row) for row in zip(*(read_column(papers, c) for c in ENTRY_COLUMNS))]
 
 
+_NOT_VERBATIM = re.compile(r"[{}\\\s]")
+
+
 def _verbatim(value: str) -> str:
     """An identifier as written: braces, backslashes and white space percent-encoded."""
-    return "{" + re.sub(r"[{}\\\s]", lambda m: quote(m.group(0)), value) + "}"
+    return "{" + _NOT_VERBATIM.sub(lambda m: quote(m.group(0)), value) + "}"
 
 
 @lru_cache(maxsize=1 << 16)  # authors recur across a corpus

@@ -75,12 +75,13 @@ def load_pins(path: str | Path) -> pd.DataFrame:
 
 
 def assign_keys(
-    papers: pd.DataFrame, pins: pd.DataFrame, bases: list[str] | None = None, known_as: dict | None = None
+    papers: pd.DataFrame, pins: pd.DataFrame, bases: list[str] | None = None, known_as=None
 ) -> tuple[pd.Series, pd.DataFrame]:
     """Keys for ``papers`` (by position) and the updated pins (old pins kept, new ones added).
 
     ``bases``: each paper's :func:`base_key`, when already known (``Corpus.base_keys``).
-    ``known_as``: paper id -> (its other ids, the key a source gave it) (``Corpus.known_as``): a
+    ``known_as``: paper id -> (its other ids, the key a source gave it) (``Corpus.known_as``, or a
+    dict): a
     paper takes its pinned key when any of its ids is pinned, else the key its source gave it
     (a ``.bib`` entry's key) when that key is free, else a new key from its base key.
     """
@@ -92,7 +93,7 @@ def assign_keys(
     taken = set(pinned.values())
     ids = np.asarray(papers["id"].tolist(), dtype=object)
     keys = np.asarray([pinned.get(i) for i in ids.tolist()], dtype=object)
-    kept_rows, kept_keys = _known_keys(keys, ids, pinned, taken, known_as or {})
+    kept_rows, kept_keys = _known_keys(keys, ids, pinned, taken, known_as)
     new = np.flatnonzero(keys == None)  # noqa: E711 - element-wise
     if bases is not None:  # computed while reading, in the worker processes
         bases = np.asarray(bases, dtype=object)[new]
@@ -123,14 +124,15 @@ def assign_keys(
     return pd.Series(keys, index=papers.index, dtype=object), all_pins.to_pandas(types_mapper=pandas_type)
 
 
-def _known_keys(keys, ids, pinned: dict, taken: set, known_as: dict) -> tuple[list[int], list[str]]:
+def _known_keys(keys, ids, pinned: dict, taken: set, known_as) -> tuple[list[int], list[str]]:
     """Fill ``keys`` (in place) of papers pinned under another of their ids; give papers whose source
     named them a free key that key. Returns the rows and keys that are new pins."""
     import numpy as np
 
     new_rows, new_keys = [], []
-    if not known_as:
-        return new_rows, new_keys
+    if known_as is None or not isinstance(known_as, dict) and not (pinned or known_as.has_source_keys):
+        return new_rows, new_keys  # nothing a paper could be known by
+    known_as = known_as if isinstance(known_as, dict) else known_as.mapping()
     used = set(k for k in keys.tolist() if k is not None)
     for row in np.flatnonzero(keys == None).tolist():  # noqa: E711 - element-wise
         if ids[row] not in known_as:

@@ -19,7 +19,7 @@ import pandas as pd
 
 from ._infra.columns import pandas_type
 from .errors import LitReviewError
-from .merge import merge_records
+from .merge import KnownAsMap, merge_records
 from .normalize import empty_records, normalize_batch
 from .record import Batch, Reject
 from .sources import read_source
@@ -49,7 +49,7 @@ class Corpus:
     records: pd.DataFrame | None = None
     base_keys: list[str] | None = None  # each paper's citation key before disambiguation (by position)
     text_rows: tuple[np.ndarray, np.ndarray] | None = None
-    known_as: dict[str, tuple] = field(default_factory=dict)  # paper id -> (other ids, source's key)
+    known_as: KnownAsMap | None = None  # paper id -> (other ids, source's key), for citation keys
 
     @property
     def n_read(self) -> int:

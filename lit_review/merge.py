@@ -45,7 +45,7 @@ _TEXT = ("title", "abstract")
 
 def merge_records(
     records: pa.Table,
-) -> tuple[pd.DataFrame, list[str], list[str], tuple[np.ndarray, np.ndarray], dict[str, KnownAs]]:
+) -> tuple[pd.DataFrame, list[str], list[str], tuple[np.ndarray, np.ndarray], KnownAsMap | None]:
     """One row per paper (the merged papers), the paper id of each record, each paper's base
     key, the record rows that give each paper its title and its abstract, and the other ids and
     source citation key of papers that have them (:func:`identify`).
@@ -142,7 +142,7 @@ def merge_records(
     return papers, record_ids, bases, text_rows, known_as
 
 
-def identify(records: pa.Table) -> tuple[pa.Array, pa.Array, dict[str, KnownAs]]:
+def identify(records: pa.Table) -> tuple[pa.Array, pa.Array, KnownAsMap | None]:
     """Each record's paper: an identity to group by, the paper id, and what else papers are
     known as (by paper id: their other ids, and the citation key a source gave them).
 
@@ -160,7 +160,7 @@ def identify(records: pa.Table) -> tuple[pa.Array, pa.Array, dict[str, KnownAs]]
     if not any(pc.any(pc.is_valid(records[c])).as_py() for c in ("arxiv_id", "doi", "source_key")) and not (
         pc.any(pc.greater(pc.list_value_length(records["authors"]), 0)).as_py()
     ):  # listing text only: the title key decides (checked before any copy of a large column)
-        return records["key"].combine_chunks(), records["id"].combine_chunks(), {}
+        return records["key"].combine_chunks(), records["id"].combine_chunks(), None
     columns = ("source", "line", "key", "id", "arxiv_id", "doi", "authors", "year", "source_key")
     table = pa.table({c: records[c].combine_chunks() for c in columns})
     keys, ids = table["key"].combine_chunks(), table["id"].combine_chunks()
@@ -212,24 +212,51 @@ def _ambiguous(keys: pa.Array, dois: pa.Array, strong: pa.Array, named: pa.Array
     return rows | np.asarray(pc.fill_null(pc.is_in(strong, value_set=involved), False), bool)
 
 
-def _known_as(table: pa.Table, paper_ids: list[str]) -> dict[str, KnownAs]:
-    """Paper id -> (the other ids its records were read with, the first key a source gave it)."""
+def _known_as(table: pa.Table, paper_ids: list[str]) -> KnownAsMap:
+    """What papers are known as, from the records read under another id or with a source's key."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    renamed = pc.not_equal(table["id"], pa.array(paper_ids, pa.large_string()))
-    rows = np.flatnonzero(np.asarray(pc.or_(renamed, pc.is_valid(table["source_key"])), bool))
-    if not len(rows):
-        return {}
-    sub = table.select(["source", "line", "id", "doi", "source_key"]).take(pa.array(rows)).to_pylist()
-    known: dict[str, KnownAs] = {}
-    for k in sorted(range(len(rows)), key=lambda k: (sub[k]["source"], sub[k]["line"])):
-        row, pid = sub[k], paper_ids[rows[k]]
-        aliases, source_key = known.get(pid, ((), None))
-        more = [a for a in (row["id"], row["doi"] and "doi:" + row["doi"]) if a and a != pid]
-        known[pid] = (tuple(dict.fromkeys((*aliases, *more))), source_key or row["source_key"])
-    return known
+    pids = pa.array(paper_ids, pa.large_string())
+    renamed = pc.not_equal(table["id"], pids)
+    rows = pa.array(np.flatnonzero(np.asarray(pc.or_(renamed, pc.is_valid(table["source_key"])), bool)))
+    columns = table.select(["source", "line", "id", "doi", "source_key"]).take(rows)
+    return KnownAsMap(columns.append_column("pid", pids.take(rows)))
+
+
+class KnownAsMap:
+    """Paper id -> (the other ids its records were read with, the first key a source gave it).
+
+    Held as the rows that say it and made into a dict on first use: an ingest with no pinned
+    keys and no source keys never asks (the first ingest of a million API records, say).
+    """
+
+    def __init__(self, rows: pa.Table):
+        self.rows = rows
+        self._map: dict[str, KnownAs] | None = None
+
+    @property
+    def has_source_keys(self) -> bool:
+        return self.rows["source_key"].null_count < len(self.rows)
+
+    def mapping(self) -> dict[str, KnownAs]:
+        if self._map is None:
+            sub = self.rows.to_pylist()
+            known: dict[str, KnownAs] = {}
+            for row in sorted(sub, key=lambda r: (r["source"], r["line"])):
+                pid = row["pid"]
+                aliases, source_key = known.get(pid, ((), None))
+                more = [a for a in (row["id"], row["doi"] and "doi:" + row["doi"]) if a and a != pid]
+                known[pid] = (tuple(dict.fromkeys((*aliases, *more))), source_key or row["source_key"])
+            self._map = known
+        return self._map
+
+    def __getitem__(self, pid: str) -> KnownAs:
+        return self.mapping()[pid]
+
+    def __eq__(self, other) -> bool:
+        return self.mapping() == (other.mapping() if isinstance(other, KnownAsMap) else other)
 
 
 class _Groups:

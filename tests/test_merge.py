@@ -83,7 +83,7 @@ def test_listing_records_merge_by_title_as_before(seed_corpus):
     # the bundled listings have no ids or authors: ids are title hashes, as the pins record
     pins = pd.read_csv("references/citekeys.csv")
     assert set(seed_corpus.corpus.papers["id"]) == set(pins["id"])
-    assert seed_corpus.corpus.known_as == {}
+    assert seed_corpus.corpus.known_as is None
 
 
 def test_exact_duplicates_by_normalized_title_give_545(seed_corpus):
