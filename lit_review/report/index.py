@@ -7,6 +7,7 @@ from the clock, so two builds of the same inputs give the same bytes.
 from __future__ import annotations
 
 import html
+from collections import Counter
 from pathlib import Path
 
 from .render import page, table_html
@@ -26,17 +27,15 @@ def _theme_row(t, size: int, failed: dict[str, str], out_dir: Path) -> list[str]
     title = f'<a href="{slug}.html">{_esc(t.title)}</a>' if built else _esc(t.title)
     links = [
         f'<a href="{_esc(name)}">{label}</a>'
-        for name, label in ((full_list_name(t.slug), "full list"), (f"{t.slug}.bib", f"{slug}.bib"))
+        for name, label in ((full_list_name(t.slug), "full ranked list"), (f"{t.slug}.bib", "BibTeX"))
         if (out_dir / name).exists()
     ]
-    status = "build failed: see the build log" if t.slug in failed else ("" if built else "not built")
-    return [
-        f"<strong>{title}</strong> <code>{slug}</code>",
-        _esc(" ".join(t.scope.split())),
-        str(size),
-        " · ".join(links),
-        status,
-    ]
+    if t.slug in failed:
+        links.insert(0, "<strong>build failed: see the build log</strong>")
+    elif not built:
+        links.insert(0, "not built")
+    return [f"<strong>{title}</strong> <code>{slug}</code>", _esc(" ".join(t.scope.split())), str(size),
+            " · ".join(links)]  # fmt: skip
 
 
 def sources_html(listings, sources: dict) -> str:
@@ -51,15 +50,13 @@ def sources_html(listings, sources: dict) -> str:
             f"<code>{_esc(lst.source)}</code>", _esc(info.origin if info else ""),
             _esc(info.listing if info else "not in sources.toml"), _esc(captured), str(lst.n_read),
         ])  # fmt: skip
-    dates = sorted({s.captured for s in sources.values() if s.captured != "unknown"})
-    when = (
-        f"captured {dates[0]}" + (f" to {dates[-1]}" if len(dates) > 1 else "")
-        if dates
-        else "capture dates unknown"
+    dates = Counter(sources[lst.source].captured if lst.source in sources else "unknown" for lst in listings)
+    when = ", ".join(
+        f"{d} ({n})" for d, n in sorted(dates.items(), key=lambda kv: (kv[0] == "unknown", kv[0]))
     )
     return (
-        f'<h2 id="sources">Built from</h2><p>{len(rows)} listings, {when} '
-        '(from <code>references/sources.toml</code>; "unknown" where the page does not tell).</p>'
+        f'<h2 id="sources">Built from</h2><p>{len(rows)} listings; capture dates (listings): {_esc(when)}. '
+        'Dates from <code>references/sources.toml</code>, "unknown" where the captured page does not tell.</p>'
         + table_html(["Listing", "Origin", "What", "Captured", "Records"], rows, numeric={4})
     )
 
@@ -79,7 +76,7 @@ def index_html(
         "<h1>Literature review reports</h1>"
         f"<p>{n_papers} unique papers, {len(themes)} themes.{overview}</p>"
         '<h2 id="themes">Themes</h2>'
-        + table_html(["Theme", "Scope", "Papers", "Lists", "Status"], rows, numeric={2})
+        + table_html(["Theme", "Scope", "Papers", "Lists"], rows, numeric={2})
         + sources
     )
     return page("Literature review reports", body)
