@@ -67,7 +67,9 @@ FIXTURES = ROOT.parent / "shared" / "fixtures" / "bibtex"
 def bib_papers():
     from lit_review.corpus import read_corpus
 
-    corpus, errors = read_corpus([FIXTURES / "coslu__thesis_bibliography.bib", FIXTURES / "bbt__arxiv_identifiers_460.bibtex.bib"])
+    corpus, errors = read_corpus(
+        [FIXTURES / "coslu__thesis_bibliography.bib", FIXTURES / "bbt__arxiv_identifiers_460.bibtex.bib"]
+    )
     assert errors == []
     return corpus.papers
 
@@ -97,7 +99,11 @@ def test_title_links_arxiv_then_doi_then_url(bib_papers):
 def test_hostile_identifiers_never_make_active_links(fields):
     import pandas as pd
 
-    p = next(pd.DataFrame([{"title": "<b>T</b>", "arxiv_id": None, "doi": None, "url": None, **fields}]).itertuples())
+    p = next(
+        pd.DataFrame(
+            [{"title": "<b>T</b>", "arxiv_id": None, "doi": None, "url": None, **fields}]
+        ).itertuples()
+    )
     out = theme_review.title_html(p)
     assert "<b>" not in out and "javascript:" not in out and "data:" not in out and "<script" not in out
     assert '"on' not in out and "onmouseover=" not in out.replace("%22onmouseover=%22", "")
