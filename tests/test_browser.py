@@ -48,6 +48,9 @@ def _visit(browser, path, shot):
     return page, errors, requests
 
 
+UNBUILT = ("quantization-compression", "distributed-training", "rl-llm-reasoning", "diffusion-guidance")
+
+
 def test_reports_render_offline_without_errors(browser, project, tmp_path):
     outcome = build(project, themes=["gradient-free", "efficient-fine-tuning"], jobs=2)
     assert outcome.exit_code == 0, outcome.messages
@@ -72,9 +75,12 @@ def test_reports_render_offline_without_errors(browser, project, tmp_path):
             "!!document.getElementById(e.getAttribute('href').slice(1)) : null])"
         )  # fmt: skip
         for link, found in targets:  # contents and citation keys lead to their section; files exist
-            assert (
-                found if link.startswith("#") else (reports / link).is_file() or link.startswith("https://")
-            )
+            if link.startswith("#"):
+                assert found, (href, link)
+            elif not link.startswith("https://") and not (
+                href == "overview.html" and link.startswith(UNBUILT)
+            ):
+                assert (reports / link).is_file(), (href, link)  # the overview lists every theme
         aligns = p.eval_on_selector_all("td", "els => els.map(e => getComputedStyle(e).textAlign)")
         assert set(aligns) <= {"left", "right"}, href
     assert errors == [] and requests == []
