@@ -85,9 +85,12 @@ def load_snapshot(path: str | Path) -> Snapshot:
     return snapshot
 
 
-def open_snapshot(project: Project, path: str | Path | None = None) -> Snapshot:
-    """The snapshot at ``path`` (the build's); with no ``path`` (a notebook run by hand), the one in
-    the reports folder if it was made from the project's files as they are now, else a new one."""
+def open_snapshot(project: Project, path: str | Path | Snapshot | None = None) -> Snapshot:
+    """The snapshot at ``path`` (the build's; or the snapshot itself); with no ``path`` (a notebook
+    run by hand), the one in the reports folder if it was made from the project's files as they are
+    now, else a new one."""
+    if isinstance(path, Snapshot):
+        return path
     if path is not None:
         return load_snapshot(path)
     default = project.reports / SNAPSHOT

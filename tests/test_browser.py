@@ -48,15 +48,17 @@ def _visit(browser, path, shot):
     return page, errors, requests
 
 
+UNBUILT = ("quantization-compression", "distributed-training", "rl-llm-reasoning", "diffusion-guidance")
+
+
 def test_reports_render_offline_without_errors(browser, project, tmp_path):
     outcome = build(project, themes=["gradient-free", "efficient-fine-tuning"], jobs=2)
     assert outcome.exit_code == 0, outcome.messages
     reports = project / "reports"
     page, errors, requests = _visit(browser, reports / "index.html", tmp_path / "index.png")
     links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
-    assert {"gradient-free.html", "efficient-fine-tuning.html", "overview.html", "gradient-free.bib"} <= set(
-        links
-    )
+    assert {"gradient-free.html", "efficient-fine-tuning.html", "overview.html", "gradient-free.bib",
+            "gradient-free-all.html"} <= set(links)  # fmt: skip
     assert all((reports / href).is_file() for href in links)  # every link resolves
     for href in [h for h in links if h.endswith(".html")]:
         p, errs, reqs = _visit(browser, reports / href, tmp_path / f"{href}.png")
@@ -65,8 +67,22 @@ def test_reports_render_offline_without_errors(browser, project, tmp_path):
         sizes = p.eval_on_selector_all(
             "img", "els => els.map(e => [e.complete, e.naturalWidth, e.naturalHeight])"
         )
-        assert sizes and all(ok and w > 0 and h > 0 for ok, w, h in sizes)
+        if not href.endswith("-all.html"):  # a full ranked list is a table, without figures
+            assert sizes and all(ok and w > 0 and h > 0 for ok, w, h in sizes)
         assert_not_blank(tmp_path / f"{href}.png")
+        targets = p.eval_on_selector_all(
+            "a[href]", "els => els.map(e => [e.getAttribute('href'), e.getAttribute('href').startsWith('#') ? "
+            "!!document.getElementById(e.getAttribute('href').slice(1)) : null])"
+        )  # fmt: skip
+        for link, found in targets:  # contents and citation keys lead to their section; files exist
+            if link.startswith("#"):
+                assert found, (href, link)
+            elif not link.startswith("https://") and not (
+                href == "overview.html" and link.startswith(UNBUILT)
+            ):
+                assert (reports / link).is_file(), (href, link)  # the overview lists every theme
+        aligns = p.eval_on_selector_all("td", "els => els.map(e => getComputedStyle(e).textAlign)")
+        assert set(aligns) <= {"left", "right"}, href
     assert errors == [] and requests == []
 
 

@@ -44,3 +44,30 @@ def test_build_passes_only_parameters_the_notebooks_define():
     for r in reports:
         assert set(r.params) <= _parameters(r.notebook), r.name
     assert "output_dir" not in _parameters(ROOT / "lit_review" / "notebooks" / report.THEME_NOTEBOOK)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("notebook", "params", "reason"),
+    [(report.THEME_NOTEBOOK, {"theme": "nope"},
+      "ParameterError: parameter 'theme': got 'nope' (str); allowed: gradient-free, efficient-fine-tuning, "
+      "quantization-compression, distributed-training, rl-llm-reasoning, diffusion-guidance"),
+     (report.THEME_NOTEBOOK, {"top_n": "ten"},
+      "ParameterError: parameter 'top_n' must be a whole number >= 0, got 'ten' (str)"),
+     (report.THEME_NOTEBOOK, {"min_score": [1]},
+      "ParameterError: parameter 'min_score' must be a number or None, got [1] (list)"),
+     (report.OVERVIEW_NOTEBOOK, {"top_n": 2.5},
+      "ParameterError: parameter 'top_n' must be a whole number >= 0, got 2.5 (float)")],
+)  # fmt: skip
+def test_papermill_with_a_bad_parameter_fails_first_in_one_line(project, notebook, params, reason):
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    with pytest.raises(PapermillExecutionError) as info:
+        pm.execute_notebook(str(project / "notebooks" / notebook), None, parameters=params,
+                            cwd=str(project / "notebooks"), progress_bar=False, kernel_name="python3")  # fmt: skip
+    err = info.value
+    assert err.traceback == [reason]  # the whole message the reader sees: one line
+    assert str(err).rstrip().endswith(reason)
+    assert "check_parameters(" in err.source  # the first cell after the parameters
+    assert not (project / "reports").exists()  # before any work: no ingest, no snapshot saved

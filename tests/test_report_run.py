@@ -82,3 +82,50 @@ def test_build_one_reports_the_failing_cell_and_writes_nothing(tmp_path):
     name, error = run.build_one(str(nb), "r", "Title", str(out), {"word": "input"})
     assert name == "r" and "failed in cell" in error and "ValueError: bad input" in error
     assert list(out.iterdir()) == []
+
+
+def test_normalize_drops_the_kernels_stderr_but_keeps_errors():
+    from nbformat.v4 import new_output
+
+    nb = new_notebook(cells=[new_code_cell("1", outputs=[
+        new_output("stream", name="stderr", text="Matplotlib is building the font cache; this may take a moment.\n"),
+        new_output("stream", name="stdout", text="shown\n"),
+        new_output("error", ename="ValueError", evalue="bad", traceback=[]),
+    ])])  # fmt: skip
+    run.normalize_notebook(nb)
+    assert [o.output_type for o in nb.cells[0].outputs] == ["stream", "error"]
+    assert nb.cells[0].outputs[0].name == "stdout"
+
+
+def test_failure_names_theme_cell_and_reason():
+    from papermill.exceptions import PapermillExecutionError
+
+    exc = PapermillExecutionError(4, 3, "\n\nr = review.theme_review(project)\nmore()", "KeyError", "'x'", [])
+    msg = run._failure("gradient-free", exc)
+    assert msg.splitlines() == [
+        "theme 'gradient-free' failed in cell 3:",
+        "  r = review.theme_review(project)",
+        "  KeyError: 'x'",
+    ]
+    assert run._failure("overview", RuntimeError("gone")) == "report 'overview' failed: RuntimeError: gone"
+
+
+def test_kernel_is_not_interrupted_when_shut_down(monkeypatch):
+    import asyncio
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    from lit_review.report.kernel import ReportKernelManager
+
+    sent = []
+
+    async def interrupt(self):
+        sent.append(self.shutting_down)
+
+    monkeypatch.setattr(AsyncKernelManager, "_async_interrupt_kernel", interrupt)
+    km = ReportKernelManager(kernel_name="python3")
+    km.shutting_down = True
+    asyncio.run(km._async_interrupt_kernel())
+    km.shutting_down = False  # a user's interrupt still goes through
+    asyncio.run(km._async_interrupt_kernel())
+    assert sent == [False]

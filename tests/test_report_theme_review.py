@@ -6,7 +6,9 @@ import lit_review.ingest
 from lit_review import snapshot as snap
 from lit_review.project import Project
 from lit_review.report import overview, theme_review
-from lit_review.themes import load_themes
+from lit_review.themes import Decision, Theme, load_themes
+
+from .conftest import ROOT
 
 
 @pytest.fixture
@@ -54,3 +56,116 @@ def test_overview_reads_the_snapshot_by_hand(saved):
     for t in o.themes:
         assert sizes[t.slug] == sum(t.slug in ts for ts in o.papers["themes"])
     assert overview.year_counts(o).sum() == 544
+
+
+# what a reader sees of each paper: link, authors, status (real records from BibTeX fixtures)
+
+FIXTURES = ROOT.parent / "shared" / "fixtures" / "bibtex"
+
+
+@pytest.fixture(scope="module")
+def bib_papers():
+    from lit_review.corpus import read_corpus
+
+    corpus, errors = read_corpus(
+        [FIXTURES / "coslu__thesis_bibliography.bib", FIXTURES / "bbt__arxiv_identifiers_460.bibtex.bib"]
+    )
+    assert errors == []
+    return corpus.papers
+
+
+def _row(papers, **where):
+    sel = papers
+    for col, val in where.items():
+        sel = sel[sel[col] == val]
+    assert len(sel) == 1, where
+    return next(sel.itertuples(index=False))
+
+
+def test_title_links_arxiv_then_doi_then_url(bib_papers):
+    both = _row(bib_papers, arxiv_id="1401.2910")  # has a DOI too: arXiv wins
+    assert theme_review.paper_url(both) == "https://arxiv.org/abs/1401.2910"
+    doi = _row(bib_papers, doi="10.1016/0041-5553(64)90137-5")
+    assert theme_review.paper_url(doi) == "https://doi.org/10.1016/0041-5553(64)90137-5"
+    book = _row(bib_papers, url="http://www.deeplearningbook.org")
+    assert theme_review.title_html(book) == f'<a href="http://www.deeplearningbook.org">{book.title}</a>'
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"url": "javascript:alert(1)"}, {"url": "data:text/html,<script>x</script>"}, {"url": "https://a b"},
+     {"doi": '10.1/x"><script>'}, {"arxiv_id": '2401.1"onmouseover="x'}],
+)  # fmt: skip
+def test_hostile_identifiers_never_make_active_links(fields):
+    import pandas as pd
+
+    p = next(
+        pd.DataFrame(
+            [{"title": "<b>T</b>", "arxiv_id": None, "doi": None, "url": None, **fields}]
+        ).itertuples()
+    )
+    out = theme_review.title_html(p)
+    assert "<b>" not in out and "javascript:" not in out and "data:" not in out and "<script" not in out
+    assert '"on' not in out and "onmouseover=" not in out.replace("%22onmouseover=%22", "")
+
+
+def test_short_authors_from_real_names(bib_papers):
+    one = _row(bib_papers, arxiv_id="1508.05387")
+    two = _row(bib_papers, arxiv_id="1305.4904")
+    many = _row(bib_papers, url="http://www.deeplearningbook.org")
+    assert one.authors == ("Sen, Ashoke",) and theme_review.short_authors(one.authors) == "Sen"
+    assert theme_review.short_authors(two.authors) == "Smolin and Smith"
+    assert theme_review.short_authors(many.authors) == "Goodfellow et al."
+    assert theme_review.short_authors(()) == "" and theme_review.short_authors(float("nan")) == ""
+
+
+def test_status_says_why_a_paper_is_in(project, seed_corpus):
+    from lit_review.themes import match_theme
+
+    themes = load_themes(Project.at(project).themes)
+    th = next(t for t in themes if t.slug == "gradient-free")
+    papers = seed_corpus.corpus.papers
+    decided = Theme(th.slug, th.title, th.scope, th.include, th.exclude, th.min_score,
+                    (Decision("wpca2025", False, "NAS proxy"), Decision("lst2022", True, "")))  # fmt: skip
+    m = papers[["citekey"]].join(match_theme(decided, papers)).set_index("citekey")
+    said = {k: theme_review.status(next(m.loc[[k]].itertuples()), th.min_score) for k in m.index}
+    assert said["wpca2025"] == "excluded by decision: NAS proxy"
+    assert said["lst2022"] == "included by decision"
+    auto = m[m["decision"] == "auto-include"].iloc[0]
+    assert said[auto.name] == f"included by term match (score {auto['score']:g})"
+    low = m[(m["decision"] == "auto-exclude") & (m["score"] > 0)].iloc[0]
+    assert said[low.name] == f"below the minimum score (score {low['score']:g} < 4)"
+
+
+def test_ranked_table_links_the_full_list_and_bib(saved):
+    proj, path = saved
+    r = theme_review.theme_review(proj.root, "diffusion-guidance", snapshot=path)
+    table = theme_review.ranked_table(r, 10)
+    assert len(r.included) > 10 and f"{len(r.included) - 10} more are in the full ranked list" in table
+    assert 'href="diffusion-guidance-all.html"' in table and 'href="diffusion-guidance.bib"' in table
+    assert table.count("<tr>") == 11 and 'style="text-align:left' in table
+    full = theme_review.full_list_html(r)
+    assert full.count("<tr>") == len(r.included) + 1 and "<script" not in full
+    for key in r.included["citekey"]:
+        assert f"<code>{key}</code>" in full
+    assert 'href="index.html"' in full and 'href="diffusion-guidance.html"' in full
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [({"theme": "nope"}, "parameter 'theme': got 'nope' (str); allowed: gradient-free, efficient-fine-tuning"),
+     ({"theme": 3}, "parameter 'theme': got 3 (int); allowed: gradient-free"),
+     ({"top_n": "5"}, "parameter 'top_n' must be a whole number >= 0, got '5' (str)"),
+     ({"top_n": -1}, "parameter 'top_n' must be a whole number >= 0, got -1 (int)"),
+     ({"top_n": True}, "parameter 'top_n' must be a whole number >= 0, got True (bool)"),
+     ({"min_score": "high"}, "parameter 'min_score' must be a number or None, got 'high' (str)"),
+     ({"snapshot": "no/such.pickle"}, "parameter 'snapshot': no such file or folder 'no/such.pickle'")],
+)  # fmt: skip
+def test_check_parameters_names_the_bad_one(project, params, message):
+    from lit_review.errors import LitReviewError
+
+    args = {"theme": "gradient-free", "project": str(project), **params}
+    with pytest.raises(LitReviewError) as info:
+        theme_review.check_parameters(**args)
+    assert str(info.value).startswith(message) and "\n" not in str(info.value)
+    assert info.value._render_traceback_() == [f"ParameterError: {info.value}"]  # what IPython shows

@@ -47,7 +47,9 @@ def test_index_links_every_report_with_counts(built):
         assert f'href="{slug}.html"' in index
         assert (dst / "reports" / f"{slug}.html").exists()
         n = len(bibtexparser.parse_file(str(dst / "reports" / f"{slug}.bib")).entries)
-        assert re.search(rf"<code>{slug}</code></td><td>{n}</td>", index)
+        assert re.search(
+            rf"<code>{slug}</code></td><td[^>]*>[^<]+</td><td[^>]*>{n}</td>", index
+        )  # after the scope
     assert 'href="overview.html"' in index and (dst / "reports" / "overview.html").exists()
 
 
@@ -71,14 +73,82 @@ def test_theme_report_contents(built):
     assert {"bbtv2gradientfree", "wpca2025"} <= keys
     shown = set(re.findall(r'<section class="paper" id="([a-z0-9]+)"', html))
     assert shown and shown <= keys
-    assert (
-        "<script" not in html.lower()
-        and "http://" not in html
-        and "https://" not in html.replace("https://github", "")
-    )
+    assert "<script" not in html.lower()
+    for href in re.findall(r'href="([^"]*)"', html):  # in-page anchors, files beside it, or a paper's page
+        if href.startswith("#"):
+            assert f'id="{href[1:]}"' in html, href
+        elif not href.startswith(("https://arxiv.org/abs/", "https://doi.org/")):
+            assert (dst / "reports" / href).is_file(), href
+    assert '<nav class="contents">' in html and '<a href="index.html">' in html
+    assert 'href="gradient-free-all.html"' in html and 'href="gradient-free.bib"' in html
+    assert "included by term match (score " in text
     assert html.count('src="data:image/png;base64,') == 4  # PRISMA, years, terms, overlap
     assert "Provenance" in text and "sha256" in text and "pandas" in text
     assert "print(" not in html and "import " not in text  # inputs are hidden
+
+
+def _progress_only(stderr: str) -> list[str]:
+    """What a build wrote to stderr besides its progress bar (tqdm rewrites its line with \\r)."""
+    return [part for part in re.split(r"[\r\n]+", stderr) if part.strip() and not part.startswith("reports:")]
+
+
+@pytest.mark.slow
+def test_a_good_build_prints_progress_and_a_summary_only(built):
+    _, first, _ = built
+    assert _progress_only(first.stderr) == []  # no kernel log lines (ERROR | KeyboardInterrupt, TCP warning)
+    lines = first.stdout.splitlines()
+    assert lines[0] == "ingested 647 records: 544 unique papers, 0 rejected"
+    assert [line.split("/")[-1] for line in lines[1:]] == [
+        f"{n}.html" for n in sorted(["diffusion-guidance", "distributed-training", "efficient-fine-tuning",
+                                     "gradient-free", "overview", "quantization-compression", "rl-llm-reasoning"])
+    ]  # fmt: skip
+
+
+@pytest.mark.slow
+def test_full_ranked_list_is_built_and_recorded(built):
+    import json
+
+    dst, _, _ = built
+    bib = {e.key for e in bibtexparser.parse_file(str(dst / "reports" / "diffusion-guidance.bib")).entries}
+    full = (dst / "reports" / "diffusion-guidance-all.html").read_text()
+    listed = re.findall(r"<td[^>]*><code>([a-z0-9]+)</code></td>", full)
+    assert len(listed) == len(bib) > 50 and set(listed) == bib  # every included paper, each once
+    report = (dst / "reports" / "diffusion-guidance.html").read_text()
+    assert f"{len(bib) - 50} more are in the full ranked list" in _text(report)
+    state = json.loads((dst / "reports" / ".build-state.json").read_text())
+    assert "diffusion-guidance-all.html" in state["reports"]["diffusion-guidance"]["outputs"]
+    index = (dst / "reports" / "index.html").read_text()
+    assert 'href="diffusion-guidance-all.html"' in index and "2025-12-10" in index
+
+
+@pytest.mark.slow
+def test_first_build_on_a_fresh_machine_is_byte_identical_to_the_next(tmp_path):
+    """Empty matplotlib and Jupyter caches (the font cache is built, kernels start cold): same bytes."""
+    import os
+
+    from .conftest import copy_project
+
+    dst = copy_project(tmp_path / "review")
+    env = dict(os.environ)
+    for var in (
+        "MPLCONFIGDIR",
+        "JUPYTER_CONFIG_DIR",
+        "JUPYTER_DATA_DIR",
+        "JUPYTER_RUNTIME_DIR",
+        "IPYTHONDIR",
+    ):
+        (tmp_path / var).mkdir()
+        env[var] = str(tmp_path / var)
+    runs = []
+    for args in (["build"], ["build", "--force"]):
+        r = subprocess.run([sys.executable, "-m", "lit_review.cli", *args], cwd=dst, env=env,
+                           capture_output=True, text=True, timeout=900)  # fmt: skip
+        assert r.returncode == 0, r.stderr
+        assert _progress_only(r.stderr) == []
+        runs.append({p.name: p.read_bytes() for p in sorted((dst / "reports").glob("*.*"))})
+    assert any((tmp_path / "MPLCONFIGDIR").iterdir())  # the first build did fill the empty cache
+    assert runs[0].keys() == runs[1].keys() and len([n for n in runs[0] if n.endswith(".html")]) == 14
+    assert [n for n in runs[0] if runs[0][n] != runs[1][n]] == []
 
 
 @pytest.mark.slow
@@ -142,6 +212,8 @@ def test_failing_theme_keeps_previous_report_and_others_build(built):
         nb_path.write_text(original)
     assert r.returncode == 1
     assert "theme 'gradient-free' failed in cell" in r.stderr and "RuntimeError: boom" in r.stderr
+    assert 'if theme == "gradient-free":' in r.stderr and "Traceback" not in r.stderr
+    assert len(_progress_only(r.stderr)) <= 4  # theme, cell, its code, the error
     assert (dst / "reports" / "gradient-free.html").read_bytes() == before
     assert other.exists()
     assert not list((dst / "reports").glob(".*.tmp"))

@@ -70,7 +70,8 @@ def build(
         outcome.messages.append(f"up to date: nothing changed since the last build ({out_dir})")
         return outcome
 
-    papers = _ingest(project, all_themes, out_dir, outcome)
+    snap = _ingest(project, all_themes, out_dir, outcome)
+    papers = snap.result.corpus.papers
     keys = plan.report_keys(reports, plan.corpus_key(project), all_themes, papers)
     todo = plan.stale(state, out_dir, keys)
     outcome.kept = sorted(set(keys) - set(todo))
@@ -83,11 +84,10 @@ def build(
         outcome.built.append(name)
         outputs = [f"{name}.html", f"{name}.ipynb"]
         if name != OVERVIEW:
-            _write_bib(papers, name, out_dir)
-            outputs.append(f"{name}.bib")
+            outputs += _write_theme_files(project, snap, name, out_dir)
         done[name] = {"key": keys[name], "outputs": plan.record_outputs(out_dir, outputs)}
 
-    _write_index(all_themes, papers, outcome.failed, out_dir)
+    _write_index(all_themes, snap.result.corpus, outcome.failed, out_dir)
     new_state = {"reports": done, "index": plan.record_outputs(out_dir, ["index.html"])}
     if not outcome.failed:  # the inputs as they are now (ingest may have pinned new keys)
         new_state["global"] = plan.global_key(project, request, out_dir)
@@ -114,32 +114,44 @@ def _reports(project: Project, selected: list[Theme], out_dir: Path) -> list[Rep
 
 
 def _ingest(project: Project, themes: list[Theme], out_dir: Path, outcome: BuildOutcome):
-    """Ingest, write ``references/``, save the snapshot the notebooks read; return the papers."""
+    """Ingest, write ``references/``, save the snapshot the notebooks read, and return it."""
     from ..ingest import run_ingest, write_outputs
     from ..snapshot import save_snapshot, take_snapshot
 
     result = run_ingest(project)
     write_outputs(result, project.references)
-    save_snapshot(take_snapshot(project, result, themes), out_dir / SNAPSHOT)
+    snap = take_snapshot(project, result, themes)
+    save_snapshot(snap, out_dir / SNAPSHOT)
     c = result.corpus
     outcome.messages.append(
         f"ingested {c.n_read} records: {len(c.papers)} unique papers, {c.n_rejected} rejected"
     )
-    return c.papers
+    return snap
 
 
-def _write_bib(papers, slug: str, out_dir: Path) -> None:
+def _write_theme_files(project: Project, snap, slug: str, out_dir: Path) -> list[str]:
+    """Beside a theme's report: its BibTeX and its full ranked list; return their names."""
     from ..export import write_bibtex
     from ..themes import theme_members
+    from .theme_review import full_list_html, full_list_name, theme_review
 
+    papers = snap.result.corpus.papers
     write_bibtex(papers[theme_members(papers, slug)], out_dir / f"{slug}.bib")
+    full = full_list_name(slug)
+    atomic_write_text(out_dir / full, full_list_html(theme_review(project.root, slug, snapshot=snap)))
+    return [f"{slug}.bib", full]
 
 
-def _write_index(themes: list[Theme], papers, failed: dict[str, str], out_dir: Path) -> None:
+def _write_index(themes: list[Theme], corpus, failed: dict[str, str], out_dir: Path) -> None:
     from .counts import theme_counts
+    from .index import sources_html
 
+    papers = corpus.papers
     sizes = theme_counts(papers["themes"], [t.slug for t in themes])
-    atomic_write_text(out_dir / "index.html", index_html(themes, sizes, failed, len(papers), out_dir))
+    sources = sources_html(corpus.listings, corpus.sources)
+    atomic_write_text(
+        out_dir / "index.html", index_html(themes, sizes, failed, len(papers), out_dir, sources)
+    )
 
 
 def _summarize(outcome: BuildOutcome, out_dir: Path) -> None:

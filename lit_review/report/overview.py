@@ -12,7 +12,9 @@ from ..project import Project
 from ..snapshot import open_snapshot
 from ..themes import Theme, load_themes
 from . import counts
-from .theme_review import esc
+from .params import check_count, check_path
+from .render import table_html
+from .theme_review import esc, full_list_name, title_html
 
 
 @dataclass
@@ -24,6 +26,13 @@ class Overview:
     @property
     def papers(self) -> pd.DataFrame:
         return self.result.corpus.papers
+
+
+def check_parameters(project=None, top_n=30, snapshot=None, **_) -> None:
+    """Check the overview notebook's parameters before any work (see :mod:`.params`)."""
+    check_path("project", project)
+    check_count("top_n", top_n)
+    check_path("snapshot", snapshot)
 
 
 def corpus_overview(project=None, snapshot=None) -> Overview:
@@ -47,15 +56,12 @@ def sources_table(o: Overview) -> str:
     rows = []
     for lst in o.result.corpus.listings:
         info = o.result.corpus.sources.get(lst.source)
-        rows.append(
-            f"<tr><td><code>{esc(lst.source)}</code></td><td>{esc(info.origin if info else '')}</td>"
-            f"<td>{esc(info.listing if info else '')}</td><td>{esc(info.captured if info else 'unknown')}</td>"
-            f"<td>{esc(lst.layout)}</td><td>{lst.n_read}</td><td>{lst.n_rejected}</td></tr>"
-        )
-    return (
-        "<table><thead><tr><th>Source</th><th>Origin</th><th>Listing</th><th>Captured</th><th>Layout</th>"
-        f"<th>Records</th><th>Rejected</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
-    )
+        rows.append([
+            f"<code>{esc(lst.source)}</code>", esc(info.origin if info else ""), esc(info.listing if info else ""),
+            esc(info.captured if info else "unknown"), esc(lst.layout), str(lst.n_read), str(lst.n_rejected),
+        ])  # fmt: skip
+    header = ["Source", "Origin", "Listing", "Captured", "Layout", "Records", "Rejected"]
+    return table_html(header, rows, numeric={5, 6})
 
 
 def year_counts(o: Overview) -> pd.Series:
@@ -68,12 +74,12 @@ def theme_sizes(o: Overview) -> pd.Series:
 
 def themes_table(o: Overview) -> str:
     sizes = theme_sizes(o)
-    rows = "".join(
-        f'<tr><td><a href="{esc(t.slug)}.html">{esc(t.title)}</a></td><td><code>{esc(t.slug)}</code></td>'
-        f"<td>{sizes[t.slug]}</td></tr>"
+    rows = [
+        [f'<a href="{esc(t.slug)}.html">{esc(t.title)}</a>', f"<code>{esc(t.slug)}</code>",
+         f'<a href="{esc(full_list_name(t.slug))}">{sizes[t.slug]}</a>']
         for t in o.themes
-    )
-    return f"<table><thead><tr><th>Theme</th><th>Slug</th><th>Papers</th></tr></thead><tbody>{rows}</tbody></table>"
+    ]  # fmt: skip
+    return table_html(["Theme", "Slug", "Papers"], rows, numeric={2})
 
 
 def overlap_table(o: Overview) -> str:
@@ -81,27 +87,21 @@ def overlap_table(o: Overview) -> str:
     slugs = [t.slug for t in o.themes]
     shared = counts.overlaps(o.papers, slugs)
     rows = [
-        f"<tr><td><code>{esc(a)}</code></td><td><code>{esc(b)}</code></td><td>{shared[a][b]}</td></tr>"
+        [f"<code>{esc(a)}</code>", f"<code>{esc(b)}</code>", str(shared[a][b])]
         for a, b in combinations(slugs, 2)
     ]
-    return (
-        "<h3>Overlaps</h3><table><thead><tr><th>Theme</th><th>Theme</th><th>Shared papers</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
-    )
+    return "<h3>Overlaps</h3>" + table_html(["Theme", "Theme", "Shared papers"], rows, numeric={2})
 
 
 def unthemed_table(o: Overview, top_n: int = 30) -> str:
     none = o.papers[o.papers["themes"].map(len) == 0].sort_values("citekey")
-    rows = "".join(
-        f"<tr><td><code>{esc(p.citekey)}</code></td><td>{esc(p.title)}</td></tr>"
-        for p in none.head(top_n).itertuples(index=False)
-    )
+    rows = [
+        [f"<code>{esc(p.citekey)}</code>", title_html(p)] for p in none.head(top_n).itertuples(index=False)
+    ]
     more = (
-        f"<p>{len(none) - top_n} more not shown (see <code>papers.csv</code>).</p>"
+        f"<p>{len(none) - top_n} more not shown: the rows of <code>references/papers.csv</code> "
+        "with an empty <code>themes</code> column.</p>"
         if len(none) > top_n
         else ""
     )
-    return (
-        f"<p>{len(none)} papers match no theme.</p><table><thead><tr><th>Citation key</th><th>Title</th></tr>"
-        f"</thead><tbody>{rows}</tbody></table>{more}"
-    )
+    return f"<p>{len(none)} papers match no theme.</p>" + table_html(["Citation key", "Title"], rows) + more

@@ -1,7 +1,8 @@
 """Run report notebooks with papermill, each in a worker process, and write their outputs.
 
 Reproducibility: cell ids are renumbered, papermill's and nbclient's timing metadata dropped,
-the kernel runs with ``PYTHONHASHSEED=0`` and a fixed ``IPYKERNEL_CELL_NAME``. A report's
+what the kernel wrote to stderr (warnings, "Matplotlib is building the font cache" on a fresh
+machine) removed, the kernel runs with ``PYTHONHASHSEED=0`` and a fixed ``IPYKERNEL_CELL_NAME``. A report's
 files are replaced atomically and only after its notebook ran to the end, so a failing or
 killed run leaves the previous report intact.
 """
@@ -19,6 +20,7 @@ from pathlib import Path
 from .._infra.iorw import atomic_write_text
 from .._infra.parallel import WorkerPool
 from ..errors import LitReviewError
+from .index import OVERVIEW
 from .render import render_html
 
 KERNEL_START_TRIES = 3
@@ -45,18 +47,27 @@ def validate_parameters(params: dict) -> dict:
 
 
 def normalize_notebook(nb) -> None:
-    """Drop what differs between two runs of the same notebook: ids, timings, paths."""
+    """Drop what differs between two runs of the same notebook: ids, timings, the kernel's stderr.
+
+    Stderr carries the machine's state, not the report (font cache builds, cache folder warnings
+    with temporary paths, library deprecation notices); a failing cell's error is an ``error``
+    output and stays.
+    """
     nb.metadata.pop("papermill", None)
     nb.metadata.pop("widgets", None)
     for i, cell in enumerate(nb.cells):
         cell.id = f"cell-{i:02d}"
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")]
 
 
 def execute(notebook: Path, parameters: dict, cwd: Path):
     """Run ``notebook`` with papermill in ``cwd`` and return the executed, normalized notebook."""
     import papermill as pm
+
+    from .kernel import ReportKernelManager
 
     os.environ.update(KERNEL_ENV)
     os.environ.pop("MPLBACKEND", None)  # papermill + Agg drops figures silently
@@ -73,6 +84,7 @@ def execute(notebook: Path, parameters: dict, cwd: Path):
                 request_save_on_cell_execute=False,
                 start_timeout=180,
                 record_timing=False,
+                kernel_manager_class=ReportKernelManager,
             )
             break
         except RuntimeError as exc:
@@ -85,11 +97,15 @@ def execute(notebook: Path, parameters: dict, cwd: Path):
 
 
 def _failure(name: str, exc: Exception) -> str:
+    """A few lines: which report, which cell (its number and first line of code), and why."""
     from papermill.exceptions import PapermillExecutionError
 
+    what = "report" if name == OVERVIEW else "theme"
     if isinstance(exc, PapermillExecutionError):
-        return f"theme {name!r} failed in cell {exc.exec_count} (cell index {exc.cell_index}): {exc.ename}: {exc.evalue}"
-    return f"theme {name!r} failed: {type(exc).__name__}: {exc}"
+        first = next((line.strip() for line in exc.source.splitlines() if line.strip()), "")
+        code = f"\n  {first[:100]}" if first else ""
+        return f"{what} {name!r} failed in cell {exc.exec_count}:{code}\n  {exc.ename}: {exc.evalue}"
+    return f"{what} {name!r} failed: {type(exc).__name__}: {exc}"
 
 
 def build_one(notebook: str, name: str, title: str, out: str, params: dict) -> tuple[str, str | None]:

@@ -11,6 +11,7 @@ import importlib.metadata as md
 import platform
 from collections import Counter
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -19,6 +20,8 @@ from ..project import Project
 from ..snapshot import input_hashes, open_snapshot
 from ..themes import Theme, load_themes, match_theme, theme_by_slug
 from . import counts
+from .params import check_choice, check_count, check_number, check_path
+from .render import INDEX_LINK, page, table_html
 
 PACKAGES = ("lit-review", "pandas", "matplotlib", "bibtexparser", "papermill", "nbconvert", "nbformat")
 
@@ -45,6 +48,15 @@ class ThemeReview:
     @property
     def papers(self) -> pd.DataFrame:
         return self.result.corpus.papers
+
+
+def check_parameters(theme, project=None, min_score=None, top_n=50, snapshot=None, **_) -> None:
+    """Check the theme notebook's parameters before any work: one line naming a bad one and what it takes."""
+    check_path("project", project)
+    check_choice("theme", theme, [t.slug for t in load_themes(Project.at(project).themes)])
+    check_number("min_score", min_score)
+    check_count("top_n", top_n)
+    check_path("snapshot", snapshot)
 
 
 def theme_review(
@@ -106,35 +118,123 @@ def prisma_text(counts: dict) -> str:
 
 
 def header_html(r: ThemeReview) -> str:
+    """Title, slug, scope, and how many papers the theme holds."""
+    c = prisma_counts(r)
+    manual = c["included_manual"]
     return (
         f'<h1 class="theme-title">{esc(r.theme.title)}</h1>'
         f'<p class="theme-slug">Theme <code>{esc(r.theme.slug)}</code> · minimum score {r.theme.min_score:g}</p>'
         f'<p class="scope"><strong>Scope.</strong> {esc(r.theme.scope)}</p>'
+        f'<p class="theme-counts"><strong>{c["included"]}</strong> of {c["screened"]} papers included '
+        f"({c['included_auto']} by term match, {manual} by decision).</p>"
+    )
+
+
+def full_list_name(slug: str) -> str:
+    """The file of a theme's full ranked list, beside its report."""
+    return f"{slug}-all.html"
+
+
+def paper_url(p) -> str | None:
+    """The paper's page: its arXiv abstract, else its DOI, else its (http/https) URL; None if unknown."""
+    arxiv, doi, url = (getattr(p, c, None) for c in ("arxiv_id", "doi", "url"))
+    if isinstance(arxiv, str) and arxiv.strip():
+        return "https://arxiv.org/abs/" + quote(arxiv.strip(), safe="/.")
+    if isinstance(doi, str) and doi.strip():
+        return "https://doi.org/" + quote(doi.strip(), safe="/.;:()-_")
+    if (
+        isinstance(url, str)
+        and url.lower().startswith(("https://", "http://"))
+        and not any(c.isspace() or ord(c) < 32 for c in url)
+    ):  # never a javascript: or data: link from a listing
+        return url
+    return None
+
+
+def title_html(p) -> str:
+    """The paper's title, linking to its page where known."""
+    url = paper_url(p)
+    return f'<a href="{esc(url)}">{esc(p.title)}</a>' if url else esc(p.title)
+
+
+def short_authors(authors) -> str:
+    """ "Family" / "First and Second" / "First et al." from ``Family, Given`` names ("" if none)."""
+    if not isinstance(authors, (list, tuple)) or not authors:
+        return ""
+    family = [str(a).split(",", 1)[0].strip() for a in authors[:2]]
+    if len(authors) == 1:
+        return family[0]
+    return f"{family[0]} and {family[1]}" if len(authors) == 2 else f"{family[0]} et al."
+
+
+def year_text(p) -> str:
+    return "" if pd.isna(p.year) else str(int(p.year))
+
+
+def status(p, min_score: float | None = None) -> str:
+    """Why a paper is in (or out of) the theme, in words (the one place the decision is phrased)."""
+    reason = f": {p.reason}" if isinstance(p.reason, str) and p.reason else ""
+    if p.decision == "manual-include":
+        return f"included by decision{reason}"
+    if p.decision == "manual-exclude":
+        return f"excluded by decision{reason}"
+    if p.decision == "auto-include":
+        return f"included by term match (score {p.score:g})"
+    if len(p.excluded_by):
+        return f"excluded by term: {'; '.join(p.excluded_by)}"
+    floor = f" < {min_score:g}" if min_score is not None else ""
+    return f"below the minimum score (score {p.score:g}{floor})"
+
+
+def _rows(r: ThemeReview, papers: pd.DataFrame, key_links: bool) -> list[list[str]]:
+    rows = []
+    for i, p in enumerate(papers.itertuples(index=False), 1):
+        key = f"<code>{esc(p.citekey)}</code>"
+        rows.append([
+            str(i), title_html(p), esc(short_authors(p.authors)), year_text(p),
+            f'<a href="#{esc(p.citekey)}">{key}</a>' if key_links else key,
+            f"{p.score:g}", esc("; ".join(p.matched)), esc(status(p, r.theme.min_score)),
+        ])  # fmt: skip
+    return rows
+
+
+RANKED_HEADER = ["#", "Title", "Authors", "Year", "Citation key", "Score", "Matched terms", "Status"]
+
+
+def downloads_html(r: ThemeReview) -> str:
+    """Links to the theme's full ranked list and its BibTeX, written beside the report by the build."""
+    slug = esc(r.theme.slug)
+    return (
+        f'<p class="downloads">All {len(r.included)} included papers: '
+        f'<a href="{esc(full_list_name(r.theme.slug))}">full ranked list</a> · '
+        f'<a href="{slug}.bib">BibTeX ({slug}.bib)</a></p>'
     )
 
 
 def ranked_table(r: ThemeReview, top_n: int = 50) -> str:
-    """The top ``top_n`` included papers as an HTML table, with a line saying how many are not shown."""
-    rows = []
-    for i, p in enumerate(r.included.head(top_n).itertuples(index=False), 1):
-        rows.append(
-            "<tr>"
-            f"<td>{i}</td><td>{esc(p.title)}</td><td>{esc(p.year)}</td>"
-            f'<td><a href="#{esc(p.citekey)}"><code>{esc(p.citekey)}</code></a></td>'
-            f"<td>{p.score:g}</td><td>{esc('; '.join(p.matched))}</td><td>{esc(p.upvotes)}</td>"
-            f"<td>{esc(p.decision)}</td></tr>"
-        )
-    more = len(r.included) - min(top_n, len(r.included))
+    """The top ``top_n`` included papers as a table, then links to the full list and the BibTeX."""
+    shown = r.included.head(top_n)
+    more = len(r.included) - len(shown)
     note = (
-        f"<p>{more} more included papers are listed in <code>{esc(r.theme.slug)}.bib</code>.</p>"
+        f"<p>The {len(shown)} highest-scored papers; {more} more are in the full ranked list.</p>"
         if more
         else ""
     )
-    return (
-        '<table class="ranked"><thead><tr><th>#</th><th>Title</th><th>Year</th><th>Citation key</th>'
-        "<th>Score</th><th>Matched terms</th><th>Upvotes</th><th>Decision</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>{note}"
+    table = table_html(RANKED_HEADER, _rows(r, shown, key_links=True), numeric={0, 3, 5}, cls="ranked")
+    return note + table + downloads_html(r)
+
+
+def full_list_html(r: ThemeReview) -> str:
+    """A page with every included paper of the theme, ranked as in its report (``<slug>-all.html``)."""
+    t = r.theme
+    title = f"{t.title}: all {len(r.included)} included papers"
+    body = (
+        f'<h1>{esc(title)}</h1><p>Ranked by relevance as in <a href="{esc(t.slug)}.html">the report</a> '
+        f"(theme <code>{esc(t.slug)}</code>, minimum score {t.min_score:g}); "
+        f'<a href="{esc(t.slug)}.bib">BibTeX ({esc(t.slug)}.bib)</a>.</p>'
+        + table_html(RANKED_HEADER, _rows(r, r.included, key_links=False), numeric={0, 3, 5}, cls="ranked")
     )
+    return page(title, body, nav=INDEX_LINK)
 
 
 def term_counts(r: ThemeReview, top_n: int = 15) -> pd.Series:
@@ -157,22 +257,25 @@ def overlap_counts(r: ThemeReview) -> pd.Series:
 
 
 def paper_sections(r: ThemeReview, top_n: int = 50) -> str:
-    """A section per included paper (the top ``top_n``): title, key, why it matched, abstract, provenance."""
+    """A section per included paper (the top ``top_n``): title, authors, why it is in, abstract, provenance."""
     parts = []
     for p in r.included.head(top_n).itertuples(index=False):
         meta = [f"<code>{esc(p.citekey)}</code>"]
+        if short_authors(p.authors):
+            meta.append(esc(short_authors(p.authors)))
         if not pd.isna(p.year):
-            meta.append(f"{int(p.year)}" + (f" ({esc(p.date_basis)})" if p.date_basis != "listed" else ""))
-        if not pd.isna(p.n_authors):
+            meta.append(year_text(p) + (f" ({esc(p.date_basis)})" if p.date_basis != "listed" else ""))
+        if isinstance(getattr(p, "venue", None), str) and p.venue:
+            meta.append(esc(p.venue))
+        if not pd.isna(p.n_authors) and not short_authors(p.authors):
             meta.append(f"{int(p.n_authors)} authors")
         if isinstance(p.organization, str):
             meta.append(esc(p.organization))
         why = esc("; ".join(p.matched)) or "no term"
-        decision = esc(p.decision) + (f": {esc(p.reason)}" if p.reason else "")
         parts.append(
-            f'<section class="paper" id="{esc(p.citekey)}"><h3>{esc(p.title)}</h3>'
+            f'<section class="paper" id="{esc(p.citekey)}"><h3>{title_html(p)}</h3>'
             f'<p class="meta">{" · ".join(meta)}</p>'
-            f'<p class="why">Score {p.score:g} ({decision}); matched: {why}</p>'
+            f'<p class="why">{esc(status(p, r.theme.min_score))}; matched: {why}</p>'
             f'<p class="abstract">{esc(p.abstract)}</p>'
             f'<p class="provenance">Sources: {esc(", ".join(p.sources))}</p></section>'
         )
@@ -198,7 +301,7 @@ def provenance_html(r: ThemeReview) -> str:
     )
     versions = ", ".join(f"{esc(k)} {esc(v)}" for k, v in package_versions().items())
     return (
-        '<footer class="provenance"><h2>Provenance</h2>'
+        '<footer class="provenance"><h2 id="provenance">Provenance</h2>'
         f"<h3>Inputs</h3><ul>{hashes}</ul><h3>Parameters</h3><ul>{params}</ul>"
         f"<h3>Software</h3><p>{versions}</p></footer>"
     )
