@@ -47,7 +47,7 @@ def validate_output_dir(path: Path) -> Path:
 
 
 def build(
-    root=".", themes=None, out=None, jobs: int | None = None, progress: bool = False, force: bool = False
+    root=None, themes=None, out=None, jobs: int | None = None, progress: bool = False, force: bool = False
 ) -> BuildOutcome:
     """Ingest, write ``library.bib``, build every (or the named) theme report, the overview and the index.
 
