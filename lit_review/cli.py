@@ -352,6 +352,22 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def help_markdown() -> str:
+    """Every command's ``--help``, as ``docs/cli.md`` holds it (a test keeps the page current)."""
+    import os
+    from unittest import mock
+
+    with mock.patch.dict(os.environ, {"COLUMNS": "100"}):
+        top = parser()
+        subs = next(a for a in top._actions if isinstance(a, argparse._SubParsersAction))  # noqa: SLF001
+        parts = ["# Command line reference", "", "Generated from `lit_review.cli.parser()`; regenerate with",
+                 "`python -c 'from lit_review.cli import help_markdown; print(help_markdown(), end=\"\")' > docs/cli.md`.",
+                 "", "```text", top.format_help().rstrip(), "```"]  # fmt: skip
+        for name, sub in subs.choices.items():
+            parts += ["", f"## lit-review {name}", "", "```text", sub.format_help().rstrip(), "```"]
+    return "\n".join(parts) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     warnings.formatwarning = lambda msg, *a, **k: f"warning: {msg}\n"
