@@ -349,6 +349,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--out", help="output file (default: standard output)")
     s.set_defaults(func=cmd_export)
 
+    p.commands = sub.choices  # command name -> its parser, for help_markdown and the docs test
     return p
 
 
@@ -359,11 +360,10 @@ def help_markdown() -> str:
 
     with mock.patch.dict(os.environ, {"COLUMNS": "100"}):
         top = parser()
-        subs = next(a for a in top._actions if isinstance(a, argparse._SubParsersAction))  # noqa: SLF001
         parts = ["# Command line reference", "", "Generated from `lit_review.cli.parser()`; regenerate with",
                  "`python -c 'from lit_review.cli import help_markdown; print(help_markdown(), end=\"\")' > docs/cli.md`.",
                  "", "```text", top.format_help().rstrip(), "```"]  # fmt: skip
-        for name, sub in subs.choices.items():
+        for name, sub in top.commands.items():
             parts += ["", f"## lit-review {name}", "", "```text", sub.format_help().rstrip(), "```"]
     return "\n".join(parts) + "\n"
 
