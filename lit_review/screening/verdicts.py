@@ -109,6 +109,8 @@ def _theme(sc, slug: str, status: pd.DataFrame, latest: pd.DataFrame) -> ThemeSc
 def _settled_by(status: pd.DataFrame, latest: pd.DataFrame) -> pd.DataFrame:
     """``status`` with ``reviewers`` (who settled each paper, or all of them for a conflict) and
     ``why`` (their distinct non-empty reasons, in file order)."""
+    if status.empty:
+        return status.assign(reviewers=[], why=[])
     rows = latest.merge(status[["paper_id", "status", "settled_by"]], on="paper_id")
     agree = (rows["decision"] == rows["status"]) & (
         (rows["settled_by"] != "resolver") | (rows["role"] == "resolver")
