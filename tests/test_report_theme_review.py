@@ -201,3 +201,24 @@ def test_check_parameters_names_the_bad_one(project, params, message):
         theme_review.check_parameters(**args)
     assert str(info.value).startswith(message) and "\n" not in str(info.value)
     assert info.value._render_traceback_() == [f"ParameterError: {info.value}"]  # what IPython shows
+
+
+def test_topic_sample_is_fixed_by_id_hash_and_small_corpora_are_whole(seed_corpus):
+    import hashlib
+
+    papers = seed_corpus.corpus.papers
+    assert overview.topic_sample(papers).equals(papers)
+    sample = overview.topic_sample(papers, 100)
+    smallest = sorted(papers["id"], key=lambda i: hashlib.sha1(i.encode()).hexdigest())[:100]
+    assert sorted(sample["id"]) == sorted(smallest)
+    shuffled = papers.sample(frac=1, random_state=1)
+    assert sorted(overview.topic_sample(shuffled, 100)["id"]) == sorted(smallest)  # order does not matter
+
+
+def test_topics_html_is_the_same_twice_and_notes_a_sample(saved):
+    proj, path = saved
+    o = overview.corpus_overview(proj.root, path)
+    first = overview.topics_html(o)
+    assert first == overview.topics_html(o) and "<table" in first and "<script" not in first
+    assert "Fitted on a sample" not in first
+    assert "Fitted on a sample of 200 of the 544 papers" in overview.topics_html(o, max_papers=200)
