@@ -1,7 +1,10 @@
 """A built project as the report notebooks read it: the ingest result and every theme's matches.
 
-``lit-review build`` ingests once, matches every theme once and saves the result here; each
-notebook loads it instead of reading the listings or matching a theme again. A notebook run
+``lit-review build`` ingests once, matches every theme once, screens every theme once (human
+decisions, then the model or the rules: :mod:`lit_review.screening.verdicts`) and saves the
+result here; each notebook loads it instead of reading the listings, matching a theme or
+training a model again. The papers' ``themes`` column in a snapshot is the screening's (the
+papers each theme includes after screening), not the bare term match of ``references/papers.csv``. A notebook run
 by hand in JupyterLab, with no build (or one made from other input files), ingests once and
 saves the snapshot where a build would have.
 """
@@ -22,6 +25,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .ingest import IngestResult
+    from .screening.verdicts import ThemeScreening
     from .themes import Theme
 
 SNAPSHOT = ".corpus.pickle"  # in the reports folder
@@ -32,6 +36,7 @@ class Snapshot:
     result: IngestResult
     matches: dict[str, pd.DataFrame]  # theme slug -> :func:`lit_review.themes.match_theme` of the corpus
     inputs: dict[str, str]  # the files it was made from -> sha256 (:func:`input_files`)
+    screening: dict[str, ThemeScreening] = dataclasses.field(default_factory=dict)  # theme slug -> verdicts
 
 
 def corpus_files(project: Project) -> list[Path]:
@@ -40,8 +45,8 @@ def corpus_files(project: Project) -> list[Path]:
 
 
 def input_files(project: Project) -> list[Path]:
-    """The files a snapshot is made of: the corpus's and the theme file."""
-    return [*corpus_files(project), project.themes]
+    """The files a snapshot is made of: the corpus's, the theme file and the screening decisions."""
+    return [*corpus_files(project), project.themes, project.decisions]
 
 
 def _hashes(project: Project) -> dict[str, str]:
@@ -51,12 +56,19 @@ def _hashes(project: Project) -> dict[str, str]:
 
 
 def take_snapshot(project: Project, result: IngestResult, themes: list[Theme]) -> Snapshot:
-    """The snapshot of an ingest result: its theme matches and the hashes of its input files."""
+    """The snapshot of an ingest result: its theme matches, every theme's screening, and the hashes
+    of its input files. ``result`` itself is left as it is (its papers keep the term-match themes)."""
+    from .screening.verdicts import screen_themes, with_screened_themes
     from .themes import match_all
 
     known = result.hits or {}
     hits = [known[t.slug] for t in themes] if all(t.slug in known for t in themes) else None
-    return Snapshot(result, match_all(themes, result.corpus.papers, hits), _hashes(project))
+    papers = result.corpus.papers
+    matches = match_all(themes, papers, hits)
+    screening = screen_themes(papers, themes, project.decisions, hits) if themes and len(papers) else {}
+    corpus = dataclasses.replace(result.corpus, papers=with_screened_themes(papers, screening))
+    result = dataclasses.replace(result, corpus=corpus)
+    return Snapshot(result, matches, _hashes(project), screening)
 
 
 def save_snapshot(snapshot: Snapshot, path: str | Path) -> None:

@@ -19,31 +19,63 @@ UP_TO_DATE, STALE, NOT_BUILT = "up to date", "stale", "not built"
 
 @dataclass(frozen=True)
 class ThemeCount:
-    """One theme's papers. Today a paper is in a theme or not (its terms and the manual decisions
-    in themes.toml); screening decisions (references/decisions.csv) will split ``not_included``
-    into excluded and unscreened here."""
+    """One theme's papers after screening (:mod:`lit_review.screening.verdicts`): included, excluded,
+    maybe and in conflict (the ``*_by_reviewers`` part of each decided by people), and unscreened:
+    nobody decided on them, the model or the term match (``source``) did."""
 
     slug: str
     included: int
-    not_included: int
+    excluded: int
+    maybe: int
+    conflicts: int
+    unscreened: int
+    included_by_reviewers: int
+    excluded_by_reviewers: int
+    source: str
 
 
-def theme_counts(papers: pd.DataFrame, themes: list[Theme]) -> list[ThemeCount]:
-    from .report.counts import theme_counts as counts
+def theme_counts(screening: dict) -> list[ThemeCount]:
+    """:class:`ThemeCount` of each theme of ``screening`` (theme slug -> its verdicts), in its order."""
+    out = []
+    for slug, s in screening.items():
+        verdict, human = s.table["verdict"], s.table["by"] == "reviewer"
+        out.append(ThemeCount(
+            slug, int((verdict == "include").sum()), int((verdict == "exclude").sum()),
+            int((verdict == "maybe").sum()), int((verdict == "conflict").sum()), int((~human).sum()),
+            int((human & (verdict == "include")).sum()), int((human & (verdict == "exclude")).sum()), s.source,
+        ))  # fmt: skip
+    return out
 
-    sizes = counts(papers["themes"], [t.slug for t in themes])
-    return [ThemeCount(t.slug, sizes[t.slug], len(papers) - sizes[t.slug]) for t in themes]
+
+def screen(project: Project, themes: list[Theme], papers: pd.DataFrame) -> dict:
+    """Every theme's screening verdicts, as a build computes them (nothing written)."""
+    from .screening.verdicts import screen_themes
+
+    if not themes:
+        return {}
+    if not len(papers):  # nothing to screen: every theme empty
+        from .screening.verdicts import ThemeScreening
+
+        empty = pd.DataFrame({"id": [], "verdict": [], "by": []}, dtype=object)
+        return {t.slug: ThemeScreening(t.slug, empty, "rules") for t in themes}
+    return screen_themes(papers, themes, project.decisions)
 
 
 def report_states(
-    project: Project, themes: list[Theme], papers: pd.DataFrame, out_dir: Path | None = None
+    project: Project, themes: list[Theme], papers: pd.DataFrame, out_dir: Path | None = None, screening=None
 ) -> dict[str, str]:
-    """Each report a build makes (themes, overview, index) -> up to date, stale or not built."""
+    """Each report a build makes (themes, overview, index) -> up to date, stale or not built.
+    ``screening``: :func:`screen` of these papers, if known."""
     from .report import _reports, plan
+    from .screening.verdicts import with_screened_themes
 
     out_dir = out_dir or project.reports
     state = plan.load_state(out_dir)
-    keys = plan.report_keys(_reports(project, themes, out_dir), plan.corpus_key(project), themes, papers)
+    screening = screen(project, themes, papers) if screening is None else screening
+    papers = with_screened_themes(papers, screening) if len(papers) else papers  # as the build's snapshot
+    keys = plan.report_keys(
+        _reports(project, themes, out_dir), plan.corpus_key(project), themes, papers, screening
+    )
     todo = set(plan.stale(state, out_dir, keys))
     built = state.get("reports", {})
     states = {
@@ -58,11 +90,17 @@ def report_states(
 
 def status_text(project: Project, themes: list[Theme], papers: pd.DataFrame) -> str:
     """The themes and reports part of ``lit-review status`` (the sources part is the ingest summary)."""
-    lines = [f"themes ({len(papers)} papers; screening decisions are not counted yet):"]
+    screening = screen(project, themes, papers)
+    lines = [f"themes ({len(papers)} papers; screening decisions from {project.decisions.name}):"]
     width = max((len(t.slug) for t in themes), default=0)
-    for c in theme_counts(papers, themes):
-        lines.append(f"  {c.slug:<{width}}  {c.included} included, {c.not_included} not included")
-    states = report_states(project, themes, papers)
+    for c in theme_counts(screening):
+        auto = "model" if c.source == "model" else "term match"
+        lines.append(
+            f"  {c.slug:<{width}}  {c.included} included ({c.included_by_reviewers} by reviewers), "
+            f"{c.excluded} excluded ({c.excluded_by_reviewers} by reviewers), {c.maybe} maybe, "
+            f"{c.conflicts} conflicts; {c.unscreened} unscreened (decided by {auto})"
+        )
+    states = report_states(project, themes, papers, screening=screening)
     lines.append(f"reports ({project.reports}):")
     for verdict in (UP_TO_DATE, STALE, NOT_BUILT):
         names = [n for n, s in states.items() if s == verdict]

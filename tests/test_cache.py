@@ -113,6 +113,32 @@ def test_notebook_change_rebuilds_theme_reports(proj):
     assert built == THEMES
 
 
+def _keys(proj, slug):
+    import bibtexparser
+
+    return [e.key for e in bibtexparser.parse_file(str(proj / "reports" / f"{slug}.bib")).entries]
+
+
+def test_a_decision_rebuilds_the_theme_it_names_and_the_overview(proj):
+    others = {k for slug in THEMES if slug != "rl-llm-reasoning" for k in _keys(proj, slug)}
+    key = next(k for k in _keys(proj, "rl-llm-reasoning") if k not in others)  # no overlap changes
+    before = snapshot(proj)
+    decisions = proj / "references" / "decisions.csv"
+    decisions.write_text(
+        f"paper,theme,decision,reason,reviewer\n{key},rl-llm-reasoning,exclude,a survey,ana\n"
+    )
+    _, built = build(proj)
+    assert built == ["overview", "rl-llm-reasoning"]
+    assert key not in _keys(proj, "rl-llm-reasoning")
+    report = (proj / "reports" / "rl-llm-reasoning.html").read_text()
+    assert "1 by reviewers" in report and "a survey" in report  # the PRISMA counts and the reasons table
+    after = snapshot(proj)
+    for slug in set(THEMES) - {"rl-llm-reasoning"}:
+        assert after[f"{slug}.html"] == before[f"{slug}.html"]
+    _, built = build(proj)
+    assert built == []  # decisions.csv unchanged since: up to date
+
+
 def test_force_rebuilds_everything(proj):
     _, built = build(proj, "--force")
     assert built == ALL

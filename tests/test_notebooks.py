@@ -14,8 +14,8 @@ from .conftest import ROOT
 NOTEBOOKS = sorted((ROOT / "lit_review" / "notebooks").glob("*.ipynb"))
 
 
-def test_both_report_notebooks_are_committed():
-    assert [p.name for p in NOTEBOOKS] == [report.OVERVIEW_NOTEBOOK, report.THEME_NOTEBOOK]
+def test_the_report_notebooks_and_the_screen_are_committed():
+    assert [p.name for p in NOTEBOOKS] == [report.OVERVIEW_NOTEBOOK, "screen.ipynb", report.THEME_NOTEBOOK]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -71,3 +71,20 @@ def test_papermill_with_a_bad_parameter_fails_first_in_one_line(project, noteboo
     assert str(err).rstrip().endswith(reason)
     assert "check_parameters(" in err.source  # the first cell after the parameters
     assert not (project / "reports").exists()  # before any work: no ingest, no snapshot saved
+
+
+@pytest.mark.slow
+def test_screen_notebook_runs_top_to_bottom_with_its_defaults(project):
+    """papermill, default parameters: the widget is made (a widget view in the output), nothing is written."""
+    import papermill as pm
+
+    nb = pm.execute_notebook(str(project / "notebooks" / "screen.ipynb"), None, cwd=str(project / "notebooks"),
+                             progress_bar=False, kernel_name="python3")  # fmt: skip
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+    [cell] = [c for c in nb.cells if c.source.startswith("session.next(")]
+    table = cell.outputs[0]["data"]["text/plain"]
+    assert "rules" in table  # the copy has no decisions.csv: gradient-free is screened by its rules
+    assert not (project / "references" / "decisions.csv").exists()
+    assert not (project / "reports").exists()  # no build, no snapshot

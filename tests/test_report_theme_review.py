@@ -1,5 +1,6 @@
 """lit_review.report.theme_review and overview read the snapshot: no ingest, no theme matched again."""
 
+import pandas as pd
 import pytest
 
 import lit_review.ingest
@@ -45,7 +46,7 @@ def test_min_score_override_matches_that_theme_again(saved, monkeypatch):
     strict = theme_review.theme_review(proj.root, "gradient-free", min_score=99, snapshot=path)
     assert calls == ["gradient-free"]
     assert strict.theme.min_score == 99 and len(strict.included) < len(base.included)
-    assert set(strict.included["decision"]) <= {"manual-include"}
+    assert set(strict.included["by"]) <= {"reviewer"}  # the term match includes nothing at 99
 
 
 def test_overview_reads_the_snapshot_by_hand(saved):
@@ -119,22 +120,53 @@ def test_short_authors_from_real_names(bib_papers):
     assert theme_review.short_authors(()) == "" and theme_review.short_authors(float("nan")) == ""
 
 
-def test_status_says_why_a_paper_is_in(project, seed_corpus):
-    from lit_review.themes import match_theme
+def _said(papers, themes, slug, decisions_path):
+    from lit_review.screening.verdicts import screen_themes
+    from lit_review.themes import match_all
 
+    th = next(t for t in themes if t.slug == slug)
+    screened = screen_themes(papers, themes, decisions_path)[slug]
+    m = theme_review.screened_matches(match_all([th], papers)[slug], screened)
+    m = m.set_index(papers["citekey"].to_numpy())
+    return m, {k: theme_review.status(p, th.min_score) for k, p in zip(m.index, m.itertuples(index=False))}
+
+
+def test_status_says_who_decided_by_the_term_match(project, seed_corpus, tmp_path):
     themes = load_themes(Project.at(project).themes)
     th = next(t for t in themes if t.slug == "gradient-free")
-    papers = seed_corpus.corpus.papers
     decided = Theme(th.slug, th.title, th.scope, th.include, th.exclude, th.min_score,
                     (Decision("wpca2025", False, "NAS proxy"), Decision("lst2022", True, "")))  # fmt: skip
-    m = papers[["citekey"]].join(match_theme(decided, papers)).set_index("citekey")
-    said = {k: theme_review.status(next(m.loc[[k]].itertuples()), th.min_score) for k in m.index}
-    assert said["wpca2025"] == "excluded by decision: NAS proxy"
-    assert said["lst2022"] == "included by decision"
-    auto = m[m["decision"] == "auto-include"].iloc[0]
+    themes = [decided if t.slug == th.slug else t for t in themes]
+    (tmp_path / "d.csv").write_text(
+        "paper,theme,decision,reason,reviewer\n"
+        "bbtv2gradientfree,gradient-free,include,black-box tuning,ana\n"
+        "bbtv2gradientfree,gradient-free,exclude,not gradient-free,ben\n"
+        "revisiting2024,gradient-free,maybe,,ana\n"
+    )
+    m, said = _said(seed_corpus.corpus.papers, themes, th.slug, tmp_path / "d.csv")
+    assert said["wpca2025"] == "excluded by themes.toml: NAS proxy"  # a decision in the theme file
+    assert said["lst2022"] == "included by themes.toml"
+    assert said["bbtv2gradientfree"] == "conflict (ana=include; ben=exclude)"
+    assert said["revisiting2024"] == "maybe, says ana"
+    auto = m[(m["by"] == "rules") & m["included"]].iloc[0]
     assert said[auto.name] == f"included by term match (score {auto['score']:g})"
-    low = m[(m["decision"] == "auto-exclude") & (m["score"] > 0)].iloc[0]
+    low = m[(m["by"] == "rules") & ~m["included"] & (m["score"] > 0)].iloc[0]
     assert said[low.name] == f"below the minimum score (score {low['score']:g} < 4)"
+
+
+def test_status_says_who_decided_with_a_model(seed_corpus):
+    themes = load_themes(ROOT / "references" / "themes.toml")
+    m, said = _said(seed_corpus.corpus.papers, themes, "gradient-free", ROOT / "references" / "decisions.csv")
+    labels = pd.read_csv(ROOT / "references" / "decisions.csv").query("theme == 'gradient-free'")
+    row = labels[labels["decision"] == "exclude"].iloc[0]  # named by its title in the file
+    key = seed_corpus.corpus.papers.set_index("title").loc[row["paper"], "citekey"]
+    assert said[key] == f"excluded by labels-v1: {row['reason']}"
+    model = m[m["by"] == "model"]
+    assert len(model) == len(m) - len(labels.drop_duplicates("paper"))  # every paper nobody decided on
+    for key, p in model.head(20).iterrows():
+        assert (
+            said[key] == f"{'included' if p['included'] else 'excluded'} by model (p={p['probability']:.2f})"
+        )
 
 
 def test_ranked_table_links_the_full_list_and_bib(saved):
@@ -169,3 +201,24 @@ def test_check_parameters_names_the_bad_one(project, params, message):
         theme_review.check_parameters(**args)
     assert str(info.value).startswith(message) and "\n" not in str(info.value)
     assert info.value._render_traceback_() == [f"ParameterError: {info.value}"]  # what IPython shows
+
+
+def test_topic_sample_is_fixed_by_id_hash_and_small_corpora_are_whole(seed_corpus):
+    import hashlib
+
+    papers = seed_corpus.corpus.papers
+    assert overview.topic_sample(papers).equals(papers)
+    sample = overview.topic_sample(papers, 100)
+    smallest = sorted(papers["id"], key=lambda i: hashlib.sha1(i.encode()).hexdigest())[:100]
+    assert sorted(sample["id"]) == sorted(smallest)
+    shuffled = papers.sample(frac=1, random_state=1)
+    assert sorted(overview.topic_sample(shuffled, 100)["id"]) == sorted(smallest)  # order does not matter
+
+
+def test_topics_html_is_the_same_twice_and_notes_a_sample(saved):
+    proj, path = saved
+    o = overview.corpus_overview(proj.root, path)
+    first = overview.topics_html(o)
+    assert first == overview.topics_html(o) and "<table" in first and "<script" not in first
+    assert "Fitted on a sample" not in first
+    assert "Fitted on a sample of 200 of the 544 papers" in overview.topics_html(o, max_papers=200)

@@ -21,9 +21,12 @@ def cli(*args, cwd):
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """The bundled project copied and built once with the CLI, then built again into a second folder."""
-    from .conftest import copy_project
+    import shutil
+
+    from .conftest import ROOT, copy_project
 
     dst = copy_project(tmp_path_factory.mktemp("b") / "review")
+    shutil.copy(ROOT / "references" / "decisions.csv", dst / "references")  # models for two themes
     first = cli("build", cwd=dst)
     assert first.returncode == 0, first.stderr
     snapshot = {p.name: p.read_bytes() for p in (dst / "reports").iterdir()}
@@ -81,7 +84,12 @@ def test_theme_report_contents(built):
             assert (dst / "reports" / href).is_file(), href
     assert '<nav class="contents">' in html and '<a href="index.html">' in html
     assert 'href="gradient-free-all.html"' in html and 'href="gradient-free.bib"' in html
-    assert "included by term match (score " in text
+    assert "included by labels-v1: " in text and "included by model (p=0." in text
+    assert "excluded by labels-v1: " not in text  # only included papers are listed
+    assert "Why reviewers excluded papers" in text and "Reason for exclusion" in text
+    assert "included by term match (score " in _text(
+        (dst / "reports" / "diffusion-guidance.html").read_text()
+    )
     assert html.count('src="data:image/png;base64,') == 4  # PRISMA, years, terms, overlap
     assert "Provenance" in text and "sha256" in text and "pandas" in text
     assert "print(" not in html and "import " not in text  # inputs are hidden
@@ -335,3 +343,59 @@ def test_stale_temp_files_of_dead_writers_only_are_removed(tmp_path):
         assert remove_stale_temp_files(tmp_path) == [left]
     finally:
         zombie.wait()
+
+
+def _recount(dst, slug):
+    """The PRISMA numbers of theme ``slug`` recomputed from the listings' records, the corpus papers and
+    decisions.csv read with the csv module (one reviewer here: their latest row is the verdict)."""
+    import csv
+    from collections import Counter
+
+    from lit_review.ingest import run_ingest
+    from lit_review.project import Project
+    from lit_review.text import match_key
+
+    corpus = run_ingest(Project.at(dst)).corpus
+    read = Counter(corpus.records["source"]) + Counter(r.source for r in corpus.rejects if r.kind == "record")
+    by_title = {match_key(t): i for i, t in zip(corpus.papers["id"], corpus.papers["title"])}
+    latest = {}
+    with open(dst / "references" / "decisions.csv", newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["theme"] == slug:
+                latest[(by_title[match_key(row["paper"])], row["reviewer"])] = row
+    verdicts = Counter(r["decision"] for r in latest.values())
+    reasons = Counter(r["reason"] for r in latest.values() if r["decision"] == "exclude")
+    return corpus, read, verdicts, reasons
+
+
+@pytest.mark.slow
+def test_prisma_numbers_match_the_corpus_and_the_decisions(built):
+    dst, _, _ = built
+    corpus, read, verdicts, reasons = _recount(dst, "gradient-free")
+    text = _text((dst / "reports" / "gradient-free.html").read_text())
+    assert f"Records identified: {sum(read.values())} " in text
+    for src, n in read.items():
+        assert f"{src}: {n} records" in text
+    assert f"Duplicates removed: {len(corpus.records) - len(corpus.papers)} " in text
+    assert f"Papers screened: {len(corpus.papers)} " in text
+    n_bib = len(bibtexparser.parse_file(str(dst / "reports" / "gradient-free.bib")).entries)
+    by_model_in = n_bib - verdicts["include"]
+    assert f"Included: {n_bib} ({verdicts['include']} by reviewers, {by_model_in} by model)" in text
+    undecided = len(corpus.papers) - sum(verdicts.values())
+    excluded = len(corpus.papers) - n_bib - verdicts["maybe"]
+    assert (
+        f"Excluded: {excluded} ({verdicts['exclude']} by reviewers, {undecided - by_model_in} by model)"
+        in text
+    )
+    assert f"Undecided: {verdicts['maybe']} maybe, 0 in conflict" in text
+    (reason, n), *_ = sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))
+    assert f"{reason} {n}" in text  # the reasons table, most frequent first
+    index = (dst / "reports" / "index.html").read_text()
+    assert re.search(rf"<code>gradient-free</code></td><td[^>]*>[^<]+</td><td[^>]*>{n_bib}</td>", index)
+
+
+@pytest.mark.slow
+def test_overview_shows_topics(built):
+    dst, _, _ = built
+    text = _text((dst / "reports" / "overview.html").read_text())
+    assert "Topics found in the corpus" in text and "Defined themes" in text and "Example papers" in text

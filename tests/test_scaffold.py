@@ -25,7 +25,7 @@ def test_init_makes_an_empty_review_project(tmp_path, capsys):
     assert (ref / "citekeys.csv").read_text() == "citekey,id,title\n"
     assert (ref / "decisions.csv").read_text() == "paper,theme,decision,reason,reviewer,date\n"
     assert (root / "reports").is_dir() and not any((root / "reports").iterdir())
-    for nb in ("theme_review.ipynb", "corpus_overview.ipynb"):  # the user's own copies
+    for nb in ("theme_review.ipynb", "corpus_overview.ipynb", "screen.ipynb"):  # the user's own copies
         assert (root / "notebooks" / nb).read_bytes() == (ROOT / "lit_review" / "notebooks" / nb).read_bytes()
     [theme] = load_themes(ref / "themes.toml")
     assert theme.slug == "efficient-fine-tuning" and len(theme.scope) > 200 and len(theme.include) >= 8
@@ -82,6 +82,7 @@ def test_the_repository_has_one_copy_of_each_notebook():
     assert not (ROOT / "notebooks").exists()
     assert sorted(p.name for p in PACKAGE_NOTEBOOKS.glob("*.ipynb")) == [
         "corpus_overview.ipynb",
+        "screen.ipynb",
         "theme_review.ipynb",
     ]
 

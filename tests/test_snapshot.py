@@ -15,7 +15,17 @@ def test_save_and_load_keep_corpus_and_matches(seed_corpus, root, tmp_path):
     assert list(taken.matches) == [t.slug for t in themes]
     snap.save_snapshot(taken, tmp_path / "s.pickle")
     back = snap.load_snapshot(tmp_path / "s.pickle")
-    assert back.result.corpus.papers.equals(seed_corpus.corpus.papers)
+    papers = seed_corpus.corpus.papers
+    assert back.result.corpus.papers.drop(columns="themes").equals(papers.drop(columns="themes"))
+    # the snapshot's themes are the screening's: the bundled decisions train gradient-free's model
+    for slug, screened in back.screening.items():
+        assert list(screened.table["id"]) == list(papers["id"])
+        got = [slug in ts for ts in back.result.corpus.papers["themes"]]
+        assert got == list(screened.table["verdict"] == "include"), slug
+    assert back.screening["gradient-free"].source == "model"
+    assert back.screening["diffusion-guidance"].source == "rules"
+    assert back.result.corpus.papers["themes"].ne(papers["themes"]).any()  # not the bare term match
+    assert "references/decisions.csv" in back.inputs
     assert back.result.corpus.base_keys is None
     assert [lst.n_read for lst in back.result.corpus.listings] == [
         lst.n_read for lst in seed_corpus.corpus.listings

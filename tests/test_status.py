@@ -34,8 +34,11 @@ def test_status_before_any_build(review, capsys):
     assert "bvitamins__collections__dlm.bib: 20 read (bibtex), 0 rejected" in out  # MANIFEST.md: 20 records
     assert "unique papers: 20" in out
     [counts] = [x for x in out.splitlines() if x.strip().startswith("efficient-fine-tuning")]
-    included, not_included = (int(w) for w in counts.replace(",", " ").split() if w.isdigit())
-    assert included + not_included == 20
+    included, _, excluded, _, maybe, conflicts, unscreened = (
+        int(w) for w in counts.replace(",", " ").replace("(", " ").split() if w.isdigit()
+    )
+    assert included + excluded + maybe + conflicts == 20 and unscreened == 20  # no decision yet
+    assert counts.endswith("20 unscreened (decided by term match)")
     assert "  not built: efficient-fine-tuning, overview, index" in out
     assert not any((review / "reports").iterdir())  # status writes nothing
     assert (review / "references" / "citekeys.csv").read_text() == "citekey,id,title\n"
@@ -44,7 +47,9 @@ def test_status_before_any_build(review, capsys):
 def test_status_of_an_empty_project(tmp_path, capsys):
     cli.main(["init", str(tmp_path / "r")])
     out = _status(tmp_path / "r", capsys)
-    assert "unique papers: 0" in out and "efficient-fine-tuning  0 included, 0 not included" in out
+    assert (
+        "unique papers: 0" in out and "efficient-fine-tuning  0 included (0 by reviewers), 0 excluded" in out
+    )
 
 
 @pytest.mark.slow
@@ -53,7 +58,7 @@ def test_status_says_what_the_next_build_rebuilds(review, capsys):
     out = _status(review, capsys)
     assert "  up to date: efficient-fine-tuning, overview, index" in out and not _stale(out)
     bib = (review / "reports" / "efficient-fine-tuning.bib").read_text()
-    included = int(next(x for x in out.splitlines() if "included," in x).split()[1])
+    included = int(next(x for x in out.splitlines() if "included (" in x).split()[1])
     assert bib.count("\n@") + bib.startswith("@") == included  # the counts are the report's
 
     themes = review / "references" / "themes.toml"
@@ -71,3 +76,17 @@ def test_status_says_what_the_next_build_rebuilds(review, capsys):
     (review / "reports" / "overview.html").write_text("edited by hand")
     out = _status(review, capsys)
     assert _stale(out) == {"overview", "index"} and "up to date: efficient-fine-tuning" in out
+
+    import bibtexparser
+
+    included = int(next(x for x in out.splitlines() if "included (" in x).split()[1])
+    library = bibtexparser.parse_file(str(review / "references" / "library.bib")).entries
+    theme = {
+        e.key for e in bibtexparser.parse_file(str(review / "reports" / "efficient-fine-tuning.bib")).entries
+    }
+    key = next(e.key for e in library if e.key not in theme)  # a paper the theme leaves out: ana includes it
+    with open(review / "references" / "decisions.csv", "a", encoding="utf-8") as fh:
+        fh.write(f"{key},efficient-fine-tuning,include,on topic,ana,2025-01-31\n")
+    out = _status(review, capsys)
+    assert f"{included + 1} included (1 by reviewers), " in out
+    assert _stale(out) == {"efficient-fine-tuning", "overview", "index"}

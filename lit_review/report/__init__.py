@@ -72,7 +72,7 @@ def build(
 
     snap = _ingest(project, all_themes, out_dir, outcome)
     papers = snap.result.corpus.papers
-    keys = plan.report_keys(reports, plan.corpus_key(project), all_themes, papers)
+    keys = plan.report_keys(reports, plan.corpus_key(project), all_themes, papers, snap.screening)
     todo = plan.stale(state, out_dir, keys)
     outcome.kept = sorted(set(keys) - set(todo))
     done = dict(state.get("reports", {}))

@@ -105,3 +105,38 @@ def unthemed_table(o: Overview, top_n: int = 30) -> str:
         else ""
     )
     return f"<p>{len(none)} papers match no theme.</p>" + table_html(["Citation key", "Title"], rows) + more
+
+
+TOPIC_SAMPLE = 20_000  # papers topic discovery is fitted on, at most
+
+
+def topic_sample(papers: pd.DataFrame, max_papers: int = TOPIC_SAMPLE) -> pd.DataFrame:
+    """At most ``max_papers`` papers, chosen by the SHA-1 of their id (the smallest hashes): the same
+    corpus gives the same sample on every machine and build, and a paper added to a large corpus
+    changes the sample by at most one paper in and one out."""
+    if len(papers) <= max_papers:
+        return papers
+    import hashlib
+
+    h = papers["id"].map(lambda i: hashlib.sha1(str(i).encode()).hexdigest())
+    return papers.loc[h.sort_values(kind="stable").index[:max_papers]]
+
+
+def topics_html(o: Overview, n_topics: int = 10, max_papers: int = TOPIC_SAMPLE) -> str:
+    """Topics the corpus shows (:func:`lit_review.topics.discover`, NMF on TF-IDF), with how they fall
+    into the defined themes: fitted on every paper, or on a :func:`topic_sample` of a large corpus."""
+    from ..errors import LitReviewError
+    from ..topics import discover, topics_table_html
+
+    sample = topic_sample(o.papers, max_papers)
+    try:
+        topics = discover(sample, n_topics=n_topics, themes=[t.slug for t in o.themes])
+    except LitReviewError as exc:  # too few papers with text: say so in the report
+        return f"<p>No topics: {esc(str(exc))}.</p>"
+    note = (
+        f"<p>Fitted on a sample of {len(sample)} of the {len(o.papers)} papers (chosen by a hash of "
+        "their ids: the same sample every build); sizes count papers of the sample.</p>"
+        if len(sample) < len(o.papers)
+        else ""
+    )
+    return note + topics_table_html(topics)

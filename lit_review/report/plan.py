@@ -9,8 +9,12 @@ Two levels, both stored in ``<reports>/.build-state.json``:
 * a key per report (:func:`report_keys`) over exactly what that report shows: the corpus
   (:func:`corpus_key`: its input files and the package code), the notebook, its parameters,
   and for a theme its definition and its overlaps with the other themes, for the overview
-  every theme's definition. Editing one theme changes its own key and the overview's, not
-  the others' (unless their overlap with it changed).
+  every theme's definition; and the screening verdicts it shows (:func:`screening_digest`: a
+  theme's own, for the overview every theme's). Editing one theme changes its own key and the
+  overview's, not the others' (unless their overlap with it changed). Editing
+  ``references/decisions.csv`` changes the verdicts of the themes it names only (each theme's model
+  trains on its own decisions): those themes, the overview and themes whose overlaps changed
+  are rebuilt.
 
 A report is served from the cache only if its key matches and its output files still have
 the hashes recorded when they were written, so a stale or tampered report is rebuilt.
@@ -66,22 +70,37 @@ def corpus_key(project: Project) -> str:
 
 def global_key(project: Project, request: list[str], out_dir: Path) -> str:
     """Key of a whole build: every input file, the package code, the requested themes, the output folder."""
-    others = [project.themes, *sorted(project.notebooks.glob("*.ipynb"))]
+    others = [project.themes, project.decisions, *sorted(project.notebooks.glob("*.ipynb"))]
     return digest(corpus_key(project), files_digest(others), request, str(out_dir))
 
 
+def screening_digest(screened) -> str:
+    """Hash of one theme's screening verdicts (:class:`lit_review.screening.verdicts.ThemeScreening`)."""
+    import pandas as pd
+
+    if screened is None:
+        return ""
+    rows = pd.util.hash_pandas_object(screened.table, index=False).to_numpy().tobytes()
+    return digest(screened.source, rows)
+
+
 def report_keys(
-    reports: list[Report], corpus: str, themes: list[Theme], papers: pd.DataFrame
+    reports: list[Report], corpus: str, themes: list[Theme], papers: pd.DataFrame, screening=None
 ) -> dict[str, str]:
-    """Each report's key: a theme's report shows its definition and its overlaps, the overview every theme."""
+    """Each report's key: a theme's report shows its definition, its verdicts and its overlaps, the
+    overview every theme's. ``screening``: the snapshot's verdicts by theme slug."""
     from .counts import overlaps
 
     by_slug = {t.slug: t for t in themes}
+    verdicts = {slug: screening_digest((screening or {}).get(slug)) for slug in by_slug}
     shared = overlaps(papers, list(by_slug))
     keys = {}
     for r in reports:
         theme = by_slug.get(r.name)
-        shown = (theme.digest, list(shared[r.name].items())) if theme else [t.digest for t in themes]
+        if theme:
+            shown = (theme.digest, verdicts[r.name], list(shared[r.name].items()))
+        else:
+            shown = [(t.digest, verdicts[t.slug]) for t in themes]
         keys[r.name] = digest(corpus, files_digest([r.notebook]), r.params, shown)
     return keys
 

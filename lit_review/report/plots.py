@@ -42,32 +42,56 @@ def bar_chart(counts: pd.Series, title: str, xlabel: str = "", horizontal: bool 
     return fig
 
 
-def prisma_figure(counts: dict) -> Figure:
-    """A PRISMA-style flow diagram: identified -> duplicates removed -> screened -> included."""
-    fig = Figure(figsize=(7.0, 4.6), layout="constrained")
+def _box(ax, x: float, y: float, text: str, main: bool = True) -> None:
+    style = {"fc": "#eef2f8", "ec": COLOR} if main else {"fc": "#f8eeee", "ec": "#b04c4c"}
+    ax.text(x, y, text, ha="center", va="center", fontsize=8.5, parse_math=False,  # "$" is a dollar
+            bbox={"boxstyle": "round", **style})  # fmt: skip
+
+
+def _arrow(ax, start: tuple[float, float], end: tuple[float, float]) -> None:
+    ax.annotate("", xy=end, xytext=start, arrowprops={"arrowstyle": "->"})
+
+
+def prisma_figure(counts: dict, n_reasons: int = 3) -> Figure:
+    """A PRISMA 2020 flow diagram of :func:`lit_review.report.theme_review.prisma_counts`: records
+    identified per source (up to 5 named) -> records removed (duplicates, unreadable) -> papers
+    screened -> excluded (by reviewers, with their ``n_reasons`` most frequent reasons; by the
+    model or the term match) and undecided -> included."""
+    fig = Figure(figsize=(7.6, 6.0), layout="constrained")
     ax = fig.subplots()
     ax.set_xlim(0, 10)
-    ax.set_ylim(0, 10)
+    ax.set_ylim(0, 12)
     ax.axis("off")
-    steps = [
-        (f"Records identified\nn = {counts['identified_total']} from {len(counts['identified'])} sources", 9.0),
-        (f"Unique papers after removing\n{counts['duplicates_removed']} duplicates "
-         f"({counts['rejected_unreadable']} unreadable)", 6.5),
-        (f"Papers screened\nn = {counts['screened']}", 4.0),
-        (f"Papers included\nn = {counts['included']} ({counts['included_auto']} automatic, "
-         f"{counts['included_manual']} manual)", 1.5),
-    ]  # fmt: skip
-    for text, y in steps:
-        ax.text(3.5, y, text, ha="center", va="center", fontsize=9,
-                bbox={"boxstyle": "round", "fc": "#eef2f8", "ec": COLOR})  # fmt: skip
-    for (_, y0), (_, y1) in zip(steps, steps[1:]):
-        ax.annotate("", xy=(3.5, y1 + 0.8), xytext=(3.5, y0 - 0.8), arrowprops={"arrowstyle": "->"})
-    excluded = counts["excluded_auto"] + counts["excluded_manual"]
-    ax.text(8.3, 2.75, f"Excluded\nn = {excluded}\n({counts['excluded_auto']} automatic,\n"
-            f"{counts['excluded_manual']} manual)", ha="center", va="center", fontsize=9,
-            bbox={"boxstyle": "round", "fc": "#f8eeee", "ec": "#b04c4c"})  # fmt: skip
-    ax.annotate("", xy=(6.9, 2.75), xytext=(3.5, 2.75), arrowprops={"arrowstyle": "->"})
+    sources = list(counts["identified"].items())
+    shown = sources if len(sources) <= 5 else sources[:4]
+    named = "".join(f"\n{_short(src)}: {n}" for src, n in shown)
+    if len(shown) < len(sources):
+        named += f"\n{len(sources) - 4} more sources: {sum(n for _, n in sources[4:])}"
+    auto = counts["auto"]
+    excluded = counts["excluded_reviewers"] + counts["excluded_auto"]
+    reasons = sorted(counts["exclusion_reasons"].items(), key=lambda kv: (-kv[1], kv[0]))[:n_reasons]
+    why = "".join(f"\n  {_short(r, 30)}: {k}" for r, k in reasons)
+    _box(ax, 3.0, 10.4, f"Records identified\nn = {counts['identified_total']}{named}")
+    _box(ax, 8.0, 10.4, f"Records removed\nduplicates: {counts['duplicates_removed']}\n"
+         f"unreadable: {counts['rejected_unreadable']}", main=False)  # fmt: skip
+    _box(ax, 3.0, 6.6, f"Papers screened\nn = {counts['screened']}")
+    _box(ax, 8.0, 6.6, f"Excluded\nn = {excluded}\nby reviewers: {counts['excluded_reviewers']}{why}\n"
+         f"by {auto}: {counts['excluded_auto']}", main=False)  # fmt: skip
+    _box(ax, 8.0, 3.2, f"Undecided\nmaybe: {counts['maybe']}\nconflict: {counts['conflicts']}", main=False)
+    _box(ax, 3.0, 1.4, f"Papers included\nn = {counts['included']}\n"
+         f"by reviewers: {counts['included_reviewers']}\nby {auto}: {counts['included_auto']}")  # fmt: skip
+    _arrow(ax, (3.0, 8.9), (3.0, 7.3))
+    _arrow(ax, (3.0, 5.9), (3.0, 2.3))
+    _arrow(ax, (4.6, 10.4), (6.4, 10.4))
+    _arrow(ax, (4.3, 6.6), (5.8, 6.6))
+    _arrow(ax, (3.0, 3.2), (6.9, 3.2))
     return fig
+
+
+def _short(text: str, width: int = 34) -> str:
+    """``text`` cut to ``width`` characters (a box stays inside the figure)."""
+    text = str(text)
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def figure_html(fig: Figure, alt: str, caption: str = "") -> str:

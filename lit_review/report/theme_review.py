@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 import pandas as pd
 
+from ..errors import LitReviewError
 from ..ingest import IngestResult
 from ..project import Project
 from ..snapshot import input_hashes, open_snapshot
@@ -64,69 +65,126 @@ def theme_review(
 ) -> ThemeReview:
     """One theme of the build's ``snapshot`` (by hand, no ``snapshot``: see :func:`open_snapshot`).
 
-    ``min_score`` overrides the theme's own (the theme is then matched again); other keyword
+    Each paper's match is joined with its screening verdict (the snapshot's; ``verdict``, ``by``,
+    ``reviewers``, ``why``, ``probability``, ``votes``); ``included`` is the screening's. ``min_score``
+    overrides the theme's own (the theme is then matched and screened again); other keyword
     arguments are shown as parameters.
     """
     proj = Project.at(project)
     snap = open_snapshot(proj, snapshot)
     themes = load_themes(proj.themes)
     th = theme_by_slug(themes, theme)
-    matches = snap.matches[th.slug]
-    if min_score is not None and float(min_score) != th.min_score:
-        th = Theme(th.slug, th.title, th.scope, th.include, th.exclude, float(min_score), th.decisions)
-        matches = match_theme(th, snap.result.corpus.papers)
     papers = snap.result.corpus.papers.reset_index(drop=True)
+    matches, screened = snap.matches[th.slug], snap.screening[th.slug]
+    if min_score is not None and float(min_score) != th.min_score:
+        from ..screening.verdicts import screen_themes
+
+        th = Theme(th.slug, th.title, th.scope, th.include, th.exclude, float(min_score), th.decisions)
+        matches = match_theme(th, papers)
+        screened = screen_themes(papers, [th], proj.decisions)[th.slug]
+    matches = screened_matches(matches, screened)
     inc = papers.join(matches.drop(columns=["id"]))
-    inc = inc[inc["included"]].sort_values(["score", "citekey"], ascending=[False, True], kind="stable")
+    inc = inc[inc["included"]].sort_values(
+        ["probability", "score", "citekey"], ascending=[False, False, True], kind="stable"
+    )
     params = {"theme": theme, "min_score": th.min_score, **params}
     return ThemeReview(proj, th, themes, snap.result, matches, inc.reset_index(drop=True), params)
 
 
+def screened_matches(matches: pd.DataFrame, screened) -> pd.DataFrame:
+    """A theme's term matches (corpus order) with its screening verdicts; ``included``: the verdict's."""
+    table = screened.table
+    if not matches["id"].reset_index(drop=True).equals(table["id"]):
+        raise LitReviewError(f"theme {screened.slug!r}: the snapshot's matches and screening disagree")
+    out = matches.drop(columns=["decision", "reason", "included"]).reset_index(drop=True)
+    out = out.join(table.drop(columns=["id"]))
+    out["included"] = out["verdict"] == "include"
+    out.attrs["source"] = screened.source
+    return out
+
+
+AUTO = {"model": "model", "rules": "term match"}  # what screened the papers nobody decided on, in words
+
+
 def prisma_counts(r: ThemeReview) -> dict:
-    """PRISMA-style flow: identified per source -> duplicates removed -> screened -> included."""
+    """PRISMA 2020 flow: records identified per source -> unreadable and duplicates removed -> papers
+    screened -> excluded (by reviewers, with reasons; by the model or the term match) -> still
+    undecided (maybe, conflict) -> included (by reviewers; by the model or the term match)."""
     c = r.result.corpus
     per_source = {lst.source: lst.n_read for lst in c.listings}
-    d = r.matches["decision"].value_counts()
+    m = r.matches
+    human = m["by"] == "reviewer"
+    n = lambda mask: int(mask.sum())  # noqa: E731
     return {
         "identified": per_source,
         "identified_total": sum(per_source.values()),
         "rejected_unreadable": c.n_rejected,
         "duplicates_removed": c.n_duplicates,
-        "screened": len(r.matches),
-        "excluded_auto": int(d.get("auto-exclude", 0)),
-        "excluded_manual": int(d.get("manual-exclude", 0)),
-        "included_auto": int(d.get("auto-include", 0)),
-        "included_manual": int(d.get("manual-include", 0)),
-        "included": int(r.matches["included"].sum()),
+        "screened": len(m),
+        "auto": AUTO[m.attrs.get("source", "rules")],
+        "excluded_reviewers": n(human & (m["verdict"] == "exclude")),
+        "excluded_auto": n(~human & (m["verdict"] == "exclude")),
+        "maybe": n(m["verdict"] == "maybe"),
+        "conflicts": n(m["verdict"] == "conflict"),
+        "included_reviewers": n(human & m["included"]),
+        "included_auto": n(~human & m["included"]),
+        "included": n(m["included"]),
+        "exclusion_reasons": exclusion_reasons(r).to_dict(),
     }
+
+
+NO_REASON = "(no reason given)"
+
+
+def exclusion_reasons(r: ThemeReview) -> pd.Series:
+    """How many papers the reviewers excluded for each reason, most frequent first (ties: by reason)."""
+    m = r.matches
+    why = m.loc[(m["by"] == "reviewer") & (m["verdict"] == "exclude"), "why"]
+    counted = Counter(w or NO_REASON for w in why)
+    items = sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))
+    return pd.Series(dict(items), dtype="int64")
+
+
+def reasons_table(r: ThemeReview, top_n: int = 15) -> str:
+    """The reviewers' exclusion reasons as a small table (the ``top_n`` most frequent)."""
+    reasons = exclusion_reasons(r)
+    if reasons.empty:
+        return "<p>No paper was excluded by a reviewer.</p>"
+    shown = reasons.head(top_n)
+    rows = [[esc(reason), str(k)] for reason, k in shown.items()]
+    more = len(reasons) - len(shown)
+    note = f"<p>{more} more reasons, each given for fewer papers, not shown.</p>" if more else ""
+    return table_html(["Reason for exclusion", "Papers"], rows, numeric={1}, cls="reasons") + note
 
 
 def prisma_text(counts: dict) -> str:
     """The PRISMA counts as an HTML list (searchable, read by screen readers)."""
     items = [f"<li>{esc(src)}: {n} records</li>" for src, n in counts["identified"].items()]
+    auto = esc(counts["auto"])
+    excluded = counts["excluded_reviewers"] + counts["excluded_auto"]
     return (
         '<div class="prisma-text"><p><strong>Records identified: '
         f"{counts['identified_total']}</strong></p><ul>{''.join(items)}</ul>"
         f"<p>Records rejected as unreadable: {counts['rejected_unreadable']}</p>"
         f"<p>Duplicates removed: {counts['duplicates_removed']}</p>"
         f"<p>Papers screened: {counts['screened']}</p>"
-        f"<p>Excluded: {counts['excluded_auto'] + counts['excluded_manual']} "
-        f"({counts['excluded_auto']} automatic, {counts['excluded_manual']} manual)</p>"
+        f"<p>Excluded: {excluded} ({counts['excluded_reviewers']} by reviewers, "
+        f"{counts['excluded_auto']} by {auto})</p>"
+        f"<p>Undecided: {counts['maybe']} maybe, {counts['conflicts']} in conflict</p>"
         f"<p><strong>Included: {counts['included']}</strong> "
-        f"({counts['included_auto']} automatic, {counts['included_manual']} manual)</p></div>"
+        f"({counts['included_reviewers']} by reviewers, {counts['included_auto']} by {auto})</p></div>"
     )
 
 
 def header_html(r: ThemeReview) -> str:
     """Title, slug, scope, and how many papers the theme holds."""
     c = prisma_counts(r)
-    manual = c["included_manual"]
     return (
         f'<h1 class="theme-title">{esc(r.theme.title)}</h1>'
         f'<p class="theme-slug">Theme <code>{esc(r.theme.slug)}</code> · minimum score {r.theme.min_score:g}</p>'
         f'<p class="scope"><strong>Scope.</strong> {esc(r.theme.scope)}</p>'
         f'<p class="theme-counts"><strong>{c["included"]}</strong> of {c["screened"]} papers included '
-        f"({c['included_auto']} by term match, {manual} by decision).</p>"
+        f"({c['included_reviewers']} by reviewers, {c['included_auto']} by {esc(c['auto'])}).</p>"
     )
 
 
@@ -172,13 +230,19 @@ def year_text(p) -> str:
 
 
 def status(p, min_score: float | None = None) -> str:
-    """Why a paper is in (or out of) the theme, in words (the one place the decision is phrased)."""
-    reason = f": {p.reason}" if isinstance(p.reason, str) and p.reason else ""
-    if p.decision == "manual-include":
-        return f"included by decision{reason}"
-    if p.decision == "manual-exclude":
-        return f"excluded by decision{reason}"
-    if p.decision == "auto-include":
+    """Who decided a paper is in (or out of) the theme, in words (the one place a verdict is phrased):
+    a reviewer ("included by ana", "excluded by ana: reason"), a conflict between reviewers, the
+    model ("included by model (p=0.87)"), or the term match of a theme without a trained model."""
+    why = f": {p.why}" if isinstance(p.why, str) and p.why else ""
+    if p.by == "reviewer":
+        if p.verdict == "conflict":
+            return f"conflict ({p.votes})"
+        if p.verdict == "maybe":
+            return f"maybe, says {p.reviewers}{why}"
+        return f"{p.verdict}d by {p.reviewers}{why}"
+    if p.by == "model":
+        return f"{p.verdict}d by model (p={p.probability:.2f})"
+    if p.verdict == "include":
         return f"included by term match (score {p.score:g})"
     if len(p.excluded_by):
         return f"excluded by term: {'; '.join(p.excluded_by)}"

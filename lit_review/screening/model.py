@@ -149,18 +149,23 @@ class Features:
 
     papers: pd.DataFrame
     themes: list[Theme]
-    text: sparse.csr_matrix
+    text: sparse.csr_matrix | None  # None: built without TF-IDF (rules only)
     rules: dict[str, ThemeRules]
     vectorizer: object = None
     _matrices: dict = field(default_factory=dict, repr=False)
 
     @classmethod
-    def build(cls, papers: pd.DataFrame, themes: list[Theme], hits=None, **tfidf) -> Features:
+    def build(cls, papers: pd.DataFrame, themes: list[Theme], hits=None, text=True, **tfidf) -> Features:
+        """``text=False``: the rule features only (no TF-IDF, so no model: screening by the rules)."""
         from ..themes import all_theme_hits
 
-        texts = (papers["title"].fillna("") + ". " + papers["abstract"].fillna("")).tolist()
-        vectorizer = text_vectorizer(**tfidf)
-        text = vectorizer.fit_transform(texts)
+        vectorizer = None
+        if text:
+            texts = (papers["title"].fillna("") + ". " + papers["abstract"].fillna("")).tolist()
+            vectorizer = text_vectorizer(**tfidf)
+            text = vectorizer.fit_transform(texts)
+        else:
+            text = None
         if hits is None:
             import pyarrow as pa
 

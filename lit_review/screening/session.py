@@ -69,10 +69,11 @@ class Screening:
 
     def scores(self, slug: str, model: ScreeningModel | None = None) -> tuple[np.ndarray, np.ndarray, str]:
         """(probability, included, source) of every corpus paper in theme ``slug``: from the model
-        trained on its decisions, or from the rules (source ``rules``) when it has too few."""
+        trained on its decisions, or from the rules (source ``rules``) when it has too few (or the
+        features have no text: :func:`lit_review.screening.verdicts.screen_themes` on a large corpus)."""
         labels = self.labels(slug)
         rules = self.features.rules[slug]
-        if min(labels.sum(), (~labels).sum()) < MIN_PER_CLASS:
+        if self.features.text is None or min(labels.sum(), (~labels).sum()) < MIN_PER_CLASS:
             return rules.proba, rules.included, "rules"
         X = self.features.matrix(slug)
         fitted = (model or ScreeningModel()).fit(X[labels.index.to_numpy()], labels.to_numpy())
