@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 
 from lit_review import screening
+from lit_review.report.screen import highlight, screen_widget
 from lit_review.screening.decisions import read_decisions
-from lit_review.screening.widget import highlight, screen_widget
 
-from ..conftest import ROOT
+from .conftest import ROOT
 
 
 @pytest.fixture

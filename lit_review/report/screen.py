@@ -23,7 +23,7 @@ from ..errors import LitReviewError
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .session import Session
+    from ..screening.session import Session
 
 
 def highlight(text: str, patterns: list[re.Pattern]) -> str:
@@ -107,7 +107,7 @@ class ScreenWidget:
         """The current paper: linked title, authors, year, abstract with the theme's terms marked."""
         if self.current is None:
             return "<p><strong>Every paper of this theme has a decision.</strong></p>"
-        from ..report.theme_review import esc, short_authors, year_text
+        from .theme_review import esc, short_authors, year_text
 
         papers = self.session.screening.papers
         p = next(papers[papers["id"] == self.current["id"]].itertuples(index=False))
@@ -140,7 +140,7 @@ class ScreenWidget:
 
 def title_html(p, patterns: list[re.Pattern]) -> str:
     """The title with the theme's terms marked, linking to the paper's page (as in the reports) where known."""
-    from ..report.theme_review import esc, paper_url
+    from .theme_review import esc, paper_url
 
     url = paper_url(p)
     marked = highlight(p.title if isinstance(p.title, str) else "", patterns)
@@ -159,8 +159,8 @@ def check_parameters(theme, reviewer="", project=None, uncertain=False, **_) -> 
     import getpass
 
     from ..project import Project
-    from ..report.params import ParameterError, check_choice, check_path
     from ..themes import load_themes
+    from .params import ParameterError, check_choice, check_path
 
     check_path("project", project)
     check_choice("theme", theme, [t.slug for t in load_themes(Project.at(project).themes)])
