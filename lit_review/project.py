@@ -64,7 +64,7 @@ class Project:
 
     @property
     def decisions(self) -> Path:
-        """Screening decisions (paper, theme, decision, reason, reviewer, date): not read yet."""
+        """Screening decisions, one row per paper, theme and reviewer (lit_review.screening.decisions)."""
         return self.references / "decisions.csv"
 
     @property
