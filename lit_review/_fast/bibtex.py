@@ -88,39 +88,148 @@ def _pieces() -> tuple[str, str, dict[str, str], str]:
 
 
 _LARGE = object()  # stands in for the title's and the abstract's value, filled in by Arrow
-_KEY = (
-    object()
-)  # stands in for the citation key, so that entries differing only in their key share a template
+# Fields whose values are rendered column by column (author_column, verbatim_column) and filled into
+# an entry's template per row, with the citation key: entries differing only in these share a template.
+_SLOTS = ("key", "author", "eprint", "primaryClass", "doi", "url")
+_ID_COLUMNS = {"eprint": "arxiv_id", "primaryClass": "primary_class", "doi": "doi", "url": "url"}
 
 
-def _template(p: ref.Paper, has_abstract: bool) -> tuple[tuple, tuple, tuple]:
+def _format(parts: list) -> str:
+    """Pieces of text and slot numbers as one ``str.format`` template."""
+    return "".join(
+        x.replace("{", "{{").replace("}", "}}") if isinstance(x, str) else f"{{{x}}}" for x in parts
+    )
+
+
+def _template(p: ref.Paper, has_abstract: bool) -> tuple[str, str, str]:
     """An entry's text around its title and abstract (before the title, between them, after the abstract),
-    as pieces of text and :data:`_KEY` where the citation key goes. ``p`` has no citation key."""
+    as ``str.format`` templates with the :data:`_SLOTS` values as positional fields. ``p`` stands in for
+    the papers sharing the template: any author, id or key present in it is a slot."""
     before_type, before_key, piece, tail = _pieces()
-    out: list[tuple] = []
-    text: list = [before_type + ref.entry_type(p) + before_key, _KEY]
+    out: list[str] = []
+    text: list = [before_type + ref.entry_type(p) + before_key, 0]
     for name, value in ref.fields(p, _LARGE, _LARGE if has_abstract else None):
         if value is _LARGE:
-            out.append((*text, piece[name] + "{"))
+            out.append(_format([*text, piece[name] + "{"]))
             text = ["}"]
         elif name == "key":
-            text += [piece[name] + "{", _KEY, "}"]
+            text += [piece[name] + "{", 0, "}"]
         else:
-            text.append(piece[name] + value)
-    out.append((*text, tail))
-    return (*out, ()) if len(out) == 2 else tuple(out)  # no abstract: nothing after its place
+            text += [piece[name], _SLOTS.index(name)] if name in _SLOTS else [piece[name] + value]
+    out.append(_format([*text, tail]))
+    return (*out, "") if len(out) == 2 else tuple(out)  # no abstract: nothing after its place
 
 
-def _segments(papers: list[ref.Paper], has_abstract: list[bool]) -> tuple[list[str], list[str], list[str]]:
-    """:func:`_template` of each paper with its citation key filled in, as three columns of text."""
-    templates: dict = {}  # listing entries share few templates (year, month, note, keywords)
+_TEMPLATE_COLUMNS = (
+    "year",
+    "month",
+    "venue",
+    "entry_type",
+    "keywords",
+    "n_authors",
+    "organization",
+    "themes",
+)
+
+
+def _segments(part: pd.DataFrame, has_abstract: list[bool]) -> tuple[list[str], list[str], list[str]]:
+    """:func:`_template` of each paper (``part``'s rows) with its slots filled in, as three columns of text."""
+    cols = {c: ref.read_column(part, c) for c in _TEMPLATE_COLUMNS}
+    citekeys = ref.read_column(part, "citekey")
+    authors = author_column(part["authors"] if "authors" in part else [None] * len(part))
+    ids = {
+        name: verbatim_column(part[c] if c in part else [None] * len(part)) for name, c in _ID_COLUMNS.items()
+    }
+    untypeset = [i for i, a in enumerate(authors) if a is None]  # rows without an author field
+    real_authors = dict(zip(untypeset, ref.read_column(part.iloc[untypeset], "authors")))
+    templates: dict = {}  # entries share few templates (year, month, note, keywords; present fields)
     columns: tuple[list[str], list[str], list[str]] = ([], [], [])
-    for p, abstract in zip(papers, has_abstract):
-        args = (p._replace(citekey=""), abstract)
+    rows = zip(range(len(part)), citekeys, authors, *ids.values(), *cols.values(), has_abstract)
+    for (
+        i,
+        key,
+        author,
+        eprint,
+        pclass,
+        doi,
+        url,
+        year,
+        month,
+        venue,
+        kind,
+        words,
+        n,
+        org,
+        themes,
+        abstract,
+    ) in rows:
+        named = ("x",) if author is not None else real_authors[i]  # any typeset name stands for the authors
+        stand_in = ref.Paper(
+            "", None, None, named, year, month, eprint and "x", pclass and "x", doi and "x", url and "x",
+            venue, kind, words, n if not named else None, org, themes,
+        )  # fmt: skip
+        args = (stand_in, abstract)
         template = templates.get(args) or templates.setdefault(args, _template(*args))
-        for column, parts in zip(columns, template):
-            column.append("".join(p.citekey if x is _KEY else x for x in parts))
+        slots = (key, author, eprint, pclass, doi, url)
+        for column, text in zip(columns, template):
+            column.append(text.format(*slots))
     return columns
+
+
+def author_column(authors) -> list[str | None]:
+    """``ref._authors`` of every row (a tuple of ``Family, Given`` names): Arrow joins the rows whose
+    names are all plain (``ref._person`` leaves them as they are), Python renders the rest."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    lists = [ref._items(a) for a in authors]
+    array = pa.array(lists, pa.list_(pa.large_string()))
+    names = pc.list_flatten(array)
+    plain = np.asarray(pc.match_substring_regex(names, _PLAIN_PERSON), dtype=bool) & ~np.asarray(
+        pc.match_substring_regex(names, _NOT_PLAIN_PERSON), dtype=bool
+    )
+    rows = np.asarray(pc.list_parent_indices(array))
+    python = np.zeros(len(lists), dtype=bool)
+    python[rows[~plain]] = True
+    joined = pc.binary_join_element_wise(_s("{"), pc.binary_join(array, _s(" and ")), _s("}"), _s(""))
+    out = joined.to_pylist()
+    for i in np.flatnonzero(python).tolist():
+        out[i] = ref._authors(lists[i])
+    for i in np.flatnonzero(pc.equal(pc.list_value_length(array), 0)).tolist():
+        out[i] = None
+    return out
+
+
+# A name ref._person writes as it is: "Family, Given", single-spaced around one comma, printable ASCII
+# without LaTeX specials, no " and " (which would need braces).
+_PLAIN_PERSON = r"^[^ ,]([^,]*[^ ,])?, [^ ,]([^,]*[^ ,])?$"
+_NOT_PLAIN_PERSON = r"[^\x20-\x7e]|[\\{}%&#_$~^]|(?i)\sand\s"
+_NOT_VERBATIM = r"[^\x21-\x7e]|[{}\\]"  # rows ref._verbatim may change (white space, braces, backslash)
+
+
+def _s(text: str):
+    import pyarrow as pa
+
+    return pa.scalar(text, pa.large_string())
+
+
+def verbatim_column(values) -> list[str | None]:
+    """``ref._verbatim`` of every identifier read as ``ref.Paper`` reads it (missing or empty: ``None``)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    values = strings(
+        [
+            v if isinstance(v, str) and v else None
+            for v in (values.tolist() if hasattr(values, "tolist") else values)
+        ]
+    )
+    python = np.asarray(pc.fill_null(pc.match_substring_regex(values, _NOT_VERBATIM), False), dtype=bool)
+    out = apply_where(
+        pc.binary_join_element_wise(_s("{"), values, _s("}"), _s("")), python, ref._verbatim, values
+    )
+    return out.to_pylist()
 
 
 def _render(part: pd.DataFrame, titles: pa.Array, abstracts: pa.Array, first: bool) -> pa.Array:
@@ -128,10 +237,9 @@ def _render(part: pd.DataFrame, titles: pa.Array, abstracts: pa.Array, first: bo
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    small = ref.papers_of(part)  # without title and abstract, which stay in Arrow
-    before, between, after = _segments(small, abstracts.is_valid().to_pylist())
-    separator = ["\n"] * len(small)
-    if first and small:
+    before, between, after = _segments(part, abstracts.is_valid().to_pylist())  # title, abstract in Arrow
+    separator = ["\n"] * len(part)
+    if first and len(part):
         separator[0] = ""
     column = lambda values: pa.array(values, pa.large_string())  # noqa: E731
     return pc.binary_join_element_wise(
