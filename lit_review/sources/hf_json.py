@@ -26,11 +26,11 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from .._fast.names import person_name_column
 from ..errors import LitReviewError
 from ..record import Batch, Reject, columns_of, excerpt
 from .arxiv_atom import iso_date
 from .ids import abs_url, arxiv_id, arxiv_id_in
-from .names import person_name
 
 FORMAT = "hf-json"
 # Keys only HF paper JSON has (in either quote style: a whole-file Python repr uses '...').
@@ -62,8 +62,10 @@ def read(path: str | Path, name: str | None = None) -> Batch:
             rows.append(row)
     if rows and all(r.pop("_flat") for r in rows):
         batch.layout = "flat"
+    names = iter(person_name_column([name for r in rows for name in r["authors"]]))  # the names as read
     for r in rows:
         r.pop("_flat", None)
+        r["authors"] = tuple(next(names) for _ in r["authors"])
     batch.columns = columns_of(rows)
     return batch
 
@@ -220,10 +222,10 @@ def _people_and_date(batch: Batch, line: int, fields: dict, row: dict) -> None:
     for a in authors:
         name = a.get("name") if isinstance(a, dict) else a  # API: {name, hidden, ...}; flat: a string
         if isinstance(name, str) and name.strip():
-            names.append(person_name(name))
+            names.append(name)  # person_name of every name of the file at once, in read()
         else:
             reject(Reject(src, line, "author without a name", excerpt(repr(a)), "field"))
-    row["authors"] = tuple(names)
+    row["authors"] = names
     published = fields.get("publishedAt", fields.get("published_at"))
     date = iso_date(published) if isinstance(published, str) else None
     if date:
