@@ -10,6 +10,9 @@ from .._infra.columns import apply_where, strings
 # person_name treats apart. Other names go to person_name in Python.
 _W = r"[\p{L}\p{M}.'\-]*"
 _SPLIT = rf"^(\p{{Lu}}{_W}(?: \p{{Lu}}{_W})*) ((?:[a-z]{_W} )*[\p{{Lu}}a-z]{_W})$"
+# On a name _SPLIT matches, the given names end before the first lower-case word or the last word
+# (cheaper for RE2 than _SPLIT's own groups)
+_GIVEN_FAMILY = r"^(.*?) ((?:[a-z][^ ]* )*[^ ]+)$"
 _LAST_WORD_SPECIAL = r" (?:(?:[A-Z]\.?-?){1,4}|(?i:jr\.?|sr\.?|ii|iii|iv))$"
 
 
@@ -24,5 +27,5 @@ def person_name_column(names: list[str]) -> list[str]:
     plain = np.asarray(pc.match_substring_regex(values, _SPLIT), dtype=bool) & ~np.asarray(
         pc.match_substring_regex(values, _LAST_WORD_SPECIAL), dtype=bool
     )
-    swapped = pc.replace_substring_regex(values, _SPLIT, r"\2, \1")
+    swapped = pc.replace_substring_regex(values, _GIVEN_FAMILY, r"\2, \1")
     return apply_where(swapped, ~plain, person_name, values).to_pylist()
