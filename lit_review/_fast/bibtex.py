@@ -94,30 +94,34 @@ _SLOTS = ("key", "author", "eprint", "primaryClass", "doi", "url")
 _ID_COLUMNS = {"eprint": "arxiv_id", "primaryClass": "primary_class", "doi": "doi", "url": "url"}
 
 
-def _format(parts: list) -> str:
-    """Pieces of text and slot numbers as one ``str.format`` template."""
-    return "".join(
-        x.replace("{", "{{").replace("}", "}}") if isinstance(x, str) else f"{{{x}}}" for x in parts
-    )
+def _merged(parts: list) -> tuple:
+    """Pieces of text and slot numbers with adjacent texts joined."""
+    out: list = []
+    for x in parts:
+        if isinstance(x, str) and out and isinstance(out[-1], str):
+            out[-1] += x
+        else:
+            out.append(x)
+    return tuple(x for x in out if x != "")
 
 
-def _template(p: ref.Paper, has_abstract: bool) -> tuple[str, str, str]:
+def _template(p: ref.Paper, has_abstract: bool) -> tuple[tuple, tuple, tuple]:
     """An entry's text around its title and abstract (before the title, between them, after the abstract),
-    as ``str.format`` templates with the :data:`_SLOTS` values as positional fields. ``p`` stands in for
-    the papers sharing the template: any author, id or key present in it is a slot."""
+    each as pieces of text and numbers of :data:`_SLOTS` (where a value of that slot goes). ``p``
+    stands in for the papers sharing the template: any author, id or key present in it is a slot."""
     before_type, before_key, piece, tail = _pieces()
-    out: list[str] = []
+    out: list[tuple] = []
     text: list = [before_type + ref.entry_type(p) + before_key, 0]
     for name, value in ref.fields(p, _LARGE, _LARGE if has_abstract else None):
         if value is _LARGE:
-            out.append(_format([*text, piece[name] + "{"]))
+            out.append(_merged([*text, piece[name] + "{"]))
             text = ["}"]
         elif name == "key":
             text += [piece[name] + "{", 0, "}"]
         else:
             text += [piece[name], _SLOTS.index(name)] if name in _SLOTS else [piece[name] + value]
-    out.append(_format([*text, tail]))
-    return (*out, "") if len(out) == 2 else tuple(out)  # no abstract: nothing after its place
+    out.append(_merged([*text, tail]))
+    return (*out, ()) if len(out) == 2 else tuple(out)  # no abstract: nothing after its place
 
 
 _TEMPLATE_COLUMNS = (
@@ -132,22 +136,32 @@ _TEMPLATE_COLUMNS = (
 )
 
 
-def _segments(part: pd.DataFrame, has_abstract: list[bool]) -> tuple[list[str], list[str], list[str]]:
-    """:func:`_template` of each paper (``part``'s rows) with its slots filled in, as three columns of text."""
-    cols = {c: ref.read_column(part, c) for c in _TEMPLATE_COLUMNS}
-    citekeys = ref.read_column(part, "citekey")
+def _read(part: pd.DataFrame, column: str) -> list:
+    """``ref.read_column``; integer columns through Arrow (the same Python ints, ``None`` where missing)."""
+    import pyarrow as pa
+
+    if column in ("year", "month", "n_authors") and column in part and str(part[column].dtype) == "Int64":
+        return pa.array(part[column]).to_pylist()
+    return ref.read_column(part, column)
+
+
+def _segments(part: pd.DataFrame, has_abstract: list[bool]) -> tuple[pa.Array, pa.Array, pa.Array]:
+    """:func:`_template` of each paper (``part``'s rows) with its slots filled in, as three columns of text.
+
+    Rows are grouped by template; Arrow fills each group's slots."""
+    import numpy as np
+    import pyarrow as pa
+
+    cols = [_read(part, c) for c in _TEMPLATE_COLUMNS]
     authors = author_column(part["authors"] if "authors" in part else [None] * len(part))
-    ids = {
-        name: verbatim_column(part[c] if c in part else [None] * len(part)) for name, c in _ID_COLUMNS.items()
-    }
+    ids = [verbatim_column(part[c] if c in part else [None] * len(part)) for c in _ID_COLUMNS.values()]
     untypeset = [i for i, a in enumerate(authors) if a is None]  # rows without an author field
     real_authors = dict(zip(untypeset, ref.read_column(part.iloc[untypeset], "authors")))
     templates: dict = {}  # entries share few templates (year, month, note, keywords; present fields)
-    columns: tuple[list[str], list[str], list[str]] = ([], [], [])
-    rows = zip(range(len(part)), citekeys, authors, *ids.values(), *cols.values(), has_abstract)
+    template_of = []
+    rows = zip(range(len(part)), authors, *ids, *cols, has_abstract)
     for (
         i,
-        key,
         author,
         eprint,
         pclass,
@@ -169,11 +183,37 @@ def _segments(part: pd.DataFrame, has_abstract: list[bool]) -> tuple[list[str], 
             venue, kind, words, n if not named else None, org, themes,
         )  # fmt: skip
         args = (stand_in, abstract)
-        template = templates.get(args) or templates.setdefault(args, _template(*args))
-        slots = (key, author, eprint, pclass, doi, url)
-        for column, text in zip(columns, template):
-            column.append(text.format(*slots))
-    return columns
+        k = templates.get(args)
+        if k is None:
+            k = templates[args] = len(templates)
+        template_of.append(k)
+    slots = [
+        pa.array(values, pa.large_string()) for values in (ref.read_column(part, "citekey"), authors, *ids)
+    ]
+    order = np.argsort(np.asarray(template_of, dtype=np.int64), kind="stable")
+    counts = np.bincount(np.asarray(template_of, dtype=np.int64), minlength=len(templates))
+    groups: tuple[list, list, list] = ([], [], [])
+    start = 0
+    for args, count in zip(templates, counts.tolist()):
+        rows_of = pa.array(order[start : start + count])
+        start += count
+        for column, parts in zip(groups, _template(*args)):
+            column.append(_fill(parts, slots, rows_of))
+    inverse = np.empty_like(order)
+    inverse[order] = np.arange(len(order))
+    back = pa.array(inverse)
+    return tuple(pa.concat_arrays(c).take(back) if c else pa.array([], pa.large_string()) for c in groups)
+
+
+def _fill(parts: tuple, slots: list, rows: pa.Array) -> pa.Array:
+    """The text of ``parts`` for each of ``rows``: pieces of text as they are, slot numbers by that row's value."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not any(isinstance(x, int) for x in parts):
+        return pa.repeat(_s("".join(parts)), len(rows)).cast(pa.large_string())
+    values = [_s(x) if isinstance(x, str) else slots[x].take(rows) for x in parts]
+    return pc.binary_join_element_wise(*values, _s(""))
 
 
 def author_column(authors) -> list[str | None]:
@@ -238,18 +278,17 @@ def _render(part: pd.DataFrame, titles: pa.Array, abstracts: pa.Array, first: bo
     import pyarrow.compute as pc
 
     before, between, after = _segments(part, abstracts.is_valid().to_pylist())  # title, abstract in Arrow
-    separator = ["\n"] * len(part)
+    separator = pa.array(["\n"] * len(part), pa.large_string())
     if first and len(part):
-        separator[0] = ""
-    column = lambda values: pa.array(values, pa.large_string())  # noqa: E731
+        separator = pa.array([""] + ["\n"] * (len(part) - 1), pa.large_string())
     return pc.binary_join_element_wise(
-        column(separator),
-        column(before),
+        separator,
+        before,
         encode_column(pc.fill_null(titles, ""), protect_case=True),
-        column(between),
+        between,
         encode_column(pc.fill_null(abstracts, "")),
-        column(after),
-        pa.scalar("", pa.large_string()),
+        after,
+        _s(""),
     )
 
 
