@@ -32,14 +32,36 @@ CHUNK = 20_000  # entries rendered per step: bounds memory for large libraries
 _P = r"()\[\]:;,.!?\"'"
 _PROTECT_WORD_RE2 = rf"(^|\s)([{_P}]*(?:[^\s{_P}]\S*?[A-Z]|[A-Z]\S*?\d)\S*)"
 _NOT_PLAIN = r"[^\x20-\x7e]|[\\{}%&#_$~^]"  # a row with one of these is not escaped by RE2 alone
-# ref._escape on printable ASCII, one str.replace per special at C speed; the specials whose
-# escapes hold backslashes or braces pass through placeholders first.
+# ref._escape on printable ASCII at C speed: the specials whose escapes hold backslashes or braces
+# pass through placeholders first (only in rows that have one), then the five escaped by a backslash
+# in one RE2 pass, then ~ and ^.
 _HELD = {"\\": "\x03", "{": "\x04", "}": "\x05"}
-_ASCII_STEPS = (
-    *_HELD.items(),
-    *((c, ref._SPECIALS[c]) for c in "%&#_$~^"),
-    *((held, ref._SPECIALS[c]) for c, held in _HELD.items()),
-)
+assert all(ref._SPECIALS[c] == "\\" + c for c in "%&#_$")
+_BACKSLASHED = (r"([%&#_$])", r"\\\1")
+_ASCII_STEPS = tuple((c, ref._SPECIALS[c]) for c in "~^")
+
+
+def _escape_ascii(values: pa.Array) -> pa.Array:
+    """``ref._escape`` of printable ASCII values."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    held = pa.array(np.asarray(pc.match_substring_regex(values, r"[\\{}]"), dtype=bool))
+    if pc.any(held).as_py():
+        part = values.filter(held)
+        for special, placeholder in _HELD.items():
+            part = pc.replace_substring(part, special, placeholder)
+        values = pc.replace_with_mask(values, held, part)
+    values = pc.replace_substring_regex(values, *_BACKSLASHED)
+    for special, replacement in _ASCII_STEPS:
+        values = pc.replace_substring(values, special, replacement)
+    if pc.any(held).as_py():
+        part = values.filter(held)
+        for special, placeholder in _HELD.items():
+            part = pc.replace_substring(part, placeholder, ref._SPECIALS[special])
+        values = pc.replace_with_mask(values, held, part)
+    return values
 
 
 def encode_column(values, protect_case: bool = False) -> pa.Array:
@@ -61,10 +83,9 @@ def encode_column(values, protect_case: bool = False) -> pa.Array:
         python[mask] = np.asarray(pc.match_substring_regex(values.filter(pa.array(mask)), r"[^\x20-\x7e]"))
         arrow_rows = mask & ~python
         if arrow_rows.any():
-            escaped = values.filter(pa.array(arrow_rows))
-            for special, replacement in _ASCII_STEPS:
-                escaped = pc.replace_substring(escaped, special, replacement)
-            out = pc.replace_with_mask(out, pa.array(arrow_rows), escaped)
+            out = pc.replace_with_mask(
+                out, pa.array(arrow_rows), _escape_ascii(values.filter(pa.array(arrow_rows)))
+            )
         return apply_where(out, python, ref.encode_latex, values)
     return apply_where(out, python, lambda v: ref.encode_latex(ref.typeset(v), True), values)
 
