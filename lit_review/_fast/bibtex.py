@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
+from itertools import chain
 from typing import TYPE_CHECKING
 
 import bibtexparser
@@ -163,7 +164,16 @@ def _read(part: pd.DataFrame, column: str) -> list:
 
     if column in ("year", "month", "n_authors") and column in part and str(part[column].dtype) == "Int64":
         return pa.array(part[column]).to_pylist()
+    if column in ("authors", "keywords", "themes") and column in part:
+        return _items(part[column].tolist())
     return ref.read_column(part, column)
+
+
+def _items(cells: list) -> list[tuple]:
+    """``ref._items`` of every cell: cells that are all tuples of strings are that already."""
+    if set(map(type, cells)) <= {tuple} and set(map(type, chain.from_iterable(cells))) <= {str}:
+        return cells
+    return [ref._items(c) for c in cells]
 
 
 def _segments(part: pd.DataFrame, has_abstract: list[bool]) -> tuple[pa.Array, pa.Array, pa.Array]:
@@ -244,7 +254,7 @@ def author_column(authors) -> list[str | None]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    lists = [ref._items(a) for a in authors]
+    lists = _items(authors.tolist() if hasattr(authors, "tolist") else list(authors))
     array = pa.array(lists, pa.list_(pa.large_string()))
     names = pc.list_flatten(array)
     plain = np.asarray(pc.match_substring_regex(names, _PLAIN_PERSON), dtype=bool) & ~np.asarray(
