@@ -1,10 +1,13 @@
 """The text of :func:`lit_review.bibtex.library_text`, rendered column by column for large corpora.
 
 The reference builds one bibtexparser entry per paper and lets bibtexparser write them. Here
-the small fields of each entry still come from the reference's :func:`~lit_review.bibtex.fields`,
-joined with the pieces bibtexparser writes around each value, while the two large texts
-(title and abstract, most of the bytes) are escaped in Arrow for printable ASCII rows (the
-other rows go through :func:`~lit_review.bibtex.encode_latex`), in chunks on two threads.
+the text around each entry's title and abstract is a template made by the reference's
+:func:`~lit_review.bibtex.fields` (joined with the pieces bibtexparser writes around each value)
+for a stand-in paper; papers that differ only in their citation key, authors and identifiers
+share it, and Arrow fills those slots (:func:`author_column`, :func:`verbatim_column`) group by
+group. The two large texts (title and abstract, most of the bytes) are escaped in Arrow for
+printable ASCII rows (the other rows go through :func:`~lit_review.bibtex.encode_latex`), in
+chunks on two threads.
 """
 
 from __future__ import annotations
