@@ -174,29 +174,53 @@ def write_page(path: Path, chunk, spaced: bool, rng: random.Random) -> list[int]
 
 
 def author_names() -> list[str]:
-    """Author names as the Hugging Face API gives them, from the real fixture files."""
+    """Author names as the real fixture files give them (Hugging Face and arXiv APIs, a DBLP export)."""
     import json
+    import xml.etree.ElementTree as ET
 
+    fixtures = ROOT.parent / "shared" / "fixtures"
     names = set()
-    for path in sorted((ROOT.parent / "shared" / "fixtures" / "hf").glob("hfdaily-*.json")):
+    for path in sorted((fixtures / "hf").glob("*.json")):
         for item in json.loads(path.read_text(encoding="utf-8")):
-            names.update(a["name"] for a in item["paper"]["authors"])
-    return sorted(names)
+            for a in item.get("paper", item).get("authors", []):
+                names.add(a["name"] if isinstance(a, dict) else a)
+    for path in sorted((fixtures / "arxiv").glob("*.xml")):
+        names.update(n.text for n in ET.parse(path).getroot().iter("{http://www.w3.org/2005/Atom}name"))
+    dblp = (fixtures / "bibtex" / "bvitamins__conferences__colt__2023.bib").read_text(encoding="utf-8")
+    for field in re.findall(r"\n  author = \{(.*?)\},\n", dblp, re.S):
+        names.update(re.sub(r"\s+\d{4}$", "", " ".join(n.split())) for n in field.split(" and "))
+    return sorted(n for n in names if n and not set(n) & set("{}\\$"))
+
+
+def name_parts() -> tuple[list[str], list[str]]:
+    """The given names and the family names (with their lower-case particles) of :func:`author_names`."""
+    given, family = set(), set()
+    for name in author_names():
+        words = name.split()
+        if len(words) < 2 or not words[0][:1].isupper():
+            continue
+        start = len(words) - 1
+        while start > 1 and words[start - 1][:1].islower():
+            start -= 1
+        given.add(" ".join(words[:start]))
+        family.add(" ".join(words[start:]))
+    return sorted(given), sorted(family)
 
 
 def write_hf_json(folder: Path, records, rng: random.Random) -> None:
     """The records as Hugging Face ``daily_papers`` API responses, PAGE_SIZE items a file: each
-    synthetic paper gets an arXiv id (its duplicates share it) and one to eight authors."""
+    synthetic paper gets an arXiv id (its duplicates share it) and one to eight authors, each a
+    given name and a family name of the fixtures' authors paired at random."""
     import json
 
-    names = author_names()
+    given, family = name_parts()  # paired at random: about a million distinct names, as in a real corpus
     ids: dict[str, str] = {}
     for page_no, start in enumerate(range(0, len(records), PAGE_SIZE)):
         items = []
         for uid, title, abstract, _ in records[start : start + PAGE_SIZE]:
             number = int(uid[1:])
             arxiv = ids.setdefault(uid, f"{2300 + number // 90000:04d}.{number % 90000 + 10000:05d}")
-            authors = [{"name": rng.choice(names), "hidden": False} for _ in range(rng.randint(1, 8))]
+            authors = [{"name": f"{rng.choice(given)} {rng.choice(family)}", "hidden": False} for _ in range(rng.randint(1, 8))]
             date = f"20{arxiv[:2]}-{int(arxiv[2:4]) % 12 + 1:02d}-{rng.randint(1, 28):02d}T12:00:00.000Z"
             paper = {"id": arxiv, "authors": authors, "publishedAt": date, "title": title,
                      "summary": abstract, "upvotes": rng.randint(0, 99)}  # fmt: skip

@@ -199,6 +199,8 @@ def _int(value) -> int | None:
 
 def _items(value) -> tuple:
     """A list cell (tuple, list or numpy array from Arrow) as a tuple of strings; missing: ``()``."""
+    if type(value) is tuple and (not value or set(map(type, value)) <= {str}):  # as the corpus holds them
+        return value
     if isinstance(value, str) or value is None or not hasattr(value, "__len__"):
         return ()
     return tuple(v for v in value if isinstance(v, str))

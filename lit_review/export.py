@@ -60,13 +60,25 @@ def _papers_table(papers: pd.DataFrame, rows) -> pa.Table:
             continue
         values = papers[col].iloc[rows]
         if col in ("authors", "keywords", "sources", "themes"):
-            join = LIST_SEPARATOR.join
-            join = lru_cache(maxsize=None)(join) if col == "themes" else join  # theme sets repeat
-            values = pa.array(
-                [join(v) if isinstance(v, (list, tuple)) else "" for v in values.tolist()], pa.string()
-            )
+            values = _joined(values.tolist(), cache=col == "themes")
         columns[col] = values if isinstance(values, pa.Array) else pa.array(values)
     return pa.table(columns)
+
+
+def _joined(cells: list, cache: bool = False) -> pa.Array:
+    """Each list cell joined with :data:`LIST_SEPARATOR` (a cell that is no list or tuple: ``""``)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if set(map(type, cells)) <= {tuple, list}:  # as the corpus holds them: Arrow joins them
+        try:
+            lists = pa.array(cells, pa.list_(pa.string()))
+        except (pa.ArrowException, TypeError, ValueError):
+            lists = None  # not all strings: as str.join would have it, below
+        if lists is not None and not pc.list_flatten(lists).null_count:
+            return pc.fill_null(pc.binary_join(lists, pa.scalar(LIST_SEPARATOR)), "")
+    join = lru_cache(maxsize=None)(LIST_SEPARATOR.join) if cache else LIST_SEPARATOR.join  # theme sets repeat
+    return pa.array([join(v) if isinstance(v, (list, tuple)) else "" for v in cells], pa.string())
 
 
 CSV_BATCH = 50_000

@@ -7,6 +7,8 @@ import sys
 import pandas as pd
 import pytest
 import rispy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lit_review.export import export_text, papers_csv, to_csl_json, to_ris, write_export
 
@@ -167,3 +169,22 @@ def test_export_then_ingest_alone_gives_the_same_papers_ids_and_authors(tmp_path
     assert after["title"].tolist() == before["title"].tolist()
     assert after["year"].tolist() == before["year"].tolist()
     assert after["doi"].fillna("").tolist() == before["doi"].fillna("").tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.just(float("nan")),
+            st.lists(st.text(max_size=5), max_size=3).map(tuple),
+            st.lists(st.text(max_size=5), max_size=3),
+        ),
+        max_size=6,
+    )
+)
+def test_list_cells_joined_as_str_join(cells):
+    from lit_review.export import LIST_SEPARATOR, _joined
+
+    expected = [LIST_SEPARATOR.join(v) if isinstance(v, (list, tuple)) else "" for v in cells]
+    assert _joined(cells).to_pylist() == expected

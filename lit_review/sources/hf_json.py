@@ -26,11 +26,11 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from .._fast.names import person_name_column
 from ..errors import LitReviewError
-from ..record import Batch, Reject, columns_of, excerpt
+from ..record import Batch, Reject, excerpt, full_columns
 from .arxiv_atom import iso_date
 from .ids import abs_url, arxiv_id, arxiv_id_in
-from .names import person_name
 
 FORMAT = "hf-json"
 # Keys only HF paper JSON has (in either quote style: a whole-file Python repr uses '...').
@@ -62,10 +62,21 @@ def read(path: str | Path, name: str | None = None) -> Batch:
             rows.append(row)
     if rows and all(r.pop("_flat") for r in rows):
         batch.layout = "flat"
+    names = person_name_column([name for r in rows for name in r["authors"]])  # the names as read
+    start = 0
     for r in rows:
         r.pop("_flat", None)
-    batch.columns = columns_of(rows)
+        end = start + len(r["authors"])
+        r["authors"] = tuple(names[start:end])
+        start = end
+    batch.columns = full_columns(
+        {k: [r.get(k) for r in rows] for k in _ROW_KEYS} | {"line": [r["line"] for r in rows]}
+    )
     return batch
+
+
+# what _record sets (the others are missing in every row; a key a row lacks reads as None, its default)
+_ROW_KEYS = ("title", "abstract", "authors", "arxiv_id", "url", "upvotes", "year", "month", "day")
 
 
 def _text(path: Path) -> str:
@@ -177,7 +188,12 @@ def _record(batch: Batch, line: int, item: object) -> dict | None:
         if isinstance(paper, _Broken):
             reject(Reject(src, line, paper.reason, paper.text))
             return None
-        fields = {**{k: item[k] for k in ("title", "summary") if k in item}, **paper}
+        # the paper's own title and summary win over the item's (a paper with both is read as it is)
+        fields = (
+            paper
+            if "title" in paper and "summary" in paper
+            else {**{k: item[k] for k in ("title", "summary") if k in item}, **paper}
+        )
     elif "arxiv_id" in item or "id" in item:
         fields = item
     else:
@@ -220,10 +236,10 @@ def _people_and_date(batch: Batch, line: int, fields: dict, row: dict) -> None:
     for a in authors:
         name = a.get("name") if isinstance(a, dict) else a  # API: {name, hidden, ...}; flat: a string
         if isinstance(name, str) and name.strip():
-            names.append(person_name(name))
+            names.append(name)  # person_name of every name of the file at once, in read()
         else:
             reject(Reject(src, line, "author without a name", excerpt(repr(a)), "field"))
-    row["authors"] = tuple(names)
+    row["authors"] = names
     published = fields.get("publishedAt", fields.get("published_at"))
     date = iso_date(published) if isinstance(published, str) else None
     if date:
