@@ -88,3 +88,20 @@ def test_screen_notebook_runs_top_to_bottom_with_its_defaults(project):
     assert "rules" in table  # the copy has no decisions.csv: gradient-free is screened by its rules
     assert not (project / "references" / "decisions.csv").exists()
     assert not (project / "reports").exists()  # no build, no snapshot
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("where", ["notebooks", "."])
+def test_report_notebooks_run_by_hand_with_their_defaults(project, where):
+    """As in JupyterLab, before any build: default parameters, run from notebooks/ or from the project
+    root; each finds the project, makes one snapshot and shows its report without an error."""
+    import papermill as pm
+
+    for name in (report.THEME_NOTEBOOK, report.OVERVIEW_NOTEBOOK):
+        nb = pm.execute_notebook(str(project / "notebooks" / name), None, cwd=str(project / where),
+                                 progress_bar=False, kernel_name="python3")  # fmt: skip
+        outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+        assert not [o for o in outputs if o.output_type == "error"], name
+        html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
+        assert "<table" in html, name
+    assert (project / "reports" / ".corpus.pickle").is_file()  # made once, by the first notebook
