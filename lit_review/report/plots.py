@@ -42,14 +42,22 @@ def bar_chart(counts: pd.Series, title: str, xlabel: str = "", horizontal: bool 
     return fig
 
 
-def _box(ax, x: float, y: float, text: str, main: bool = True) -> None:
+def _box(ax, x: float, y: float, text: str, main: bool = True):
     style = {"fc": "#eef2f8", "ec": COLOR} if main else {"fc": "#f8eeee", "ec": "#b04c4c"}
-    ax.text(x, y, text, ha="center", va="center", fontsize=8.5, parse_math=False,  # "$" is a dollar
-            bbox={"boxstyle": "round", **style})  # fmt: skip
+    return ax.text(x, y, text, ha="center", va="center", fontsize=8.5, parse_math=False,  # "$" is a dollar
+                   bbox={"boxstyle": "round", **style})  # fmt: skip
 
 
-def _arrow(ax, start: tuple[float, float], end: tuple[float, float]) -> None:
-    ax.annotate("", xy=end, xytext=start, arrowprops={"arrowstyle": "->"})
+def _arrow(ax, start, end) -> None:
+    """An arrow from ``start`` to ``end``: boxes (it runs edge to edge, whatever their text's size) or points."""
+    props = {"arrowstyle": "->", "shrinkA": 0, "shrinkB": 0}
+    if not isinstance(start, tuple):
+        props["patchA"] = start.get_bbox_patch()
+        start = start.get_position()
+    if not isinstance(end, tuple):
+        props["patchB"] = end.get_bbox_patch()
+        end = end.get_position()
+    ax.annotate("", xy=end, xytext=start, arrowprops=props)
 
 
 def prisma_figure(counts: dict, n_reasons: int = 3) -> Figure:
@@ -71,20 +79,22 @@ def prisma_figure(counts: dict, n_reasons: int = 3) -> Figure:
     excluded = counts["excluded_reviewers"] + counts["excluded_auto"]
     reasons = sorted(counts["exclusion_reasons"].items(), key=lambda kv: (-kv[1], kv[0]))[:n_reasons]
     why = "".join(f"\n  {_short(r, 30)}: {k}" for r, k in reasons)
-    _box(ax, 3.0, 10.4, f"Records identified\nn = {counts['identified_total']}{named}")
-    _box(ax, 8.0, 10.4, f"Records removed\nduplicates: {counts['duplicates_removed']}\n"
+    identified = _box(ax, 3.0, 10.4, f"Records identified\nn = {counts['identified_total']}{named}")
+    removed = _box(ax, 8.0, 10.4, f"Records removed\nduplicates: {counts['duplicates_removed']}\n"
          f"unreadable: {counts['rejected_unreadable']}", main=False)  # fmt: skip
-    _box(ax, 3.0, 6.6, f"Papers screened\nn = {counts['screened']}")
-    _box(ax, 8.0, 6.6, f"Excluded\nn = {excluded}\nby reviewers: {counts['excluded_reviewers']}{why}\n"
+    screened = _box(ax, 3.0, 6.6, f"Papers screened\nn = {counts['screened']}")
+    excluded_box = _box(ax, 8.0, 6.6, f"Excluded\nn = {excluded}\nby reviewers: {counts['excluded_reviewers']}{why}\n"
          f"by {auto}: {counts['excluded_auto']}", main=False)  # fmt: skip
-    _box(ax, 8.0, 3.2, f"Undecided\nmaybe: {counts['maybe']}\nconflict: {counts['conflicts']}", main=False)
-    _box(ax, 3.0, 1.4, f"Papers included\nn = {counts['included']}\n"
+    undecided = _box(
+        ax, 8.0, 3.2, f"Undecided\nmaybe: {counts['maybe']}\nconflict: {counts['conflicts']}", main=False
+    )
+    included = _box(ax, 3.0, 1.4, f"Papers included\nn = {counts['included']}\n"
          f"by reviewers: {counts['included_reviewers']}\nby {auto}: {counts['included_auto']}")  # fmt: skip
-    _arrow(ax, (3.0, 8.9), (3.0, 7.3))
-    _arrow(ax, (3.0, 5.9), (3.0, 2.3))
-    _arrow(ax, (4.6, 10.4), (6.4, 10.4))
-    _arrow(ax, (4.3, 6.6), (5.8, 6.6))
-    _arrow(ax, (3.0, 3.2), (6.9, 3.2))
+    _arrow(ax, identified, screened)
+    _arrow(ax, screened, included)
+    _arrow(ax, identified, removed)
+    _arrow(ax, screened, excluded_box)
+    _arrow(ax, (3.0, 3.2), undecided)
     return fig
 
 
