@@ -21,6 +21,7 @@ from ._infra.columns import apply_where, pandas_type, strings, text_bytes
 from ._infra.iorw import atomic_open
 from .basekey import base_key, first_author
 from .errors import LitReviewError
+from .merge import KnownAsMap
 
 PIN_COLUMNS = ("citekey", "id", "title")
 # What BibTeX and biber accept in a key and LaTeX's \cite takes as it is: keys users already have
@@ -130,9 +131,12 @@ def _known_keys(keys, ids, pinned: dict, taken: set, known_as) -> tuple[list[int
     import numpy as np
 
     new_rows, new_keys = [], []
-    if known_as is None or not isinstance(known_as, dict) and not (pinned or known_as.has_source_keys):
-        return new_rows, new_keys  # nothing a paper could be known by
-    known_as = known_as if isinstance(known_as, dict) else known_as.mapping()
+    if isinstance(known_as, KnownAsMap):
+        if not (pinned or known_as.has_source_keys):
+            return new_rows, new_keys  # nothing a paper could be known by: no need to build the map
+        known_as = known_as.mapping()
+    if not known_as:
+        return new_rows, new_keys
     used = set(k for k in keys.tolist() if k is not None)
     for row in np.flatnonzero(keys == None).tolist():  # noqa: E711 - element-wise
         if ids[row] not in known_as:

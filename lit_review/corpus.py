@@ -88,11 +88,16 @@ class Part:
 def read_part(path: str | Path, capture: dt.date | None = None) -> Part:
     """Read and normalize one listing file (in a worker process, for large corpora)."""
     try:
-        listing = read_source(path)
+        batch = read_source(path)
     except LitReviewError as exc:
         return Part(None, None, [], exc)
-    table, rejects = normalize_batch(listing, capture)
-    return Part(listing.drop_records(), table, rejects)  # the table holds the records now
+    return normalized_part(batch, capture)
+
+
+def normalized_part(batch: Batch, capture: dt.date | None = None) -> Part:
+    """A batch as read, normalized: its records move to the part's table."""
+    table, rejects = normalize_batch(batch, capture)
+    return Part(batch.drop_records(), table, rejects)
 
 
 def read_parts(
@@ -157,16 +162,11 @@ def read_corpus(
     return assemble(read_parts(paths, sources, workers), sources)
 
 
-def build_corpus(listings: list[Batch], sources: dict[str, SourceInfo] | None = None) -> Corpus:
-    """Normalize and merge the records of ``listings`` (as read) into one row per unique paper."""
-    sources = dict(sources or {})
-    tables, rejects = [], [r for lst in listings for r in lst.rejects]
-    for lst in listings:
-        info = sources.get(lst.source)
-        table, more = normalize_batch(lst, info.capture_date if info else None)
-        tables.append(table)
-        rejects += more
-    return _corpus(_joined(tables), listings, rejects, sources)
+def build_corpus(batches: list[Batch], sources: dict[str, SourceInfo] | None = None) -> Corpus:
+    """Normalize and merge batches already read (no files: records made in a notebook or a test)."""
+    sources = sources or {}
+    captures = [sources[b.source].capture_date if b.source in sources else None for b in batches]
+    return assemble([normalized_part(b, c) for b, c in zip(batches, captures)], sources)[0]
 
 
 def _joined(tables: list[pa.Table]) -> pa.Table:

@@ -255,9 +255,6 @@ class KnownAsMap:
     def __getitem__(self, pid: str) -> KnownAs:
         return self.mapping()[pid]
 
-    def __eq__(self, other) -> bool:
-        return self.mapping() == (other.mapping() if isinstance(other, KnownAsMap) else other)
-
 
 class _Groups:
     """Union-find over records (dicts with ``key, id, arxiv_id, doi, authors, year``) by the

@@ -66,7 +66,7 @@ def report_states(
 ) -> dict[str, str]:
     """Each report a build makes (themes, overview, index) -> up to date, stale or not built.
     ``screening``: :func:`screen` of these papers, if known."""
-    from .report import _reports, plan
+    from .report import plan, planned_reports
     from .screening.verdicts import with_screened_themes
 
     out_dir = out_dir or project.reports
@@ -74,7 +74,7 @@ def report_states(
     screening = screen(project, themes, papers) if screening is None else screening
     papers = with_screened_themes(papers, screening) if len(papers) else papers  # as the build's snapshot
     keys = plan.report_keys(
-        _reports(project, themes, out_dir), plan.corpus_key(project), themes, papers, screening
+        planned_reports(project, themes, out_dir), plan.corpus_key(project), themes, papers, screening
     )
     todo = set(plan.stale(state, out_dir, keys))
     built = state.get("reports", {})

@@ -11,6 +11,8 @@ from lit_review.corpus import build_corpus
 from lit_review.merge import near_duplicates
 from lit_review.record import Batch, columns_of
 
+from .conftest import ROOT
+
 MDLM = "Simple and Effective Masked Diffusion Language Models"
 SAHOO = ("Sahoo, Subham Sekhar", "Arriola, Marianne", "Schiff, Yair")
 
@@ -81,7 +83,7 @@ def test_a_shared_doi_merges_records_with_different_titles():
 
 def test_listing_records_merge_by_title_as_before(seed_corpus):
     # the bundled listings have no ids or authors: ids are title hashes, as the pins record
-    pins = pd.read_csv("references/citekeys.csv")
+    pins = pd.read_csv(ROOT / "references" / "citekeys.csv")
     assert set(seed_corpus.corpus.papers["id"]) == set(pins["id"])
     assert seed_corpus.corpus.known_as is None
 

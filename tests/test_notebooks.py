@@ -40,7 +40,7 @@ def _parameters(path) -> set[str]:
 
 def test_build_passes_only_parameters_the_notebooks_define():
     proj = Project.at(ROOT)
-    reports = report._reports(proj, load_themes(proj.themes), proj.reports)
+    reports = report.planned_reports(proj, load_themes(proj.themes), proj.reports)
     for r in reports:
         assert set(r.params) <= _parameters(r.notebook), r.name
     assert "output_dir" not in _parameters(ROOT / "lit_review" / "notebooks" / report.THEME_NOTEBOOK)

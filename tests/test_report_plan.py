@@ -60,7 +60,7 @@ def keyed(seed_corpus, tmp_path_factory):
 
     def keys():
         themes = load_themes(proj.themes)
-        reports = report._reports(proj, themes, proj.reports)
+        reports = report.planned_reports(proj, themes, proj.reports)
         return plan.report_keys(reports, "corpus", themes, apply_themes(papers, themes))
 
     return proj, papers, keys

@@ -65,7 +65,7 @@ def build(
 
     outcome = BuildOutcome()
     state = {} if force else plan.load_state(out_dir)
-    reports = _reports(project, selected, out_dir)  # checks the notebooks exist before the ingest
+    reports = planned_reports(project, selected, out_dir)  # checks the notebooks exist before the ingest
     if plan.up_to_date(state, out_dir, plan.global_key(project, request, out_dir)):
         outcome.messages.append(f"up to date: nothing changed since the last build ({out_dir})")
         return outcome
@@ -96,7 +96,7 @@ def build(
     return outcome
 
 
-def _reports(project: Project, selected: list[Theme], out_dir: Path) -> list[Report]:
+def planned_reports(project: Project, selected: list[Theme], out_dir: Path) -> list[Report]:
     """The selected themes' reports and the overview, with the parameters their notebooks get."""
     notebook = project.notebook(THEME_NOTEBOOK)
     if not notebook.exists():
