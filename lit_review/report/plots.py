@@ -10,6 +10,8 @@ import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ..record import excerpt
+
 matplotlib.rcParams["svg.hashsalt"] = "lit-review"
 matplotlib.rcParams["figure.dpi"] = 96
 COLOR = "#4c72b0"
@@ -72,13 +74,13 @@ def prisma_figure(counts: dict, n_reasons: int = 3) -> Figure:
     ax.axis("off")
     sources = list(counts["identified"].items())
     shown = sources if len(sources) <= 5 else sources[:4]
-    named = "".join(f"\n{_short(src)}: {n}" for src, n in shown)
+    named = "".join(f"\n{excerpt(str(src), 34)}: {n}" for src, n in shown)
     if len(shown) < len(sources):
         named += f"\n{len(sources) - 4} more sources: {sum(n for _, n in sources[4:])}"
     auto = counts["auto"]
     excluded = counts["excluded_reviewers"] + counts["excluded_auto"]
     reasons = sorted(counts["exclusion_reasons"].items(), key=lambda kv: (-kv[1], kv[0]))[:n_reasons]
-    why = "".join(f"\n  {_short(r, 30)}: {k}" for r, k in reasons)
+    why = "".join(f"\n  {excerpt(str(r), 30)}: {k}" for r, k in reasons)
     identified = _box(ax, 3.0, 10.4, f"Records identified\nn = {counts['identified_total']}{named}")
     removed = _box(ax, 8.0, 10.4, f"Records removed\nduplicates: {counts['duplicates_removed']}\n"
          f"unreadable: {counts['rejected_unreadable']}", main=False)  # fmt: skip
@@ -96,12 +98,6 @@ def prisma_figure(counts: dict, n_reasons: int = 3) -> Figure:
     _arrow(ax, screened, excluded_box)
     _arrow(ax, (3.0, 3.2), undecided)
     return fig
-
-
-def _short(text: str, width: int = 34) -> str:
-    """``text`` cut to ``width`` characters (a box stays inside the figure)."""
-    text = str(text)
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def figure_html(fig: Figure, alt: str, caption: str = "") -> str:
