@@ -220,7 +220,10 @@ def write_hf_json(folder: Path, records, rng: random.Random) -> None:
         for uid, title, abstract, _ in records[start : start + PAGE_SIZE]:
             number = int(uid[1:])
             arxiv = ids.setdefault(uid, f"{2300 + number // 90000:04d}.{number % 90000 + 10000:05d}")
-            authors = [{"name": f"{rng.choice(given)} {rng.choice(family)}", "hidden": False} for _ in range(rng.randint(1, 8))]
+            authors = [
+                {"name": f"{rng.choice(given)} {rng.choice(family)}", "hidden": False}
+                for _ in range(rng.randint(1, 8))
+            ]
             date = f"20{arxiv[:2]}-{int(arxiv[2:4]) % 12 + 1:02d}-{rng.randint(1, 28):02d}T12:00:00.000Z"
             paper = {"id": arxiv, "authors": authors, "publishedAt": date, "title": title,
                      "summary": abstract, "upvotes": rng.randint(0, 99)}  # fmt: skip

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from lit_review.ingest import load_corpus  # noqa: E402
-from lit_review.screening.model import Features, ScreeningModel  # noqa: E402
+from lit_review.screening.model import Features  # noqa: E402
 from lit_review.themes import load_themes  # noqa: E402
 
 DECISIONS = 1000
@@ -58,7 +58,7 @@ def run(n: int) -> dict:
             y = y.copy()
             y[:5] = True
         s = time.perf_counter()
-        model = ScreeningModel().fit(X[rows], y)
+        model = features.model(theme.slug).fit(X[rows], y)
         model.predict_proba(X)
         fits.append(time.perf_counter() - s)
     every = time.perf_counter() - t

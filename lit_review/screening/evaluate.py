@@ -115,15 +115,14 @@ def evaluate_theme(
     Methods: ``model`` (text + rule features), ``model, text only`` (no rule features: the rules
     were tuned on these labels), ``rules`` (the theme's rules alone, no training).
     """
-    from .model import ScreeningModel
-
     rows_idx = labels.index.to_numpy()
     y = labels.to_numpy(dtype=bool)
     rules = features.rules[slug]
     results = {}
     for name, with_rules in (("model", True), ("model, text only", False)):
         X = features.matrix(slug, with_rules)[rows_idx]
-        cv = cross_validate(ScreeningModel(random_state=random_state), X, y, folds, random_state)
+        model = features.model(slug, with_rules, random_state=random_state)
+        cv = cross_validate(model, X, y, folds, random_state)
         results[name] = (cv.predicted, cv.proba)
     results["rules"] = (rules.included[rows_idx], rules.proba[rows_idx])
     out = []

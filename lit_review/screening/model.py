@@ -9,9 +9,10 @@ Features (:class:`Features`, computed once per corpus and session):
   ``min_score`` and the rule verdict. These carry a theme with few decisions.
 
 :class:`ScreeningModel` is a scikit-learn estimator (``__init__`` stores parameters, ``fit``
-returns self, fixed ``random_state``): logistic regression (probabilities), whose ``C`` and
-inclusion threshold are chosen by an inner stratified cross-validation on the training rows
-only (the ``C`` with the best out-of-fold average precision; the threshold with the best
+returns self, fixed ``random_state``): a logistic regression on the text and another on the
+rule features, their probabilities averaged; each regression's ``C`` and the inclusion
+threshold of the average are chosen by an inner stratified cross-validation on the training
+rows only (the ``C`` with the best out-of-fold average precision; the threshold with the best
 out-of-fold F1). So an outer cross-validation of the whole ``fit`` is a nested one.
 
 A theme with fewer than :data:`MIN_PER_CLASS` human includes or excludes is screened by its
@@ -36,11 +37,31 @@ MIN_PER_CLASS = 5  # human includes and excludes needed before the model replace
 
 
 class ScreeningModel(ClassifierMixin, BaseEstimator):
-    """Logistic regression on :class:`Features`, with ``C`` and the threshold from inner CV."""
+    """Logistic regression per block of columns, probabilities averaged; ``C`` and threshold from inner CV.
 
-    def __init__(self, Cs=(0.3, 1.0, 3.0, 10.0, 30.0), inner_folds=5, random_state=0):
+    ``text_columns``: how many leading columns of ``X`` are the text (TF-IDF) block; the rest are
+    the theme's rule features. The two blocks get a logistic regression each, trained on the same
+    decisions, and the model's probability is ``w`` times the text part's plus ``1 - w`` times the
+    rules' part, ``w`` one of ``text_weights`` (the best out-of-fold average precision). Kept apart because in one joint regression the few rule features,
+    which separate the decisions well, take nearly all the weight and the text part learns next to
+    nothing: the rules then decide alone, and miss what the words of a theme's decided papers
+    would catch. ``None`` (or 0, or every column): one regression on all columns.
+    """
+
+    def __init__(
+        self,
+        text_columns=None,
+        text_weights=(0.0, 0.25, 0.5, 0.75),
+        Cs=(0.3, 1.0, 3.0, 10.0, 30.0),
+        inner_folds=5,
+        inner_repeats=3,
+        random_state=0,
+    ):
+        self.text_columns = text_columns
+        self.text_weights = text_weights
         self.Cs = Cs
         self.inner_folds = inner_folds
+        self.inner_repeats = inner_repeats
         self.random_state = random_state
 
     def _lr(self, C):
@@ -51,6 +72,16 @@ class ScreeningModel(ClassifierMixin, BaseEstimator):
             C=C, solver="liblinear", dual=True, max_iter=1000, random_state=self.random_state
         )
 
+    def _blocks(self, n_columns: int) -> list[slice]:
+        t = self.text_columns
+        if t is None or t in (0, n_columns):
+            return [slice(0, n_columns)]
+        return [slice(0, t), slice(t, n_columns)]
+
+    @staticmethod
+    def _blend(parts: list[np.ndarray], w: float) -> np.ndarray:
+        return parts[0] if len(parts) == 1 else w * parts[0] + (1 - w) * parts[1]
+
     def fit(self, X, y):
         from sklearn.metrics import average_precision_score
 
@@ -60,26 +91,37 @@ class ScreeningModel(ClassifierMixin, BaseEstimator):
         if n_min < 2:
             raise ValueError("ScreeningModel needs at least 2 positive and 2 negative labels")
         self.classes_ = np.array([False, True])
-        oof = {C: self._out_of_fold(X, y, C, min(self.inner_folds, n_min)) for C in self.Cs}
-        ap = {C: average_precision_score(y, p) for C, p in oof.items()}
-        self.C_ = max(self.Cs, key=lambda C: (ap[C], -C))  # ties: the stronger regularization
-        self.threshold_ = best_f1_threshold(y, oof[self.C_])
-        self.estimator_ = self._lr(self.C_).fit(X, y)
+        self.blocks_ = self._blocks(X.shape[1])
+        self.Cs_, self.estimators_, oof = [], [], []
+        for cols in self.blocks_:
+            Xb = X[:, cols]
+            by_C = {C: self._out_of_fold(Xb, y, C, min(self.inner_folds, n_min)) for C in self.Cs}
+            ap = {C: average_precision_score(y, p) for C, p in by_C.items()}
+            C = max(self.Cs, key=lambda C: (ap[C], -C))  # ties: the stronger regularization
+            self.Cs_.append(C)
+            oof.append(by_C[C])
+            self.estimators_.append(self._lr(C).fit(Xb, y))
+        weights = self.text_weights if len(oof) == 2 else (1.0,)
+        ap = {w: average_precision_score(y, self._blend(oof, w)) for w in weights}
+        self.text_weight_ = max(weights, key=lambda w: (ap[w], -w))  # ties: more weight on the rules
+        self.threshold_ = best_f1_threshold(y, self._blend(oof, self.text_weight_))
         return self
 
     def _out_of_fold(self, X, y, C, folds):
+        """Out-of-fold probabilities, averaged over ``inner_repeats`` shuffles of the folds."""
         from sklearn.model_selection import StratifiedKFold
 
         p = np.zeros(len(y))
-        for train, test in StratifiedKFold(folds, shuffle=True, random_state=self.random_state).split(X, y):
-            p[test] = self._lr(C).fit(X[train], y[train]).predict_proba(X[test])[:, 1]
-        return p
+        for r in range(self.inner_repeats):
+            split = StratifiedKFold(folds, shuffle=True, random_state=self.random_state + r).split(X, y)
+            for train, test in split:
+                p[test] += self._lr(C).fit(X[train], y[train]).predict_proba(X[test])[:, 1]
+        return p / self.inner_repeats
 
     def predict_proba(self, X):
-        return self.estimator_.predict_proba(X)
-
-    def decision_function(self, X):
-        return self.estimator_.decision_function(X)
+        parts = [e.predict_proba(X[:, cols])[:, 1] for e, cols in zip(self.estimators_, self.blocks_)]
+        p = self._blend(parts, self.text_weight_)
+        return np.column_stack([1 - p, p])
 
     def predict(self, X):
         return self.predict_proba(X)[:, 1] >= self.threshold_
@@ -175,6 +217,12 @@ class Features:
         plain = [replace(t, decisions=()) for t in themes]  # rules alone: no manual decision
         rules = {t.slug: theme_rules(t, h) for t, h in zip(plain, hits)}
         return cls(papers.reset_index(drop=True), themes, text, rules, vectorizer)
+
+    def model(self, slug: str, with_rules: bool = True, **params) -> ScreeningModel:
+        """An unfitted :class:`ScreeningModel` for ``matrix(slug, with_rules)``."""
+        if with_rules and self.text is not None:
+            params.setdefault("text_columns", self.text.shape[1])
+        return ScreeningModel(**params)
 
     def matrix(self, slug: str, with_rules: bool = True) -> sparse.csr_matrix:
         from scipy import sparse

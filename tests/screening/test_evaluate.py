@@ -86,16 +86,20 @@ def test_cv_never_scores_a_paper_with_a_model_trained_on_it(screening_inputs):
 def test_the_model_follows_estimator_conventions(screening_inputs):
     labels = screening_inputs.labels("efficient-fine-tuning")
     X = screening_inputs.features.matrix("efficient-fine-tuning")[labels.index.to_numpy()]
-    model = ScreeningModel(random_state=3)
+    model = screening_inputs.features.model("efficient-fine-tuning", random_state=3)
     assert clone(model).get_params() == {
         "Cs": (0.3, 1.0, 3.0, 10.0, 30.0),
         "inner_folds": 5,
+        "inner_repeats": 3,
         "random_state": 3,
+        "text_columns": screening_inputs.features.text.shape[1],
+        "text_weights": (0.0, 0.25, 0.5, 0.75),
     }
     assert model.fit(X, labels.to_numpy()) is model
     again = clone(model).fit(X, labels.to_numpy())
     assert np.array_equal(model.predict_proba(X), again.predict_proba(X))  # deterministic
-    assert model.C_ in model.Cs and 0 < model.threshold_ < 1
+    assert len(model.Cs_) == 2 and set(model.Cs_) <= set(model.Cs) and 0 < model.threshold_ < 1
+    assert model.text_weight_ in model.text_weights
     with pytest.raises(ValueError, match="at least 2 positive"):
         ScreeningModel().fit(X[:5], [True, False, False, False, False])
 
