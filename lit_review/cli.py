@@ -110,11 +110,17 @@ def _evaluate_decisions(args) -> int:
         if min(labels.sum(), (~labels).sum()) < max(MIN_PER_CLASS, args.folds):
             skipped.append(theme.slug)
             continue
-        rows += evaluate_theme(sc.features, theme.slug, labels, folds=args.folds)
+        rows += evaluate_theme(sc.features, theme.slug, labels, folds=args.folds, repeats=args.repeats)
     if rows:
-        print(f"{args.folds}-fold cross-validation on the human decisions; [95% bootstrap interval]")
+        print(
+            f"{args.folds}-fold cross-validation on the human decisions, repeated {args.repeats} times; "
+            "[95% bootstrap interval]"
+        )
         print(format_table(pd.DataFrame(rows)))
-        print("rules: written while reading these labels, so optimistic; 'model' uses them as features too.")
+        print(
+            "rules, and 'model' which uses them: fair only if the terms were not written from these "
+            "decisions; 'model, text only' uses no term."
+        )
     if skipped:
         print(f"too few decisions to evaluate (screened by their rules): {', '.join(skipped)}")
     return 0
@@ -316,6 +322,9 @@ def parser() -> argparse.ArgumentParser:
         "labels", nargs="?", help="CSV with a title column and one yes/no/borderline column per theme"
     )
     s.add_argument("--folds", type=int, default=5, help="cross-validation folds (default: 5)")
+    s.add_argument(
+        "--repeats", type=int, default=5, help="repetitions of the cross-validation, averaged (default: 5)"
+    )
     s.add_argument("--disagreements", action="store_true", help="also list the papers the themes get wrong")
     s.set_defaults(func=cmd_evaluate)
 

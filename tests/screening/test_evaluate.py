@@ -122,3 +122,22 @@ def test_threshold_and_screened_share_by_hand():
     # 95% of 2 relevant is both; the second is third in order: 3 of 5 screened
     assert screened_share(y, p) == pytest.approx(0.6)
     assert prf(y, p > 0.5) == pytest.approx((2 / 3, 1.0, 0.8))
+
+
+def test_repeated_cv_averages_the_figures_of_each_split(screening_inputs):
+    from lit_review.screening.evaluate import figures
+
+    labels = screening_inputs.labels("gradient-free")
+    features = screening_inputs.features
+    X = features.matrix("gradient-free", with_rules=False)[labels.index.to_numpy()]
+    y = labels.to_numpy()
+    each = []
+    for seed in (4, 5):  # by hand: two cross-validations with their own shuffles
+        cv = cross_validate(features.model("gradient-free", False, random_state=seed), X, y, 5, seed)
+        each.append(figures(y, cv.predicted, cv.proba))
+    rows = evaluate_theme(features, "gradient-free", labels, repeats=2, random_state=4)
+    got = {r["method"]: r for r in rows}["model, text only"]
+    for k in ("precision", "recall", "f1", "screened@95"):
+        assert got[k] == pytest.approx((each[0][k] + each[1][k]) / 2)
+        assert got[f"{k} low"] <= got[k] <= got[f"{k} high"]
+    assert each[0] != each[1]  # the two splits differ, so the average is not one of them
