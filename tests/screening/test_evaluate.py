@@ -141,3 +141,25 @@ def test_repeated_cv_averages_the_figures_of_each_split(screening_inputs):
         assert got[k] == pytest.approx((each[0][k] + each[1][k]) / 2)
         assert got[f"{k} low"] <= got[k] <= got[f"{k} high"]
     assert each[0] != each[1]  # the two splits differ, so the average is not one of them
+
+
+def test_the_model_blends_a_text_regression_and_a_terms_regression(screening_inputs):
+    from sklearn.linear_model import LogisticRegression
+
+    features = screening_inputs.features
+    labels = screening_inputs.labels("efficient-fine-tuning")
+    X = features.matrix("efficient-fine-tuning")[labels.index.to_numpy()]
+    y = labels.to_numpy()
+    n_text = features.text.shape[1]
+    model = features.model("efficient-fine-tuning").fit(X, y)
+    assert [b.stop - b.start for b in model.blocks_] == [n_text, X.shape[1] - n_text]
+    # the same two regressions fitted by hand, with the C each part chose
+    parts = []
+    for cols, C in zip((slice(0, n_text), slice(n_text, None)), model.Cs_):
+        lr = LogisticRegression(C=C, solver="liblinear", dual=True, max_iter=1000, random_state=0)
+        parts.append(lr.fit(X[:, cols], y).predict_proba(X[:, cols])[:, 1])
+    w = model.text_weight_
+    assert np.allclose(model.predict_proba(X)[:, 1], w * parts[0] + (1 - w) * parts[1])
+    assert np.array_equal(model.predict(X), w * parts[0] + (1 - w) * parts[1] >= model.threshold_)
+    # one block when told so, or when there are no rule columns
+    assert len(features.model("efficient-fine-tuning", with_rules=False).fit(X[:, :n_text], y).blocks_) == 1
