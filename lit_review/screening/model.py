@@ -46,6 +46,9 @@ class ScreeningModel(ClassifierMixin, BaseEstimator):
     which separate the decisions well, take nearly all the weight and the text part learns next to
     nothing: the rules then decide alone, and miss what the words of a theme's decided papers
     would catch. ``None`` (or 0, or every column): one regression on all columns.
+
+    ``n_jobs``: threads for the inner CV (``-1``: one per core; :meth:`Features.model` uses all);
+    the fitted model does not depend on it.
     """
 
     def __init__(
@@ -55,6 +58,7 @@ class ScreeningModel(ClassifierMixin, BaseEstimator):
         Cs=(0.3, 1.0, 3.0, 10.0, 30.0),
         inner_folds=5,
         inner_repeats=3,
+        n_jobs=None,
         random_state=0,
     ):
         self.text_columns = text_columns
@@ -62,6 +66,7 @@ class ScreeningModel(ClassifierMixin, BaseEstimator):
         self.Cs = Cs
         self.inner_folds = inner_folds
         self.inner_repeats = inner_repeats
+        self.n_jobs = n_jobs
         self.random_state = random_state
 
     def _lr(self, C):
@@ -83,6 +88,7 @@ class ScreeningModel(ClassifierMixin, BaseEstimator):
         return parts[0] if len(parts) == 1 else w * parts[0] + (1 - w) * parts[1]
 
     def fit(self, X, y):
+        from joblib import Parallel, delayed
         from sklearn.metrics import average_precision_score
 
         y = np.asarray(y, dtype=bool)
@@ -95,7 +101,11 @@ class ScreeningModel(ClassifierMixin, BaseEstimator):
         self.Cs_, self.estimators_, oof = [], [], []
         for cols in self.blocks_:
             Xb = X[:, cols]
-            by_C = {C: self._out_of_fold(Xb, y, C, min(self.inner_folds, n_min)) for C in self.Cs}
+            # liblinear releases the GIL: the C values are fitted in threads
+            probas = Parallel(n_jobs=self.n_jobs, prefer="threads")(
+                delayed(self._out_of_fold)(Xb, y, C, min(self.inner_folds, n_min)) for C in self.Cs
+            )
+            by_C = dict(zip(self.Cs, probas))
             ap = {C: average_precision_score(y, p) for C, p in by_C.items()}
             C = max(self.Cs, key=lambda C: (ap[C], -C))  # ties: the stronger regularization
             self.Cs_.append(C)
@@ -222,6 +232,7 @@ class Features:
         """An unfitted :class:`ScreeningModel` for ``matrix(slug, with_rules)``."""
         if with_rules and self.text is not None:
             params.setdefault("text_columns", self.text.shape[1])
+        params.setdefault("n_jobs", -1)
         return ScreeningModel(**params)
 
     def matrix(self, slug: str, with_rules: bool = True) -> sparse.csr_matrix:

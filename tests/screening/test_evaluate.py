@@ -91,6 +91,7 @@ def test_the_model_follows_estimator_conventions(screening_inputs):
         "Cs": (0.3, 1.0, 3.0, 10.0, 30.0),
         "inner_folds": 5,
         "inner_repeats": 3,
+        "n_jobs": -1,
         "random_state": 3,
         "text_columns": screening_inputs.features.text.shape[1],
         "text_weights": (0.0, 0.25, 0.5, 0.75),
@@ -98,6 +99,8 @@ def test_the_model_follows_estimator_conventions(screening_inputs):
     assert model.fit(X, labels.to_numpy()) is model
     again = clone(model).fit(X, labels.to_numpy())
     assert np.array_equal(model.predict_proba(X), again.predict_proba(X))  # deterministic
+    one_thread = clone(model).set_params(n_jobs=1).fit(X, labels.to_numpy())
+    assert np.array_equal(model.predict_proba(X), one_thread.predict_proba(X))
     assert len(model.Cs_) == 2 and set(model.Cs_) <= set(model.Cs) and 0 < model.threshold_ < 1
     assert model.text_weight_ in model.text_weights
     with pytest.raises(ValueError, match="at least 2 positive"):
