@@ -42,10 +42,12 @@ class ScreeningModel(ClassifierMixin, BaseEstimator):
     ``text_columns``: how many leading columns of ``X`` are the text (TF-IDF) block; the rest are
     the theme's rule features. The two blocks get a logistic regression each, trained on the same
     decisions, and the model's probability is ``w`` times the text part's plus ``1 - w`` times the
-    rules' part, ``w`` one of ``text_weights`` (the best out-of-fold average precision). Kept apart because in one joint regression the few rule features,
-    which separate the decisions well, take nearly all the weight and the text part learns next to
-    nothing: the rules then decide alone, and miss what the words of a theme's decided papers
-    would catch. ``None`` (or 0, or every column): one regression on all columns.
+    rules' part, ``w`` one of ``text_weights`` (the best out-of-fold average precision). Kept
+    apart because in one joint regression the few rule features, which separate the decisions
+    well, take nearly all the weight and the text learns next to nothing: the terms then decide
+    alone, and miss what the words of a theme's decided papers would catch. Neither weight is
+    ever 0: with no text, every paper without a term hit gets the same probability and the
+    screening order among them is arbitrary. ``None`` (or 0, or every column): one regression.
 
     ``n_jobs``: threads for the inner CV (``-1``: one per core; :meth:`Features.model` uses all);
     the fitted model does not depend on it.
@@ -54,7 +56,7 @@ class ScreeningModel(ClassifierMixin, BaseEstimator):
     def __init__(
         self,
         text_columns=None,
-        text_weights=(0.0, 0.25, 0.5, 0.75),
+        text_weights=(0.25, 0.5, 0.75),
         Cs=(0.3, 1.0, 3.0, 10.0, 30.0),
         inner_folds=5,
         inner_repeats=3,

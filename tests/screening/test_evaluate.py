@@ -94,7 +94,7 @@ def test_the_model_follows_estimator_conventions(screening_inputs):
         "n_jobs": -1,
         "random_state": 3,
         "text_columns": screening_inputs.features.text.shape[1],
-        "text_weights": (0.0, 0.25, 0.5, 0.75),
+        "text_weights": (0.25, 0.5, 0.75),
     }
     assert model.fit(X, labels.to_numpy()) is model
     again = clone(model).fit(X, labels.to_numpy())
