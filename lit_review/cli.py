@@ -13,6 +13,21 @@ from .errors import LitReviewError
 EXIT_REJECTS = 3  # something was rejected, the rest was written
 
 
+def _at_least(low: int):
+    """An argparse type: an integer no smaller than ``low``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be at least {low}, got {value}")
+        return value
+
+    return parse
+
+
 def _summary(result) -> str:
     c = result.corpus
     lines = ["records read per source:"]
@@ -321,9 +336,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument(
         "labels", nargs="?", help="CSV with a title column and one yes/no/borderline column per theme"
     )
-    s.add_argument("--folds", type=int, default=5, help="cross-validation folds (default: 5)")
+    s.add_argument("--folds", type=_at_least(2), default=5, help="cross-validation folds (default: 5)")
     s.add_argument(
-        "--repeats", type=int, default=5, help="repetitions of the cross-validation, averaged (default: 5)"
+        "--repeats",
+        type=_at_least(1),
+        default=5,
+        help="repetitions of the cross-validation, averaged (default: 5)",
     )
     s.add_argument("--disagreements", action="store_true", help="also list the papers the themes get wrong")
     s.set_defaults(func=cmd_evaluate)
@@ -336,7 +354,7 @@ def parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("screen", help="the next papers to screen in a theme, most likely relevant first")
     s.add_argument("theme", help="theme slug")
-    s.add_argument("--next", type=int, default=10, help="how many papers (default: 10)")
+    s.add_argument("--next", type=_at_least(1), default=10, help="how many papers (default: 10)")
     s.add_argument("--uncertain", action="store_true", help="most uncertain first (closest to the threshold)")
     s.add_argument("--csv", action="store_true", help="CSV instead of a table")
     s.set_defaults(func=cmd_screen)

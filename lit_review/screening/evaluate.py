@@ -134,7 +134,7 @@ def evaluate_theme(
         X = features.matrix(slug, with_rules)[rows_idx]
         runs = []
         for r in range(repeats):
-            model = features.model(slug, with_rules, random_state=random_state + r)
+            model = features.model(with_rules, random_state=random_state + r)
             cv = cross_validate(model, X, y, folds, random_state + r)
             runs.append((cv.predicted, cv.proba))
         results[name] = runs

@@ -10,10 +10,10 @@ Features (:class:`Features`, computed once per corpus and session):
 
 :class:`ScreeningModel` is a scikit-learn estimator (``__init__`` stores parameters, ``fit``
 returns self, fixed ``random_state``): a logistic regression on the text and another on the
-rule features, their probabilities averaged; each regression's ``C`` and the inclusion
-threshold of the average are chosen by an inner stratified cross-validation on the training
-rows only (the ``C`` with the best out-of-fold average precision; the threshold with the best
-out-of-fold F1). So an outer cross-validation of the whole ``fit`` is a nested one.
+rule features, their probabilities blended with a text weight ``w``; each regression's ``C``,
+``w`` and the inclusion threshold are chosen by an inner stratified cross-validation on the
+training rows only (``C`` and ``w`` by the best out-of-fold average precision, the threshold by
+the best out-of-fold F1). So an outer cross-validation of the whole ``fit`` is a nested one.
 
 A theme with fewer than :data:`MIN_PER_CLASS` human includes or excludes is screened by its
 rules (:func:`rule_proba`).
@@ -37,7 +37,7 @@ MIN_PER_CLASS = 5  # human includes and excludes needed before the model replace
 
 
 class ScreeningModel(ClassifierMixin, BaseEstimator):
-    """Logistic regression per block of columns, probabilities averaged; ``C`` and threshold from inner CV.
+    """A text regression and a terms regression, blended; ``C``, weight and threshold from inner CV.
 
     ``text_columns``: how many leading columns of ``X`` are the text (TF-IDF) block; the rest are
     the theme's rule features. The two blocks get a logistic regression each, trained on the same
@@ -49,8 +49,9 @@ class ScreeningModel(ClassifierMixin, BaseEstimator):
     ever 0: with no text, every paper without a term hit gets the same probability and the
     screening order among them is arbitrary. ``None`` (or 0, or every column): one regression.
 
-    ``n_jobs``: threads for the inner CV (``-1``: one per core; :meth:`Features.model` uses all);
-    the fitted model does not depend on it.
+    ``C`` is chosen on one shuffle of the inner folds; ``w`` and the threshold on the stacked
+    out-of-fold probabilities of ``inner_repeats`` shuffles (one split of a few relevant papers
+    leaves them noisy). Fits run one at a time: liblinear's random generator is process-wide.
     """
 
     def __init__(
@@ -60,7 +61,6 @@ class ScreeningModel(ClassifierMixin, BaseEstimator):
         Cs=(0.3, 1.0, 3.0, 10.0, 30.0),
         inner_folds=5,
         inner_repeats=3,
-        n_jobs=None,
         random_state=0,
     ):
         self.text_columns = text_columns
@@ -68,7 +68,6 @@ class ScreeningModel(ClassifierMixin, BaseEstimator):
         self.Cs = Cs
         self.inner_folds = inner_folds
         self.inner_repeats = inner_repeats
-        self.n_jobs = n_jobs
         self.random_state = random_state
 
     def _lr(self, C):
@@ -90,8 +89,9 @@ class ScreeningModel(ClassifierMixin, BaseEstimator):
         return parts[0] if len(parts) == 1 else w * parts[0] + (1 - w) * parts[1]
 
     def fit(self, X, y):
-        from joblib import Parallel, delayed
         from sklearn.metrics import average_precision_score
+        from sklearn.model_selection import StratifiedKFold
+        from sklearn.utils import check_random_state
 
         y = np.asarray(y, dtype=bool)
         X = X.astype(np.float64)  # liblinear's type: converted once, not in each of the inner fits
@@ -100,35 +100,34 @@ class ScreeningModel(ClassifierMixin, BaseEstimator):
             raise ValueError("ScreeningModel needs at least 2 positive and 2 negative labels")
         self.classes_ = np.array([False, True])
         self.blocks_ = self._blocks(X.shape[1])
-        self.Cs_, self.estimators_, oof = [], [], []
+        seeds = check_random_state(self.random_state).randint(0, 2**31 - 1, size=self.inner_repeats)
+        folds = min(self.inner_folds, n_min)
+        shuffles = [list(StratifiedKFold(folds, shuffle=True, random_state=s).split(X, y)) for s in seeds]
+        self.block_C_, self.estimators_, stacked = [], [], []
         for cols in self.blocks_:
             Xb = X[:, cols]
-            # liblinear releases the GIL: the C values are fitted in threads
-            probas = Parallel(n_jobs=self.n_jobs, prefer="threads")(
-                delayed(self._out_of_fold)(Xb, y, C, min(self.inner_folds, n_min)) for C in self.Cs
-            )
-            by_C = dict(zip(self.Cs, probas))
-            ap = {C: average_precision_score(y, p) for C, p in by_C.items()}
-            C = max(self.Cs, key=lambda C: (ap[C], -C))  # ties: the stronger regularization
-            self.Cs_.append(C)
-            oof.append(by_C[C])
-            self.estimators_.append(self._lr(C).fit(Xb, y))
-        weights = self.text_weights if len(oof) == 2 else (1.0,)
-        ap = {w: average_precision_score(y, self._blend(oof, w)) for w in weights}
-        self.text_weight_ = max(weights, key=lambda w: (ap[w], -w))  # ties: more weight on the rules
-        self.threshold_ = best_f1_threshold(y, self._blend(oof, self.text_weight_))
+            first = {C: self._out_of_fold(Xb, y, C, shuffles[0]) for C in self.Cs}
+            precision = {C: average_precision_score(y, p) for C, p in first.items()}
+            best = max(self.Cs, key=lambda C: (precision[C], -C))  # ties: the stronger regularization
+            # the chosen C on the other shuffles too: one split of a few relevant papers leaves the
+            # weight and the threshold noisy; their out-of-fold probabilities are stacked, not
+            # averaged, so both are set on the spread of one model's probabilities
+            more = [self._out_of_fold(Xb, y, best, split) for split in shuffles[1:]]
+            stacked.append(np.concatenate([first[best], *more]))
+            self.block_C_.append(best)
+            self.estimators_.append(self._lr(best).fit(Xb, y))
+        y_stacked = np.tile(y, len(shuffles))
+        weights = self.text_weights if len(self.blocks_) == 2 else (1.0,)
+        precision = {w: average_precision_score(y_stacked, self._blend(stacked, w)) for w in weights}
+        self.text_weight_ = max(weights, key=lambda w: (precision[w], -w))  # ties: more weight on the rules
+        self.threshold_ = best_f1_threshold(y_stacked, self._blend(stacked, self.text_weight_))
         return self
 
-    def _out_of_fold(self, X, y, C, folds):
-        """Out-of-fold probabilities, averaged over ``inner_repeats`` shuffles of the folds."""
-        from sklearn.model_selection import StratifiedKFold
-
+    def _out_of_fold(self, X, y, C, split) -> np.ndarray:
         p = np.zeros(len(y))
-        for r in range(self.inner_repeats):
-            split = StratifiedKFold(folds, shuffle=True, random_state=self.random_state + r).split(X, y)
-            for train, test in split:
-                p[test] += self._lr(C).fit(X[train], y[train]).predict_proba(X[test])[:, 1]
-        return p / self.inner_repeats
+        for train, test in split:
+            p[test] = self._lr(C).fit(X[train], y[train]).predict_proba(X[test])[:, 1]
+        return p
 
     def predict_proba(self, X):
         parts = [e.predict_proba(X[:, cols])[:, 1] for e, cols in zip(self.estimators_, self.blocks_)]
@@ -230,16 +229,17 @@ class Features:
         rules = {t.slug: theme_rules(t, h) for t, h in zip(plain, hits)}
         return cls(papers.reset_index(drop=True), themes, text, rules, vectorizer)
 
-    def model(self, slug: str, with_rules: bool = True, **params) -> ScreeningModel:
-        """An unfitted :class:`ScreeningModel` for ``matrix(slug, with_rules)``."""
+    def model(self, with_rules: bool = True, **params) -> ScreeningModel:
+        """An unfitted :class:`ScreeningModel` for ``matrix(slug, with_rules)`` (any theme)."""
         if with_rules and self.text is not None:
             params.setdefault("text_columns", self.text.shape[1])
-        params.setdefault("n_jobs", -1)
         return ScreeningModel(**params)
 
     def matrix(self, slug: str, with_rules: bool = True) -> sparse.csr_matrix:
         from scipy import sparse
 
+        if self.text is None:
+            raise ValueError("features built without text (text=False): no model matrix")
         key = (slug, with_rules)
         if key not in self._matrices:
             parts = [self.text]

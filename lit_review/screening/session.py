@@ -76,7 +76,7 @@ class Screening:
         if self.features.text is None or min(labels.sum(), (~labels).sum()) < MIN_PER_CLASS:
             return rules.proba, rules.included, "rules"
         X = self.features.matrix(slug)
-        fitted = (model or self.features.model(slug)).fit(X[labels.index.to_numpy()], labels.to_numpy())
+        fitted = (model or self.features.model()).fit(X[labels.index.to_numpy()], labels.to_numpy())
         return fitted.predict_proba(X)[:, 1], fitted.predict(X), "model"
 
 

@@ -86,23 +86,27 @@ def test_cv_never_scores_a_paper_with_a_model_trained_on_it(screening_inputs):
 def test_the_model_follows_estimator_conventions(screening_inputs):
     labels = screening_inputs.labels("efficient-fine-tuning")
     X = screening_inputs.features.matrix("efficient-fine-tuning")[labels.index.to_numpy()]
-    model = screening_inputs.features.model("efficient-fine-tuning", random_state=3)
+    model = screening_inputs.features.model(random_state=3)
     assert clone(model).get_params() == {
         "Cs": (0.3, 1.0, 3.0, 10.0, 30.0),
         "inner_folds": 5,
         "inner_repeats": 3,
-        "n_jobs": -1,
         "random_state": 3,
         "text_columns": screening_inputs.features.text.shape[1],
         "text_weights": (0.25, 0.5, 0.75),
     }
     assert model.fit(X, labels.to_numpy()) is model
     again = clone(model).fit(X, labels.to_numpy())
-    assert np.array_equal(model.predict_proba(X), again.predict_proba(X))  # deterministic
-    one_thread = clone(model).set_params(n_jobs=1).fit(X, labels.to_numpy())
-    assert np.array_equal(model.predict_proba(X), one_thread.predict_proba(X))
-    assert len(model.Cs_) == 2 and set(model.Cs_) <= set(model.Cs) and 0 < model.threshold_ < 1
+    # deterministic: every choice the inner CV makes, and the probabilities
+    assert (model.block_C_, model.text_weight_, model.threshold_) == (
+        again.block_C_,
+        again.text_weight_,
+        again.threshold_,
+    )
+    assert np.array_equal(model.predict_proba(X), again.predict_proba(X))
+    assert len(model.block_C_) == 2 and set(model.block_C_) <= set(model.Cs) and 0 < model.threshold_ < 1
     assert model.text_weight_ in model.text_weights
+    clone(model).set_params(random_state=None).fit(X, labels.to_numpy())  # unseeded, as in scikit-learn
     with pytest.raises(ValueError, match="at least 2 positive"):
         ScreeningModel().fit(X[:5], [True, False, False, False, False])
 
@@ -136,7 +140,7 @@ def test_repeated_cv_averages_the_figures_of_each_split(screening_inputs):
     y = labels.to_numpy()
     each = []
     for seed in (4, 5):  # by hand: two cross-validations with their own shuffles
-        cv = cross_validate(features.model("gradient-free", False, random_state=seed), X, y, 5, seed)
+        cv = cross_validate(features.model(False, random_state=seed), X, y, 5, seed)
         each.append(figures(y, cv.predicted, cv.proba))
     rows = evaluate_theme(features, "gradient-free", labels, repeats=2, random_state=4)
     got = {r["method"]: r for r in rows}["model, text only"]
@@ -154,15 +158,29 @@ def test_the_model_blends_a_text_regression_and_a_terms_regression(screening_inp
     X = features.matrix("efficient-fine-tuning")[labels.index.to_numpy()]
     y = labels.to_numpy()
     n_text = features.text.shape[1]
-    model = features.model("efficient-fine-tuning").fit(X, y)
+    model = features.model().fit(X, y)
     assert [b.stop - b.start for b in model.blocks_] == [n_text, X.shape[1] - n_text]
     # the same two regressions fitted by hand, with the C each part chose
     parts = []
-    for cols, C in zip((slice(0, n_text), slice(n_text, None)), model.Cs_):
+    for cols, C in zip((slice(0, n_text), slice(n_text, None)), model.block_C_):
         lr = LogisticRegression(C=C, solver="liblinear", dual=True, max_iter=1000, random_state=0)
         parts.append(lr.fit(X[:, cols], y).predict_proba(X[:, cols])[:, 1])
     w = model.text_weight_
     assert np.allclose(model.predict_proba(X)[:, 1], w * parts[0] + (1 - w) * parts[1])
     assert np.array_equal(model.predict(X), w * parts[0] + (1 - w) * parts[1] >= model.threshold_)
-    # one block when told so, or when there are no rule columns
-    assert len(features.model("efficient-fine-tuning", with_rules=False).fit(X[:, :n_text], y).blocks_) == 1
+    # the text alone (no rule columns): one regression
+    assert len(features.model(with_rules=False).fit(X[:, :n_text], y).blocks_) == 1
+
+
+def test_features_without_text_have_no_model_matrix(seed_corpus):
+    from lit_review.screening.model import Features
+    from lit_review.themes import load_themes
+
+    from ..conftest import ROOT
+
+    features = Features.build(
+        seed_corpus.corpus.papers, load_themes(ROOT / "references" / "themes.toml"), text=False
+    )
+    assert features.rules["gradient-free"].included.any()  # the rules still screen
+    with pytest.raises(ValueError, match="without text"):
+        features.matrix("gradient-free", with_rules=False)
