@@ -115,17 +115,18 @@ def _evaluate_decisions(args) -> int:
 
     from . import screening
     from .screening.evaluate import evaluate_theme, format_table
-    from .screening.model import MIN_PER_CLASS
+    from .screening.model import MIN_PER_CLASS, describe
 
     sc = screening.load(args.project)
     _report_unresolved(sc)
-    rows, skipped = [], []
+    rows, skipped, settings = [], [], []
     for theme in sc.features.themes:
         labels = sc.labels(theme.slug)
         if min(labels.sum(), (~labels).sum()) < max(MIN_PER_CLASS, args.folds):
             skipped.append(theme.slug)
             continue
         rows += evaluate_theme(sc.features, theme.slug, labels, folds=args.folds, repeats=args.repeats)
+        settings.append(f"{theme.slug}: {describe(sc.fitted(theme.slug))}")
     if rows:
         print(
             f"{args.folds}-fold cross-validation on the human decisions, repeated {args.repeats} times; "
@@ -136,6 +137,9 @@ def _evaluate_decisions(args) -> int:
             "rules, and 'model' which uses them: fair only if the terms were not written from these "
             "decisions; 'model, text only' uses no term."
         )
+    if settings:
+        print("the models that screen the undecided papers, fitted on all the decisions:")
+        print("\n".join(f"  {line}" for line in settings))
     if skipped:
         print(f"too few decisions to evaluate (screened by their rules): {', '.join(skipped)}")
     return 0

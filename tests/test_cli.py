@@ -1,5 +1,6 @@
 """The command line as a user runs it: exit codes, one-line errors, no tracebacks."""
 
+import re
 import subprocess
 import sys
 
@@ -143,6 +144,37 @@ def test_evaluate_command(project):
     rows = {line.split()[0]: line.split() for line in r.stdout.splitlines()[1:3]}
     assert set(rows) == {"gradient-free", "efficient-fine-tuning"}
     assert "label yes, theme says no: GradES" in r.stdout
+
+
+def test_evaluate_cross_validates_the_decisions(project):
+    import shutil
+
+    from .conftest import ROOT
+
+    shutil.copy(ROOT / "references" / "decisions.csv", project / "references")
+    r = run("evaluate", "--repeats", "1", cwd=project)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert (
+        lines[0]
+        == "5-fold cross-validation on the human decisions, repeated 1 times; [95% bootstrap interval]"
+    )
+    rows = [
+        re.match(r"\s*(\S+)\s+(model, text only|model|rules)\s+(\d+)\s+(\d+)\s", line) for line in lines[2:8]
+    ]
+    assert [m.groups() for m in rows] == [
+        (slug, method, n, relevant)
+        for slug, n, relevant in (("gradient-free", "209", "18"), ("efficient-fine-tuning", "212", "14"))
+        for method in ("model", "model, text only", "rules")
+    ]
+    at = lines.index("the models that screen the undecided papers, fitted on all the decisions:")
+    chosen = [line.strip() for line in lines[at + 1 : at + 3]]
+    assert [c.split(":")[0] for c in chosen] == ["gradient-free", "efficient-fine-tuning"]
+    assert all("text weight 0." in c and "threshold 0." in c for c in chosen)
+    assert lines[-1] == (
+        "too few decisions to evaluate (screened by their rules): "
+        "quantization-compression, distributed-training, rl-llm-reasoning, diffusion-guidance"
+    )
 
 
 @pytest.mark.parametrize(

@@ -138,6 +138,14 @@ class ScreeningModel(ClassifierMixin, BaseEstimator):
         return self.predict_proba(X)[:, 1] >= self.threshold_
 
 
+def describe(model: ScreeningModel) -> str:
+    """What a fitted model's inner cross-validation chose, in one line."""
+    names = ("text", "terms") if len(model.blocks_) == 2 else ("all columns",)
+    cs = ", ".join(f"{name} {C:g}" for name, C in zip(names, model.block_C_))
+    weight = f"text weight {model.text_weight_:g}, " if len(model.blocks_) == 2 else ""
+    return f"{weight}threshold {model.threshold_:.3f}, C ({cs})"
+
+
 def best_f1_threshold(y: np.ndarray, p: np.ndarray) -> float:
     """The probability threshold with the best F1 of ``p >= t`` against ``y``: midway between the
     lowest probability it includes and the next one below (ties: the higher threshold)."""

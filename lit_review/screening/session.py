@@ -67,16 +67,25 @@ class Screening:
             (status["status"] == "include").to_numpy(), index=row[status["paper_id"]].to_numpy()
         ).sort_index()
 
+    def fitted(self, slug: str, model: ScreeningModel | None = None) -> ScreeningModel | None:
+        """Theme ``slug``'s model fitted on all its decisions (``model``: an unfitted one to use), or
+        None when the theme is screened by its rules (too few decisions, or features without text)."""
+        labels = self.labels(slug)
+        if self.features.text is None or min(labels.sum(), (~labels).sum()) < MIN_PER_CLASS:
+            return None
+        X = self.features.matrix(slug)
+        return (model or self.features.model()).fit(X[labels.index.to_numpy()], labels.to_numpy())
+
     def scores(self, slug: str, model: ScreeningModel | None = None) -> tuple[np.ndarray, np.ndarray, str]:
         """(probability, included, source) of every corpus paper in theme ``slug``: from the model
-        trained on its decisions, or from the rules (source ``rules``) when it has too few (or the
-        features have no text: :func:`lit_review.screening.verdicts.screen_themes` on a large corpus)."""
-        labels = self.labels(slug)
-        rules = self.features.rules[slug]
-        if self.features.text is None or min(labels.sum(), (~labels).sum()) < MIN_PER_CLASS:
+        trained on its decisions (:meth:`fitted`), or from the rules (source ``rules``) when it has
+        too few (or the features have no text: :func:`lit_review.screening.verdicts.screen_themes`
+        on a large corpus)."""
+        fitted = self.fitted(slug, model)
+        if fitted is None:
+            rules = self.features.rules[slug]
             return rules.proba, rules.included, "rules"
         X = self.features.matrix(slug)
-        fitted = (model or self.features.model()).fit(X[labels.index.to_numpy()], labels.to_numpy())
         return fitted.predict_proba(X)[:, 1], fitted.predict(X), "model"
 
 
