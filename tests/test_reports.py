@@ -389,6 +389,12 @@ def test_prisma_numbers_match_the_corpus_and_the_decisions(built):
         in text
     )
     assert f"Undecided: {verdicts['maybe']} maybe, 0 in conflict" in text
+    trained = verdicts["include"] + verdicts["exclude"]
+    assert re.search(
+        rf"Papers nobody decided on: by the model trained on the {trained} papers reviewers included or "
+        r"excluded \(text weight 0\.\d+, threshold 0\.\d{3}, C \(text [\d.]+, terms [\d.]+\);",
+        text,
+    )
     (reason, n), *_ = sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))
     assert f"{reason} {n}" in text  # the reasons table, most frequent first
     index = (dst / "reports" / "index.html").read_text()

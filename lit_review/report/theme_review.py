@@ -100,6 +100,7 @@ def screened_matches(matches: pd.DataFrame, screened) -> pd.DataFrame:
     out = out.join(table.drop(columns=["id"]))
     out["included"] = out["verdict"] == "include"
     out.attrs["source"] = screened.source
+    out.attrs["model"] = screened.model
     return out
 
 
@@ -122,6 +123,8 @@ def prisma_counts(r: ThemeReview) -> dict:
         "duplicates_removed": c.n_duplicates,
         "screened": len(m),
         "auto": AUTO[m.attrs.get("source", "rules")],
+        "model": m.attrs.get("model", ""),
+        "trained_on": n(human & m["verdict"].isin(["include", "exclude"])),
         "excluded_reviewers": n(human & (m["verdict"] == "exclude")),
         "excluded_auto": n(~human & (m["verdict"] == "exclude")),
         "maybe": n(m["verdict"] == "maybe"),
@@ -172,7 +175,19 @@ def prisma_text(counts: dict) -> str:
         f"{counts['excluded_auto']} by {auto})</p>"
         f"<p>Undecided: {counts['maybe']} maybe, {counts['conflicts']} in conflict</p>"
         f"<p><strong>Included: {counts['included']}</strong> "
-        f"({counts['included_reviewers']} by reviewers, {counts['included_auto']} by {auto})</p></div>"
+        f"({counts['included_reviewers']} by reviewers, {counts['included_auto']} by {auto})</p>"
+        f"{model_text(counts)}</div>"
+    )
+
+
+def model_text(counts: dict) -> str:
+    """How the papers nobody decided on were screened, and what the model's cross-validation chose."""
+    if not counts["model"]:
+        return "<p>Papers nobody decided on: by the term match (score at least the theme's minimum).</p>"
+    return (
+        f"<p>Papers nobody decided on: by the model trained on the {counts['trained_on']} papers "
+        f"reviewers included or excluded ({esc(counts['model'])}; chosen by cross-validation on "
+        "those decisions; <code>lit-review evaluate</code> measures the model).</p>"
     )
 
 

@@ -76,17 +76,23 @@ class Screening:
         X = self.features.matrix(slug)
         return (model or self.features.model()).fit(X[labels.index.to_numpy()], labels.to_numpy())
 
-    def scores(self, slug: str, model: ScreeningModel | None = None) -> tuple[np.ndarray, np.ndarray, str]:
-        """(probability, included, source) of every corpus paper in theme ``slug``: from the model
-        trained on its decisions (:meth:`fitted`), or from the rules (source ``rules``) when it has
-        too few (or the features have no text: :func:`lit_review.screening.verdicts.screen_themes`
-        on a large corpus)."""
+    def screen(
+        self, slug: str, model: ScreeningModel | None = None
+    ) -> tuple[np.ndarray, np.ndarray, str, ScreeningModel | None]:
+        """(probability, included, source, fitted model) of every corpus paper in theme ``slug``:
+        from the model trained on its decisions (:meth:`fitted`), or from the rules (source
+        ``rules``, no model) when it has too few (or the features have no text:
+        :func:`lit_review.screening.verdicts.screen_themes` on a large corpus)."""
         fitted = self.fitted(slug, model)
         if fitted is None:
             rules = self.features.rules[slug]
-            return rules.proba, rules.included, "rules"
+            return rules.proba, rules.included, "rules", None
         X = self.features.matrix(slug)
-        return fitted.predict_proba(X)[:, 1], fitted.predict(X), "model"
+        return fitted.predict_proba(X)[:, 1], fitted.predict(X), "model", fitted
+
+    def scores(self, slug: str, model: ScreeningModel | None = None) -> tuple[np.ndarray, np.ndarray, str]:
+        """:meth:`screen` without the fitted model: (probability, included, source)."""
+        return self.screen(slug, model)[:3]
 
 
 def read_project_decisions(project: Project, features: Features) -> tuple[pd.DataFrame, pd.DataFrame]:

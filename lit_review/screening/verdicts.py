@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .decisions import read_decisions, resolve, theme_file_decisions
-from .model import MIN_PER_CLASS, Features
+from .model import MIN_PER_CLASS, Features, describe
 from .status import latest_per_reviewer, paper_status
 
 if TYPE_CHECKING:
@@ -40,11 +40,13 @@ class ThemeScreening:
     (:data:`VERDICT_COLUMNS`: ``verdict`` include / exclude / maybe / conflict; ``by`` reviewer,
     model or rules; ``reviewers`` who settled it; ``why`` their reason(s); ``probability`` the
     model's (or the rules' ranking score) for every paper; ``votes`` ``reviewer=decision`` pairs).
-    ``source``: what screens the papers nobody decided on, ``model`` or ``rules``."""
+    ``source``: what screens the papers nobody decided on, ``model`` or ``rules``; ``model``: its
+    settings in words."""
 
     slug: str
     table: pd.DataFrame
     source: str
+    model: str = ""  # what the model's inner CV chose (screening.model.describe); "" for rules
 
     @property
     def included(self) -> np.ndarray:
@@ -83,7 +85,7 @@ def _trainable(status: pd.DataFrame) -> bool:
 
 
 def _theme(sc, slug: str, status: pd.DataFrame, latest: pd.DataFrame) -> ThemeScreening:
-    p, included, source = sc.scores(slug)
+    p, included, source, fitted = sc.screen(slug)
     papers = sc.papers
     n = len(papers)
     table = pd.DataFrame(
@@ -103,7 +105,7 @@ def _theme(sc, slug: str, status: pd.DataFrame, latest: pd.DataFrame) -> ThemeSc
         table.loc[row, "verdict"] = human["status"].to_numpy()
         table.loc[row, "by"] = "reviewer"
         table.loc[row, ["reviewers", "why", "votes"]] = human[["reviewers", "why", "decisions"]].to_numpy()
-    return ThemeScreening(slug, table, source)
+    return ThemeScreening(slug, table, source, describe(fitted) if fitted is not None else "")
 
 
 def _settled_by(status: pd.DataFrame, latest: pd.DataFrame) -> pd.DataFrame:
