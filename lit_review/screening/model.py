@@ -135,7 +135,11 @@ class ScreeningModel(ClassifierMixin, BaseEstimator):
         return np.column_stack([1 - p, p])
 
     def predict(self, X):
-        return self.predict_proba(X)[:, 1] >= self.threshold_
+        return self.include(self.predict_proba(X)[:, 1])
+
+    def include(self, p: np.ndarray) -> np.ndarray:
+        """The inclusion rule on probabilities already computed (``predict`` without scoring again)."""
+        return np.asarray(p) >= self.threshold_
 
 
 def describe(model: ScreeningModel) -> str:

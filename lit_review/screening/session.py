@@ -87,8 +87,8 @@ class Screening:
         if fitted is None:
             rules = self.features.rules[slug]
             return rules.proba, rules.included, "rules", None
-        X = self.features.matrix(slug)
-        return fitted.predict_proba(X)[:, 1], fitted.predict(X), "model", fitted
+        p = fitted.predict_proba(self.features.matrix(slug))[:, 1]
+        return p, fitted.include(p), "model", fitted
 
     def scores(self, slug: str, model: ScreeningModel | None = None) -> tuple[np.ndarray, np.ndarray, str]:
         """:meth:`screen` without the fitted model: (probability, included, source)."""
