@@ -244,9 +244,14 @@ def cmd_init(args) -> int:
     return 0
 
 
-def lab_command(project) -> list[str]:
-    """The command that opens JupyterLab on ``project`` (in this Python environment)."""
-    return [sys.executable, "-m", "jupyterlab", f"--notebook-dir={project.root}"]
+def lab_command(project, as_root: bool = False) -> list[str]:
+    """The command that opens JupyterLab on ``project`` (in this Python environment).
+
+    As root (a container, a CI runner) JupyterLab refuses to start without ``--allow-root``.
+    """
+    return [sys.executable, "-m", "jupyterlab", f"--notebook-dir={project.root}"] + (
+        ["--allow-root"] * as_root
+    )
 
 
 def cmd_lab(args) -> int:
@@ -255,7 +260,10 @@ def cmd_lab(args) -> int:
 
     from .project import Project
 
-    command = lab_command(Project.at(args.folder or args.project))
+    as_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    command = lab_command(Project.at(args.folder or args.project), as_root)
+    if as_root:
+        print("running as root: JupyterLab gets --allow-root", file=sys.stderr)
     if args.dry_run:
         print(" ".join(command))
         return 0

@@ -8,7 +8,19 @@ from pathlib import Path
 from ._infra.iorw import atomic_write_bytes
 from .errors import LitReviewError
 
-PACKAGE_NOTEBOOKS = Path(__file__).resolve().parent / "notebooks"  # the one copy of each report notebook
+
+def _package_notebooks() -> Path:
+    """The report notebooks that ship with lit-review: one copy, at the top of the repository.
+
+    A wheel maps that folder into the package (``force-include`` in ``pyproject.toml``); a
+    checkout or an editable install finds it beside the package, where the repository keeps it.
+    """
+    package = Path(__file__).resolve().parent
+    shipped = package / "notebooks"
+    return shipped if shipped.is_dir() else package.parent / "notebooks"
+
+
+PACKAGE_NOTEBOOKS = _package_notebooks()
 WORKING_NOTEBOOKS = ".notebooks"  # in reports/: where a project without its own notebooks runs the package's
 START = "start one with `lit-review init DIR`"
 

@@ -29,7 +29,7 @@ def copy_project(dst: Path) -> Path:
     shutil.copytree(ROOT / "references" / "sources", dst / "references" / "sources")
     for name in ("sources.toml", "themes.toml"):
         shutil.copy(ROOT / "references" / name, dst / "references")
-    shutil.copytree(ROOT / "lit_review" / "notebooks", dst / "notebooks")
+    shutil.copytree(ROOT / "notebooks", dst / "notebooks")
     return dst
 
 

@@ -11,7 +11,7 @@ from lit_review.themes import load_themes
 
 from .conftest import ROOT
 
-NOTEBOOKS = sorted((ROOT / "lit_review" / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
 def test_the_report_notebooks_and_the_screen_are_committed():
@@ -43,7 +43,7 @@ def test_build_passes_only_parameters_the_notebooks_define():
     reports = report.planned_reports(proj, load_themes(proj.themes), proj.reports)
     for r in reports:
         assert set(r.params) <= _parameters(r.notebook), r.name
-    assert "output_dir" not in _parameters(ROOT / "lit_review" / "notebooks" / report.THEME_NOTEBOOK)
+    assert "output_dir" not in _parameters(ROOT / "notebooks" / report.THEME_NOTEBOOK)
 
 
 @pytest.mark.slow
@@ -105,3 +105,30 @@ def test_report_notebooks_run_by_hand_with_their_defaults(project, where):
         html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
         assert "<table" in html, name
     assert (project / "reports" / ".corpus.pickle").is_file()  # made once, by the first notebook
+
+
+@pytest.mark.slow
+def test_the_readme_papermill_command_runs_in_a_fresh_clone(tmp_path):
+    """The README's own ``papermill notebooks/...`` line, as written, in a copy of the tracked files."""
+    import os
+    import re
+    import shlex
+    import shutil
+    import subprocess
+    import sys
+
+    [command] = re.findall(r"`(papermill notebooks/[^`]+)`", (ROOT / "README.md").read_text(encoding="utf-8"))
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    clone = tmp_path / "clone"
+    for rel in filter(None, tracked.decode().split("\0")):
+        if (ROOT / rel).is_file():
+            (clone / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(ROOT / rel, clone / rel)
+    args = shlex.split(command)
+    env = {**os.environ, "PYTHONPATH": str(clone)}
+    r = subprocess.run([sys.executable, "-m", *args], cwd=clone, env=env, capture_output=True, text=True,
+                       timeout=600)  # fmt: skip
+    assert r.returncode == 0, r.stderr[-3000:]
+    out = nbformat.read(clone / args[2], as_version=4)
+    errors = [o for c in out.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert not errors and any(c.outputs for c in out.cells if c.cell_type == "code")

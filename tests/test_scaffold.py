@@ -26,7 +26,7 @@ def test_init_makes_an_empty_review_project(tmp_path, capsys):
     assert (ref / "decisions.csv").read_text() == "paper,theme,decision,reason,reviewer,date\n"
     assert (root / "reports").is_dir() and not any((root / "reports").iterdir())
     for nb in ("theme_review.ipynb", "corpus_overview.ipynb", "screen.ipynb"):  # the user's own copies
-        assert (root / "notebooks" / nb).read_bytes() == (ROOT / "lit_review" / "notebooks" / nb).read_bytes()
+        assert (root / "notebooks" / nb).read_bytes() == (ROOT / "notebooks" / nb).read_bytes()
     [theme] = load_themes(ref / "themes.toml")
     assert theme.slug == "efficient-fine-tuning" and len(theme.scope) > 200 and len(theme.include) >= 8
     ignored = (root / ".gitignore").read_text().splitlines()
@@ -78,8 +78,9 @@ def test_package_example_is_a_copy_of_the_bundled_review():
         assert (example / "sources" / p.name).read_bytes() == p.read_bytes(), p.name
 
 
-def test_the_repository_has_one_copy_of_each_notebook():
-    assert not (ROOT / "notebooks").exists()
+def test_the_repository_has_one_copy_of_each_notebook_at_its_top():
+    assert not (ROOT / "lit_review" / "notebooks").exists()
+    assert PACKAGE_NOTEBOOKS == ROOT / "notebooks"  # a checkout, or an editable install of it
     assert sorted(p.name for p in PACKAGE_NOTEBOOKS.glob("*.ipynb")) == [
         "corpus_overview.ipynb",
         "screen.ipynb",
@@ -159,11 +160,51 @@ def test_load_corpus_takes_the_project_folder(tmp_path):
 def test_lab_command(tmp_path, capsys, monkeypatch):
     cli.main(["init", str(tmp_path / "r")])
     capsys.readouterr()
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
     assert cli.main(["lab", str(tmp_path / "r"), "--dry-run"]) == 0
     out = capsys.readouterr().out.split()
     assert out[1:3] == ["-m", "jupyterlab"] and out[3] == f"--notebook-dir={(tmp_path / 'r').resolve()}"
+    assert "--allow-root" not in out
     ran = []
     monkeypatch.setattr(os, "execv", lambda *a: ran.append(a))  # never start a server
     monkeypatch.chdir(tmp_path / "r" / "references")
     cli.main(["lab"])
     assert ran and ran[0][1] == cli.lab_command(Project.at(tmp_path / "r"))
+
+
+def test_lab_as_root_passes_allow_root_and_says_so(tmp_path, capsys, monkeypatch):
+    cli.main(["init", str(tmp_path / "r")])
+    capsys.readouterr()
+    monkeypatch.setattr(os, "geteuid", lambda: 0)
+    assert cli.main(["lab", str(tmp_path / "r"), "--dry-run"]) == 0
+    out, err = capsys.readouterr()
+    assert out.split()[-1] == "--allow-root"
+    assert err == "running as root: JupyterLab gets --allow-root\n"
+
+
+@pytest.mark.slow
+def test_lab_starts_a_server_for_whoever_runs_it(tmp_path):
+    """The real command, as this user (root in CI and in containers): JupyterLab comes up and serves."""
+    import re
+    import select
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    cli.main(["init", str(tmp_path / "r")])
+    env = {**os.environ, "BROWSER": "true", "JUPYTER_CONFIG_DIR": str(tmp_path / "cfg"),
+           "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt"), "PYTHONPATH": str(ROOT)}  # fmt: skip
+    proc = subprocess.Popen([sys.executable, "-m", "lit_review", "lab", str(tmp_path / "r")], env=env,
+                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, start_new_session=True)  # fmt: skip
+    seen, deadline = "", time.monotonic() + 90
+    try:
+        while time.monotonic() < deadline and proc.poll() is None:
+            if select.select([proc.stderr], [], [], 1)[0]:
+                seen += proc.stderr.readline()
+                if re.search(r"http://(127\.0\.0\.1|localhost):\d+/lab", seen):
+                    break
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+    assert re.search(r"http://(127\.0\.0\.1|localhost):\d+/lab", seen), seen[-2000:]

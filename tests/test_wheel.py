@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import venv
+import zipfile
 
 import pytest
 
@@ -45,6 +46,12 @@ def test_wheel_installs_and_builds_a_review(tmp_path):
         env=env,
     )
     [wheel] = (tmp_path / "dist").glob("lit_review-*.whl")
+    with zipfile.ZipFile(wheel) as zf:  # the notebooks/ at the top of the repository, inside the package
+        shipped = {n: zf.read(n) for n in zf.namelist() if n.startswith("lit_review/notebooks/")}
+    assert shipped == {
+        f"lit_review/notebooks/{p.name}": p.read_bytes() for p in (ROOT / "notebooks").glob("*.ipynb")
+    }
+    assert len(shipped) == 3
 
     venv.create(tmp_path / "env", with_pip=True, system_site_packages=False)
     bin_dir = tmp_path / "env" / "bin"
