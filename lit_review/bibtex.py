@@ -47,6 +47,7 @@ from bibtexparser.model import Entry, Field
 
 from ._infra.columns import known
 from .errors import LitReviewError
+from .sources.ids import abs_url
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _SPECIALS = {
@@ -304,6 +305,11 @@ def _keywords(keywords: tuple, themes: tuple) -> str | None:
     return "{" + encode_latex(", ".join(words)) + "}" if words else None
 
 
+def link(url: str | None, arxiv_id: str | None) -> str | None:
+    """A paper's link: the source's URL, else its arXiv abstract page (as arXiv's own export gives)."""
+    return url or (abs_url(arxiv_id) if arxiv_id else None)
+
+
 def is_listing(p: Paper) -> bool:
     """Whether all we know of ``p`` is a listing line: no authors, ids or venue."""
     return not (p.authors or p.arxiv_id or p.doi or p.url or p.venue)
@@ -346,7 +352,8 @@ def fields(p: Paper, title, abstract) -> list[tuple[str, object]]:
         values.update(eprint=_verbatim(p.arxiv_id), archivePrefix="{arXiv}")
         values["primaryClass"] = p.primary_class and _verbatim(p.primary_class)
     values["doi"] = p.doi and _verbatim(p.doi)
-    values["url"] = p.url and _verbatim(p.url)
+    url = link(p.url, p.arxiv_id)
+    values["url"] = url and _verbatim(url)
     if author is None:
         values["key"] = "{" + p.citekey + "}"  # the sort key for styles, as no author is given
     values["keywords"] = _keywords(p.keywords, p.themes)

@@ -50,13 +50,14 @@ def cmd_ingest(args) -> int:
     from .export import OUTPUT_FILES
     from .ingest import ingest
     from .project import Project
+    from .record import reject_summary
 
     out = Path(args.out) if args.out else None
     result = ingest(args.project, args.paths or None, out)
     for e in result.errors:
         print(f"error: {e}", file=sys.stderr)
-    for r in result.corpus.rejects:
-        print(f"rejected: {r}", file=sys.stderr)
+    for line in reject_summary(result.corpus.rejects):
+        print(f"rejected: {line}" if not line.startswith(" ") else line, file=sys.stderr)
     print(_summary(result))
     where = out or Project.at(args.project).references
     print(f"wrote {', '.join(OUTPUT_FILES)} to {where}")

@@ -29,9 +29,10 @@ import pandas as pd
 from ._fast.bibtex import library_chunks
 from ._infra.columns import arrow, sort_order, take
 from ._infra.iorw import atomic_open, atomic_write_text
-from .bibtex import Paper, papers_of
+from .bibtex import Paper, link, papers_of
 from .corpus import Corpus
 from .errors import LitReviewError
+from .sources.ids import abs_url
 from .themes import theme_members
 
 if TYPE_CHECKING:
@@ -150,7 +151,6 @@ def write_bibtex(papers: pd.DataFrame, path: str | Path) -> None:
 
 # Export for Zotero and pandoc: one item per paper, sorted by citation key.
 
-ARXIV_ABS = "https://arxiv.org/abs/"
 _CSL_TYPE = {"article": "article-journal", "inproceedings": "paper-conference", "incollection": "chapter"}
 _RIS_TYPE = {"article": "JOUR", "inproceedings": "CPAPER", "incollection": "CHAP"}
 
@@ -218,7 +218,7 @@ def csl_items(papers: pd.DataFrame) -> list[dict]:
             item["number"] = f"arXiv:{p.arxiv_id}"
         if p.doi:
             item["DOI"] = p.doi
-        url = p.url or (ARXIV_ABS + p.arxiv_id if p.arxiv_id else None)
+        url = link(p.url, p.arxiv_id)
         if url:
             item["URL"] = url
         keywords = list(dict.fromkeys(p.keywords + p.themes))
@@ -263,7 +263,7 @@ def ris_records(papers: pd.DataFrame) -> list[dict]:
             rec["journal_name" if kind == "article" else "secondary_title"] = _line(p.venue)
         if p.doi:
             rec["doi"] = p.doi
-        urls = [ARXIV_ABS + p.arxiv_id] if p.arxiv_id else []
+        urls = [abs_url(p.arxiv_id)] if p.arxiv_id else []
         urls += [p.url] if p.url and p.url not in urls else []
         if urls:
             rec["urls"] = [_line(u) for u in urls]

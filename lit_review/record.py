@@ -8,6 +8,7 @@ dropped silently: ``n_read == n_kept + n_rejected``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields, replace
 
 
@@ -127,3 +128,34 @@ class Batch:
         """Records read: those kept, those rejected whole and those skipped."""
         kept = len(self.columns["line"]) if self.n_kept is None else self.n_kept
         return kept + self.n_rejected + self.n_skipped
+
+
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|\b\d+\b")
+_KIND_WORDS = {
+    "record": "records not read",
+    "field": "fields not read (paper kept)",
+    "skipped": "skipped (not papers)",
+}
+
+
+def reject_summary(rejects: list[Reject], examples: int = 3) -> list[str]:
+    """What the terminal shows of ``rejects``: per kind, then per reason (quoted values and numbers
+    folded, so 700 'crossref X is not in this file' are one line), a count and the first few places.
+    Every reject is in ``rejects.csv``; this is the summary of it."""
+    lines = []
+    for kind in ("record", "field", "skipped"):
+        of_kind = [r for r in rejects if r.kind == kind]
+        if not of_kind:
+            continue
+        lines.append(f"{len(of_kind)} {_KIND_WORDS[kind]}:")
+        groups: dict[str, list[Reject]] = {}
+        for r in of_kind:
+            groups.setdefault(_QUOTED.sub("…", r.reason), []).append(r)
+        for shape, group in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+            if len(group) == 1:
+                lines.append(f"  {group[0]}")
+                continue
+            where = ", ".join(f"{r.source}:{r.line}" for r in group[:examples])
+            more = ", ..." if len(group) > examples else ""
+            lines.append(f"  {len(group)} x {shape} ({where}{more})")
+    return lines

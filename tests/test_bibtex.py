@@ -12,6 +12,8 @@ from lit_review.bibtex import decode_latex, encode_latex, read_bibtex, typeset
 from lit_review.export import to_bibtex
 from lit_review.ingest import ingest
 
+from .conftest import ROOT
+
 
 @pytest.fixture(scope="module")
 def ingested(tmp_path_factory):
@@ -291,3 +293,19 @@ def test_venue_gives_article_or_inproceedings_and_unprintable_names_are_counted(
     )
     assert e.fields_dict["author"].value == "{{Research and Development}, Team}"
     assert e.fields_dict["doi"].value == "{10.1/a%7Bb%7D%20c}"
+
+
+def test_every_arxiv_misc_entry_has_the_arxiv_url(tmp_path):
+    """As arXiv's own BibTeX export: an @misc preprint links its abstract page when the source gave no URL."""
+    src = tmp_path / "r" / "references" / "sources"
+    src.mkdir(parents=True)
+    fixture = ROOT.parent / "shared" / "fixtures" / "hf" / "hfdaily-zh__2024-06-13.json"
+    (src / fixture.name).write_bytes(fixture.read_bytes())
+    ingest(tmp_path / "r")
+    library = bibtexparser.parse_string(
+        (tmp_path / "r" / "references" / "library.bib").read_text(encoding="utf-8")
+    )
+    preprints = [e for e in library.entries if e.entry_type == "misc" and "eprint" in e.fields_dict]
+    assert len(preprints) == 21  # the day's 21 papers (fixtures/MANIFEST.md), all arXiv preprints
+    for e in preprints:
+        assert e["url"] == f"https://arxiv.org/abs/{e['eprint']}", e.key

@@ -188,7 +188,7 @@ def _segments(part: pd.DataFrame, has_abstract: list[bool]) -> tuple[pa.Array, p
 
     cols = [_read(part, c) for c in _TEMPLATE_COLUMNS]
     authors = author_column(part["authors"] if "authors" in part else [None] * len(part))
-    ids = [verbatim_column(part[c] if c in part else [None] * len(part)) for c in _ID_COLUMNS.values()]
+    ids = [verbatim_column(_id_values(part, c)) for c in _ID_COLUMNS.values()]
     untypeset = [i for i, a in enumerate(authors) if a is None]  # rows without an author field
     real_authors = dict(zip(untypeset, ref.read_column(part.iloc[untypeset], "authors")))
     templates: dict = {}  # entries share few templates (year, month, note, keywords; present fields)
@@ -286,6 +286,12 @@ def _s(text: str):
     import pyarrow as pa
 
     return pa.scalar(text, pa.large_string())
+
+
+def _id_values(part: pd.DataFrame, column: str) -> list:
+    if column == "url":  # the reference's rule (the arXiv page where no URL is given), row by row
+        return list(map(ref.link, ref.read_column(part, "url"), ref.read_column(part, "arxiv_id")))
+    return part[column].tolist() if column in part else [None] * len(part)
 
 
 def verbatim_column(values) -> list[str | None]:

@@ -35,7 +35,7 @@ from .._infra.iorw import read_listing_lines
 from ..errors import LitReviewError
 from ..record import Batch, Reject, columns_of, excerpt
 from ..text import clean_text
-from .ids import arxiv_id, arxiv_id_in, doi_of
+from .ids import arxiv_id, arxiv_id_in, record_doi
 from .listing import MONTHS
 from .names import bibtex_names
 
@@ -51,6 +51,11 @@ _YEAR = re.compile(r"^\s*(\d{4})\b")
 # BibLaTeX / EDTF date: the start of a range, "~" (circa) and "?" allowed; months 21-24 are seasons.
 _DATE = re.compile(r"^\s*(-?\d{1,4})(?:-(\d{2}))?(?:-(\d{2}))?")
 _KEYWORD_SPLIT = re.compile(r"[,;]")
+_MONTH_NAME = re.compile(
+    r"(?<![a-z])(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"(?:uary|ruary|ch|il|e|y|ust|t|tember|ober|ember)?\.?(?![a-z])",
+    re.IGNORECASE,
+)
 
 
 def sniff(head: str) -> bool:
@@ -188,17 +193,18 @@ def _date(fields: dict[str, str], batch: Batch, line: int) -> dict:
 
 
 def _month(value: str) -> int | None:
-    # MonthIntMiddleware has turned "jul", "July" and "7" into 7; "July 25" is left as text.
+    """The month of a ``month`` field: MonthIntMiddleware has turned "jul", "July" and "7" into 7;
+    texts such as "July 25" or "14--18 Dec" (a conference's days) give their first month name."""
     if value.isdigit():
         return int(value) if 1 <= int(value) <= 12 else None
-    name = value[:3].title()
-    return MONTHS.index(name) + 1 if name in MONTHS else None
+    match = _MONTH_NAME.search(value)
+    return MONTHS.index(match.group(1).title()) + 1 if match else None
 
 
 def _identifiers(fields: dict[str, str]) -> dict:
     venue = clean_text(fields.get("journal") or fields.get("booktitle") or fields.get("journaltitle") or "")
-    doi = doi_of(fields.get("doi"))
     url = fields.get("url") or None
+    doi = record_doi(fields.get("doi"), url)
     archive = (fields.get("archiveprefix") or fields.get("eprinttype") or "arxiv").lower()
     arxiv = arxiv_id(fields["eprint"]) if archive == "arxiv" and fields.get("eprint") else None
     arxiv = arxiv or arxiv_id_in(url, doi, venue)

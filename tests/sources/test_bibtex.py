@@ -240,3 +240,38 @@ def test_binary_junk_is_an_error(tmp_path):
 def test_other_formats_not_claimed(path):
     head = path.read_bytes()[: 64 << 10].decode("utf-8", errors="replace")
     assert not bibtex.sniff(head) and not ris.sniff(head) and not csljson.sniff(head)
+
+
+@pytest.mark.parametrize(
+    ("month", "expected"),
+    [("14--18 Dec", 12), ("2--5~June", 6), ("Sept.", 9), ("July 25", 7), ("dec", 12), ("11", 11)],
+)
+def test_month_texts_give_their_month(tmp_path, month, expected):
+    # hand-made entry: conference-day months as real lab bibliographies write them
+    path = tmp_path / "m.bib"
+    path.write_text(
+        f"@inproceedings{{k, title = {{T}}, year = 2020, month = {{{month}}}}}\n", encoding="utf-8"
+    )
+    batch = bibtex.read(path)
+    assert batch.columns["month"] == [expected] and batch.rejects == []
+
+
+@pytest.mark.parametrize("month", ["fall", "Spring", "Decimal", "13"])
+def test_a_month_that_is_no_month_is_one_field_reject(tmp_path, month):
+    path = tmp_path / "m.bib"
+    path.write_text(f"@article{{k, title = {{T}}, year = 2020, month = {{{month}}}}}\n", encoding="utf-8")
+    batch = bibtex.read(path)
+    assert batch.columns["month"] == [None] and batch.columns["year"] == [2020]
+    assert [(r.line, r.reason, r.kind) for r in batch.rejects] == [(1, "month is not a month", "field")]
+
+
+def test_a_short_doi_gives_way_to_the_full_doi_of_the_url(tmp_path):
+    # hand-made entries in the shape seen in a real lab bibliography (Zotero with shortDOIs)
+    path = tmp_path / "d.bib"
+    path.write_text(
+        "@article{a, title = {A}, doi = {10/fqd6hj}, url = {https://doi.org/10.1177/0193723504268729}}\n"
+        "@article{b, title = {B}, doi = {10/fqd6hj}}\n"
+        "@article{c, title = {C}, doi = {10.1000/XYZ}, url = {https://doi.org/10.1177/0193723504268729}}\n",
+        encoding="utf-8",
+    )
+    assert bibtex.read(path).columns["doi"] == ["10.1177/0193723504268729", "10/fqd6hj", "10.1000/xyz"]
