@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import LitReviewError
 from ..record import Batch
-from . import arxiv_atom, bibtex, csljson, hf_json, listing, papers_csv, ris, wos
+from . import arxiv_atom, bibtex, csljson, hf_json, listing, medline, papers_csv, ris, wos
 
 READERS = [
     arxiv_atom,
@@ -23,6 +23,7 @@ READERS = [
     csljson,
     papers_csv,
     wos,
+    medline,
     listing,
 ]
 # How a user is told which formats were tried on a file no reader claims (others by FORMAT).
@@ -31,6 +32,7 @@ FORMAT_NAMES = {
     ris: "RIS",
     csljson: "CSL-JSON",
     wos: "Web of Science plain text",
+    medline: "PubMed MEDLINE",
     hf_json: "Hugging Face JSON",
     arxiv_atom: "arXiv Atom",
     papers_csv: "lit-review papers.csv",
