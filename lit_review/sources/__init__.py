@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import LitReviewError
 from ..record import Batch
-from . import arxiv_atom, bibtex, csljson, hf_json, listing, medline, papers_csv, ris, wos
+from . import arxiv_atom, bibtex, csljson, hf_json, listing, medline, papers_csv, ris, scopus, wos
 
 READERS = [
     arxiv_atom,
@@ -24,6 +24,7 @@ READERS = [
     papers_csv,
     wos,
     medline,
+    scopus,
     listing,
 ]
 # How a user is told which formats were tried on a file no reader claims (others by FORMAT).
@@ -33,6 +34,7 @@ FORMAT_NAMES = {
     csljson: "CSL-JSON",
     wos: "Web of Science plain text",
     medline: "PubMed MEDLINE",
+    scopus: "Scopus CSV",
     hf_json: "Hugging Face JSON",
     arxiv_atom: "arXiv Atom",
     papers_csv: "lit-review papers.csv",
