@@ -5,7 +5,8 @@ title, ..., DOI, Link, ..., Abstract, Author Keywords, Index Keywords, ..., Docu
 EID``; older exports lack ``Author full names``); fields are quoted and may span lines. Read:
 ``Title``, ``Author full names`` (``Family, Given (id)``, the id dropped; else ``Authors``,
 ``Family Initials``), ``Year``, ``DOI``, ``Source title`` venue, ``Abstract`` (Scopus's
-``[No abstract available]`` is none), ``Author Keywords`` and ``Index Keywords``, ``Link`` as URL,
+``[No abstract available]`` is none, the publisher's final ``© ...`` line dropped), Scopus's
+``<inf>``/``<sup>`` markup dropped, ``Author Keywords`` and ``Index Keywords``, ``Link`` as URL,
 ``Document Type`` -> entry type. A ``Conference Review`` (a proceedings volume's front matter
 listing its papers) is skipped as not a paper. A record's ``line`` is the file line its row starts on.
 """
@@ -39,6 +40,9 @@ _NONE = re.compile(
     r"^\[no .* available\]$", re.IGNORECASE
 )  # "[No abstract available]", "[No author name available]"
 _AUTHOR_ID = re.compile(r"\s*\(\d+\)\s*$")
+_MARKUP = re.compile(r"</?(?:inf|sup|sub|i|b)>")  # Scopus's sub/superscripts: "YBa<inf>2</inf>Cu"
+# The publisher's copyright line Scopus appends to an abstract ("... © 2021 Elsevier Inc.").
+_COPYRIGHT = re.compile(r"\s*(?:Copyright\s*)?©[^©]{0,300}$")
 # Scopus writes one "Funding Text N" column per funding text; some exports have more cells in a
 # row than the header names there. Cells after that group are matched to the header from the end.
 _VARIABLE = "Funding Text"
@@ -109,7 +113,7 @@ def _cells(batch: Batch, header: list[str], cells: list[str], line: int) -> dict
 
 
 def _value(row: dict, column: str) -> str:
-    value = clean_text(row.get(column) or "")
+    value = clean_text(_MARKUP.sub("", row.get(column) or ""))
     return "" if _NONE.match(value) else value
 
 
@@ -132,7 +136,7 @@ def _row(batch: Batch, row: dict, line: int) -> dict | None:
         "line": line,
         "title": title,
         "entry_type": ENTRY_TYPES.get(kind, "misc"),
-        "abstract": _value(row, "Abstract"),
+        "abstract": _COPYRIGHT.sub("", _value(row, "Abstract")),
         "authors": authors,
         "n_authors": len(authors) or None,
         "keywords": split_list([_value(row, "Author Keywords"), _value(row, "Index Keywords")]),

@@ -41,6 +41,9 @@ def test_litstudy_records():
     assert namd.keywords[:3] == ("Biomolecular simulation", "Molecular dynamics", "Parallel computing")
     assert namd.entry_type == "article"  # Review
     assert namd.url.startswith("https://www.scopus.com/inward/record.uri?eid=2-s2.0-27344436659")
+    # the abstract without the publisher's line Scopus appends ("... www.ks.uiuc.edu. © 2005 Wiley ...")
+    assert namd.abstract.startswith("NAMD is a parallel molecular dynamics code")
+    assert namd.abstract.endswith("NAMD is distributed free of charge with source code at www.ks.uiuc.edu.")
     # a row with one cell more than the header (an unnamed funding-text cell): the columns after
     # the funding text are matched from the end, so its document type is still "Article"
     ode = records[4]
@@ -96,6 +99,15 @@ def test_multiline_fields_give_the_line_where_the_row_starts(tmp_path):
     assert "no title" in batch.rejects[0].reason and "Year" in batch.rejects[1].reason
     assert "cells" in batch.rejects[2].reason
     assert batch.n_read == 4
+
+
+def test_markup_and_copyright_lines_are_dropped(tmp_path):
+    text = (
+        _HEADER
+        + 'Doe J.,1;,YBa<inf>2</inf>Cu<sup>+</sup>,2020,V,,"Results. Copyright © 2020 Someone.",Article,e1\n'
+    )
+    (record,) = scopus.read(_file(tmp_path, text)).records
+    assert (record.title, record.abstract) == ("YBa2Cu+", "Results.")
 
 
 def test_without_bom_and_with_crlf_read_the_same(tmp_path):
