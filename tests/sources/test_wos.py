@@ -150,3 +150,13 @@ def test_sniff():
     assert not wos.sniff("TY  - JOUR\nTI  - x\nER  - \n")
     assert not wos.sniff("PMID- 123\nTI  - x\n")
     assert not wos.sniff("")
+
+
+def test_concatenated_exports(tmp_path):
+    """Hand-made from real files: Web of Science exports at most 1,000 records at a time, so users
+    join several savedrecs files (each with its BOM, FN/VR header and EF) into one."""
+    data = SAVEDRECS.read_bytes() + b"\n" + TESTFILE.read_bytes()
+    batch = wos.read(_file(tmp_path, "", data))
+    assert batch.n_read == 32 + 34 and len(batch.records) == 66
+    lines = SAVEDRECS.read_bytes().count(b"\n")  # it ends with "EF\n"
+    assert batch.records[32].line == lines + 4  # a blank line, then the second file's FN, VR, PT
