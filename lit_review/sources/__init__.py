@@ -4,7 +4,9 @@ Each reader module has ``FORMAT`` (its name), ``sniff(head: str) -> bool`` (whet
 first characters of a file are in its format) and ``read(path, name) -> Batch``. A new
 format is a module, a line in :data:`READERS` and a test file. Readers are tried in order;
 the listing reader comes last, as it takes any text with its header. A file no reader claims
-is an error that names the formats tried; a file a reader claims gets that reader's errors.
+is an error that names the formats tried; a file a reader claims gets that reader's errors. The
+content decides; a file name ending only a reader's own format uses (``SUFFIXES``: ``.ris``,
+``.nbib``, ``.isi``) is a hint for a file no reader claims, so that it gets that format's error.
 """
 
 from __future__ import annotations
@@ -51,14 +53,20 @@ def _head(path: Path) -> str:
     return data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace")
 
 
-def _claim(head: str):
-    """The first reader that claims ``head``, or None."""
-    return next((reader for reader in READERS if reader.sniff(head)), None)
+def _claim(head: str, path: Path):
+    """The first reader that claims ``head``; else, as a hint only, the reader whose ``SUFFIXES``
+    (file name endings no other format uses, such as ``.nbib``) name the file; else None."""
+    reader = next((reader for reader in READERS if reader.sniff(head)), None)
+    if reader is None and head.strip():  # an empty file is an empty file, whatever its name
+        suffix = path.suffix.lower()
+        reader = next((r for r in READERS if suffix in getattr(r, "SUFFIXES", ())), None)
+    return reader
 
 
 def detect(path: str | Path):
     """The reader module for ``path``, chosen by its content (the listing reader when none claims it)."""
-    return _claim(_head(Path(path))) or listing
+    path = Path(path)
+    return _claim(_head(path), path) or listing
 
 
 def unrecognized(path: Path, head: str) -> LitReviewError:
@@ -78,7 +86,7 @@ def read_source(path: str | Path, name: str | None = None) -> Batch:
     """
     path = Path(path)
     head = _head(path)
-    reader = _claim(head)
+    reader = _claim(head, path)
     if reader is None:
         raise unrecognized(path, head)
     return reader.read(path, name or path.name)

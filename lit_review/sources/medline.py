@@ -23,6 +23,7 @@ from .names import family_initials, person_name
 from .tagged import Fields, month_day, parse_fields, split_list, year_in
 
 FORMAT = "medline"
+SUFFIXES = (".nbib", ".medline")  # hints only (sources.detect): the content decides
 _TAG = re.compile(r"^([A-Z][A-Z0-9]{1,3}) {0,3}-(?: (.*))?$")
 _CONTINUATION = "      "
 _PMID = re.compile(r"^PMID- ?\d")

@@ -27,6 +27,7 @@ from .listing import MONTHS
 from .names import person_name
 
 FORMAT = "ris"
+SUFFIXES = (".ris",)  # a hint only (sources.detect): the content decides
 _TY = re.compile(r"^TY {1,2}-(?: |$)")
 # A tag line as tools write it: "XX  - v" (the standard), "XX - v", "XX  -  v", "ER  -".
 _TAG = re.compile(r"^([A-Z][A-Z0-9]) {1,2}-(?: +|$)")

@@ -23,6 +23,7 @@ from .names import person_name
 from .tagged import Fields, month_day, parse_fields, split_list, year_in
 
 FORMAT = "wos"
+SUFFIXES = (".isi", ".ciw")  # hints only (sources.detect): the content decides
 _HEADER = re.compile(
     r"^FN (?:Clarivate Analytics|Thomson Reuters|Clarivate)?\s*Web of Science", re.IGNORECASE
 )

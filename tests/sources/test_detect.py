@@ -78,3 +78,20 @@ def test_an_empty_file_is_empty(tmp_path):
 def test_a_file_that_looks_like_a_format_gets_that_formats_error(tmp_path, name, data, message):
     with pytest.raises(LitReviewError, match=message):
         read_source(_file(tmp_path, name, data))
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("export.nbib", r"export\.nbib:1: not MEDLINE"),
+        ("savedrecs.isi", r"savedrecs\.isi:1: not Web of Science plain text"),
+        ("zotero.ris", r"zotero\.ris:1: not RIS"),
+        ("notes.txt", r"notes\.txt:1: not a recognized format"),
+    ],
+)
+def test_a_format_only_extension_is_a_hint_for_unclaimed_content(tmp_path, name, message):
+    """Hand-made: the same unclaimed text gets the error of the format its name says, if only one
+    format uses that name ending; the content still decides (a MEDLINE file named .ris is MEDLINE)."""
+    with pytest.raises(LitReviewError, match=message):
+        read_source(_file(tmp_path, name, b"Some notes about papers.\n"))
+    assert detect(DATA / "medline" / "cff__baseline_pubmed.ris") is medline
