@@ -4,7 +4,7 @@ A file starts with ``FN Clarivate Analytics Web of Science`` (older exports: ``F
 Reuters Web of Science``) and ``VR 1.0``, then one record per ``PT`` ... ``ER`` block, and ends
 with ``EF``. A field is a two-letter tag, a space and the value; the value continues on lines
 indented by three spaces (one author per line in ``AU``/``AF``). Read: ``TI`` title, ``AF``
-(else ``AU``) authors, ``PY`` year, ``PD`` month and day, ``DI`` DOI, ``SO`` venue (else
+(else ``AU``) authors then ``CA`` group authors, ``PY`` year, ``PD`` (else ``EA``) month and day, ``DI`` DOI, ``SO`` venue (else
 ``CT``, the conference), ``AB`` abstract, ``DE`` and ``ID`` keywords, ``DT``/``PT`` entry type.
 A record's ``line`` is its ``PT`` line.
 """
@@ -119,10 +119,11 @@ def _row(fields: Fields, line: int) -> dict | None:
     title = clean_text(fields.first("TI"))
     if not title:
         return None
-    names = fields.lines("AF") or fields.lines("AU")
-    authors = tuple(dict.fromkeys(n for n in map(person_name, names) if n))
+    names = [*map(person_name, fields.lines("AF") or fields.lines("AU"))]
+    groups = [clean_text(v) for v in fields.lines("CA")]  # group authors, as they are
+    authors = tuple(dict.fromkeys(n for n in names + groups if n))
     doi = doi_of(fields.first("DI"))
-    month, day = month_day(fields.first("PD"))
+    month, day = month_day(fields.first("PD") or fields.first("EA"))  # EA: early access date
     year = year_in(fields.first("PY")) or year_in(fields.first("PD")) or year_in(fields.first("EA"))
     return {
         "line": line,

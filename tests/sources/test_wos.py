@@ -103,6 +103,13 @@ def test_missing_er_and_truncation_are_rejects(tmp_path):
     assert batch.n_read == 3
 
 
+def test_group_authors_and_early_access(tmp_path):
+    text = "PT J\nAU Doe, J\nCA ATLAS Collaboration\nTI Early\nEA NOV 2020\nER\n"
+    (record,) = wos.read(_file(tmp_path, text)).records
+    assert record.authors == ("Doe, J", "ATLAS Collaboration")
+    assert (record.year, record.month, record.day) == (2020, 11, None)
+
+
 def test_record_without_title_is_a_reject_with_its_line(tmp_path):
     text = (
         "FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nAU Doe, J\nPY 2020\nER\n" + _RECORD + "ER\nEF\n"
