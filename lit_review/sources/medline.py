@@ -45,7 +45,7 @@ def sniff(head: str) -> bool:
     if _PMID.match(lines[0]):
         return True
     tags = [m.group(1) for line in lines[:30] if (m := _TAG.match(line)) and line[4:5] == "-"]
-    return "TI" in tags and bool({"DP", "FAU", "JT", "PMID"} & set(tags)) and "TY" not in tags
+    return "TI" in tags and bool({"DP", "FAU", "JT", "PMID"} & set(tags)) and not {"TY", "ER"} & set(tags)
 
 
 def read(path: str | Path, name: str | None = None) -> Batch:

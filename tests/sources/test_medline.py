@@ -152,5 +152,6 @@ def test_sniff():
     assert medline.sniff("\ufeff\nPMID- 1\n")
     assert medline.sniff("TI  - A title\nFAU - Doe, Jane\nDP  - 2020\n")  # no PMID, MEDLINE tags
     assert not medline.sniff("TY  - JOUR\nTI  - A title\nPY  - 2020\nER  - \n")
+    assert not medline.sniff("TI  - A title\nDP  - EBSCOhost\nER  - \n")  # RIS without its TY
     assert not medline.sniff("FN Clarivate Analytics Web of Science\nPT J\n")
     assert not medline.sniff("")
