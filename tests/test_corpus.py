@@ -131,14 +131,27 @@ def test_every_fixture_together_every_record_accounted_and_the_same_papers_merge
     """All real fixture files of all formats in one corpus (../shared/fixtures, MANIFEST.md)."""
     from lit_review.corpus import read_corpus
 
-    from .conftest import ROOT
+    from .sources import FIXTURES as fixtures
+    from .sources import manifest_counts
 
-    fixtures = ROOT.parent / "shared" / "fixtures"
-    files = sorted(p for d in ("hf", "arxiv", "bibtex", "ris", "csl") for p in (fixtures / d).iterdir())
+    formats = ("hf", "arxiv", "bibtex", "ris", "csl", "wos", "medline", "scopus")
+    files = sorted(p for d in formats for p in (fixtures / d).iterdir())
     corpus, errors = read_corpus(files)
     assert errors == []
     rejected_or_skipped = sum(r.kind in ("record", "skipped") for r in corpus.rejects)
     assert corpus.n_read == corpus.n_records + rejected_or_skipped  # nothing dropped silently
+    # the database exports: every record the MANIFEST counts (WoS 32 + 34, MEDLINE 10, Scopus 58)
+    # is read, and Scopus's 9 Conference Reviews are skipped, not papers
+    counts = manifest_counts()
+    by_format: dict[str, int] = {}
+    for batch in corpus.listings:
+        by_format[batch.format] = by_format.get(batch.format, 0) + batch.n_read
+    for fmt, folder in (("wos", "wos"), ("medline", "medline"), ("scopus-csv", "scopus")):
+        expected = sum(n for path, n in counts.items() if path.startswith(folder + "/"))
+        assert by_format[fmt] == expected, fmt
+    assert (by_format["wos"], by_format["medline"], by_format["scopus-csv"]) == (66, 10, 58)
+    skipped = [r for r in corpus.rejects if r.kind == "skipped" and r.source == "litstudy__scopus.csv"]
+    assert len(skipped) == 9
     by_arxiv = corpus.papers.dropna(subset=["arxiv_id"]).set_index("arxiv_id")
     # the same paper in two files or formats (MANIFEST.md, "Same paper in several files"): one paper
     for arxiv in (

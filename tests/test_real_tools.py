@@ -218,15 +218,16 @@ def test_pdflatex_and_bibtex_accept_a_library_with_authors_ids_venues_and_cjk(tm
 
 
 def test_the_library_of_every_fixture_compiles_and_parses(tmp_path):
-    """Every real fixture (HF JSON, arXiv Atom, BibTeX, RIS, CSL-JSON) ingested into one library:
+    """Every real fixture (HF JSON, arXiv Atom, BibTeX, RIS, CSL-JSON, Web of Science, MEDLINE,
+    Scopus) ingested into one library:
     pdflatex + bibtex (plain) with zero errors, bibtexparser and pybtex read every entry."""
     from lit_review.citekeys import assign_keys, load_pins
     from lit_review.corpus import read_corpus
 
-    from .conftest import ROOT
+    from .sources import FIXTURES as fixtures
 
-    fixtures = ROOT.parent / "shared" / "fixtures"
-    files = sorted(p for d in ("hf", "arxiv", "bibtex", "ris", "csl") for p in (fixtures / d).iterdir())
+    formats = ("hf", "arxiv", "bibtex", "ris", "csl", "wos", "medline", "scopus")
+    files = sorted(p for d in formats for p in (fixtures / d).iterdir())
     corpus, _ = read_corpus(files)
     keys, _ = assign_keys(corpus.papers, load_pins(tmp_path / "none.csv"), corpus.base_keys, corpus.known_as)
     papers = corpus.papers.assign(citekey=keys, themes=[()] * len(keys))

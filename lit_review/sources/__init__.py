@@ -3,7 +3,10 @@
 Each reader module has ``FORMAT`` (its name), ``sniff(head: str) -> bool`` (whether the
 first characters of a file are in its format) and ``read(path, name) -> Batch``. A new
 format is a module, a line in :data:`READERS` and a test file. Readers are tried in order;
-the listing reader comes last, as it takes any text with its header.
+the listing reader comes last, as it takes any text with its header. A file no reader claims
+is an error that names the formats tried; a file a reader claims gets that reader's errors. The
+content decides; a file name ending only a reader's own format uses (``SUFFIXES``: ``.ris``,
+``.nbib``, ``.isi``) is a hint for a file no reader claims, so that it gets that format's error.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from pathlib import Path
 
 from ..errors import LitReviewError
 from ..record import Batch
-from . import arxiv_atom, bibtex, csljson, hf_json, listing, papers_csv, ris
+from . import arxiv_atom, bibtex, csljson, hf_json, listing, medline, papers_csv, ris, scopus, wos
 
 READERS = [
     arxiv_atom,
@@ -21,8 +24,23 @@ READERS = [
     ris,
     csljson,
     papers_csv,
+    wos,
+    medline,
+    scopus,
     listing,
 ]
+# How a user is told which formats were tried on a file no reader claims (others by FORMAT).
+FORMAT_NAMES = {
+    bibtex: "BibTeX",
+    ris: "RIS",
+    csljson: "CSL-JSON",
+    wos: "Web of Science plain text",
+    medline: "PubMed MEDLINE",
+    scopus: "Scopus CSV",
+    hf_json: "Hugging Face JSON",
+    arxiv_atom: "arXiv Atom",
+    papers_csv: "lit-review papers.csv",
+}
 SNIFF_BYTES = 64 << 10
 
 
@@ -35,16 +53,40 @@ def _head(path: Path) -> str:
     return data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace")
 
 
+def _claim(head: str, path: Path):
+    """The first reader that claims ``head``; else, as a hint only, the reader whose ``SUFFIXES``
+    (file name endings no other format uses, such as ``.nbib``) name the file; else None."""
+    reader = next((reader for reader in READERS if reader.sniff(head)), None)
+    if reader is None and head.strip():  # an empty file is an empty file, whatever its name
+        suffix = path.suffix.lower()
+        reader = next((r for r in READERS if suffix in getattr(r, "SUFFIXES", ())), None)
+    return reader
+
+
 def detect(path: str | Path):
     """The reader module for ``path``, chosen by its content (the listing reader when none claims it)."""
-    head = _head(Path(path))
-    for reader in READERS:
-        if reader.sniff(head):
-            return reader
-    return listing
+    path = Path(path)
+    return _claim(_head(path), path) or listing
+
+
+def unrecognized(path: Path, head: str) -> LitReviewError:
+    """The error for a file no reader claims: what was tried, at its first non-blank line."""
+    if not head.strip():
+        return LitReviewError("empty file: no records", path, 1)
+    line = next(n for n, text in enumerate(head.splitlines(), 1) if text.strip())
+    named = [name for reader, name in FORMAT_NAMES.items() if reader in READERS]
+    tried = ", ".join(named + [r.FORMAT for r in READERS if r not in FORMAT_NAMES and r is not listing])
+    return LitReviewError(f"not a recognized format ({tried}, or a Hugging Face listing)", path, line)
 
 
 def read_source(path: str | Path, name: str | None = None) -> Batch:
-    """Read one source file in whatever known format it is (``name``: its name in provenance)."""
+    """Read one source file in whatever known format it is (``name``: its name in provenance).
+
+    Raises :class:`LitReviewError` for a file in no known format, naming the formats tried.
+    """
     path = Path(path)
-    return detect(path).read(path, name or path.name)
+    head = _head(path)
+    reader = _claim(head, path)
+    if reader is None:
+        raise unrecognized(path, head)
+    return reader.read(path, name or path.name)

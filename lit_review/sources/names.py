@@ -55,6 +55,15 @@ def person_name(raw: str) -> str:
     return clean_text(parse_single_name_into_parts(raw, strict=False).merge_last_name_first)
 
 
+def family_initials(raw: str) -> str:
+    """A name written family name first, initials last (``Van Labeke D.``, ``Smith JA``: Scopus and
+    MEDLINE ``AU``) as ``Family, Initials``; any other name as :func:`person_name` reads it."""
+    family, _, initials = " ".join(raw.split()).rpartition(" ")
+    if family and "," not in family and _INITIALS.match(initials):
+        return clean_text(f"{family}, {initials}")
+    return person_name(raw)
+
+
 _PLAIN = re.compile(r"^[^{}\\$,~]+$")
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 

@@ -2,7 +2,10 @@
 
 The file is cut at each ``TY  -`` line and each piece parsed on its own, so every record keeps
 the line of its ``TY`` tag and a record without its ``ER`` end tag (a truncated file) is a
-reject rather than silently merged or lost. Tag variants: ``TI``/``T1`` (``ST`` as a last
+reject rather than silently merged or lost. Tags as real tools write them are read: one or two
+spaces before the dash and any number after it (``TY - JOUR``, Cochrane's ``TY  -  JOUR``), and
+provider preambles before a record (``Record #1 of 2``, ``Provider: ...``, ``1.``, Web of
+Science's ``FN``/``VR`` header and ``EF`` end line). Tag variants: ``TI``/``T1`` (``ST`` as a last
 resort) title, ``AU``/``A1`` authors, ``PY``/``Y1``/``DA`` date (``1948/07//``), ``AB``/``N2``
 abstract, ``KW`` keywords, ``UR`` url, ``DO`` doi, ``T2``/``JF``/``JO``/``JA``/``J2`` venue,
 ``TY`` mapped to a BibTeX entry type.
@@ -24,7 +27,11 @@ from .listing import MONTHS
 from .names import person_name
 
 FORMAT = "ris"
-_TY = re.compile(r"^TY  -")
+SUFFIXES = (".ris",)  # a hint only (sources.detect): the content decides
+_TY = re.compile(r"^TY {1,2}-(?: |$)")
+# A tag line as tools write it: "XX  - v" (the standard), "XX - v", "XX  -  v", "ER  -".
+_TAG = re.compile(r"^([A-Z][A-Z0-9]) {1,2}-(?: +|$)")
+_PREAMBLE_LINES = 12  # lines a provider may write before the first TY (Record #, Provider:, Content:)
 ENTRY_TYPES = {
     "JOUR": "article", "JFULL": "article", "EJOUR": "article", "MGZN": "article", "NEWS": "article",
     "ABST": "article", "INPR": "article",
@@ -39,12 +46,14 @@ _DATE = re.compile(r"^\s*(\d{4})(?:[/-](\d{1,2})?)?(?:[/-](\d{1,2})?)?")
 
 
 def sniff(head: str) -> bool:
-    """Whether ``head`` is RIS: its first non-blank line is a ``TY  -`` tag (after any ``1.`` numbering)."""
-    for line in head.splitlines()[:20]:
-        line = line.strip("\ufeff \t")
+    """Whether ``head`` is RIS: a ``TY  -`` tag among its first non-blank lines, after at most a
+    short provider preamble (``Record #1 of 2``, ``Provider: ...``, ``1.`` numbering)."""
+    lines = [line.strip("\ufeff \t") for line in head.splitlines()[:100]]
+    lines = [line for line in lines if line][:_PREAMBLE_LINES]
+    for line in lines:
         if _TY.match(line):
             return True
-        if line and not re.fullmatch(r"\d+\.", line):  # rispy's own examples number the records
+        if line[:1] in "@{[<%" or len(line) > 200:  # BibTeX, JSON, XML: another format's first line
             return False
     return False
 
@@ -70,7 +79,7 @@ def read(path: str | Path, name: str | None = None) -> Batch:
         if damage:
             batch.rejects.append(Reject(name, line, damage, lines[start]))
             continue
-        parsed = parser.parse_lines(iter(lines[start:end]))
+        parsed = parser.parse_lines(_standard(line) for line in lines[start:end])
         if not parsed:
             reason = "record has no 'ER  -' end tag (truncated?)"
             batch.rejects.append(Reject(name, line, reason, lines[start]))
@@ -82,6 +91,12 @@ def read(path: str | Path, name: str | None = None) -> Batch:
             rows.append(row)
     batch.columns = columns_of(rows)
     return batch
+
+
+def _standard(line: str) -> str:
+    """A tag line in rispy's standard form ``XX  - value`` (other lines as they are)."""
+    match = _TAG.match(line)
+    return f"{match.group(1)}  - {line[match.end() :]}" if match else line
 
 
 def _text(record: dict, *keys: str) -> str:

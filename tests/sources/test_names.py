@@ -5,11 +5,9 @@ import re
 
 from bibtexparser.middlewares.names import parse_single_name_into_parts
 
-from lit_review.sources.names import _PLAIN, person_name, plain_name
+from lit_review.sources.names import _PLAIN, family_initials, person_name, plain_name
 
-from ..conftest import ROOT
-
-FIXTURES = ROOT.parent / "shared" / "fixtures"
+from . import FIXTURES  # found from a worktree too
 
 
 def _api_names() -> list[str]:
@@ -37,3 +35,15 @@ def test_names_from_each_kind_of_source():
     assert person_name("R{\\o}nnow, Troels F.") == "Rønnow, Troels F."
     assert person_name("Liu R.") == "Liu, R."  # PubMed / Embase
     assert person_name("OpenAI") == "OpenAI"
+
+
+def test_family_initials():
+    """Scopus / MEDLINE AU names, family name first (as written in the real exports; hand-listed)."""
+    assert family_initials("Phillips J.C.") == "Phillips, J.C."
+    assert family_initials("Van Labeke D.") == "Van Labeke, D."  # a family name of two words
+    assert family_initials("Ben Amor S") == "Ben Amor, S"
+    assert family_initials("Kalé L.") == "Kalé, L."
+    assert family_initials("Smith, John") == "Smith, John"  # already Family, Given
+    assert family_initials("ISPOR Task Force") == person_name(
+        "ISPOR Task Force"
+    )  # no initials: as person_name

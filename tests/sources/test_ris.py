@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from lit_review.errors import LitReviewError
-from lit_review.sources import detect, ris
+from lit_review.sources import detect, read_source, ris
 
+from ..conftest import ROOT
 from . import FIXTURES, accounted, manifest_counts
 
 RIS_FILES = sorted((FIXTURES / "ris").glob("*.ris"))
@@ -131,5 +134,87 @@ def test_not_ris_at_all_is_an_error(tmp_path, content, message, line):
 def test_sniff_needs_ty_first():
     assert ris.sniff("\ufeffTY  - JOUR\nTI  - x\nER  - \n")
     assert ris.sniff("1.\nTY  - JOUR\n")
-    assert not ris.sniff("Some text\nTY  - JOUR\n")
+    assert not ris.sniff("Some text\n" * 20 + "TY  - JOUR\n")  # TY after more than a preamble
     assert not ris.sniff("")
+
+
+# Real RIS as other tools write it (tests/data/MANIFEST.md); expected values read off the files.
+DATA_RIS = sorted((ROOT / "tests" / "data" / "ris").glob("*.ris"))
+DATA_COUNTS = {
+    "cff__baseline_cochrane_endnote.ris": 3,
+    "cff__baseline_webofscience.ris": 10,
+    "rispy__example_extraneous_data.ris": 2,
+}
+
+
+@pytest.mark.parametrize("path", DATA_RIS, ids=lambda p: p.name)
+def test_real_variants_every_record_accounted(path):
+    batch = read_source(path)
+    assert detect(path) is ris and batch.rejects == []
+    assert accounted(batch) == DATA_COUNTS[path.name]
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    assert all(re.match(r"TY {1,2}- ", lines[r.line - 1]) for r in batch.records)
+
+
+def test_cochrane_preamble_and_wide_dash():
+    records = read_source(ROOT / "tests" / "data" / "ris" / "cff__baseline_cochrane_endnote.ris").records
+    assert [r.line for r in records] == [
+        5,
+        79,
+        131,
+    ]  # after "Record #3 of 18", "Provider: ...", "Content: ..."
+    first = records[0]
+    assert first.title.startswith("The Incredible Years Therapeutic Dinosaur Programme to build social")
+    assert first.authors == ("Bywater, T", "Hutchings, J", "Whitaker, C", "Evans, C", "Parry, L")
+    assert (first.venue, first.year, first.doi) == (
+        "Trials",
+        2011,
+        "10.1186/1745-6215-12-39",
+    )  # "JA  -  Trials"
+    assert first.entry_type == "article" and first.keywords[0] == "*school health service"
+
+
+def test_web_of_science_ris():
+    records = read_source(ROOT / "tests" / "data" / "ris" / "cff__baseline_webofscience.ris").records
+    first = records[0]
+    assert first.line == 1 and first.title.startswith("New Horned Dinosaurs from Utah")
+    assert first.authors[:2] == ("Sampson, SD", "Loewen, MA") and first.n_authors == 7
+    assert (first.year, first.month) == (2010, 9)  # PY 2010, DA SEP 22
+    assert (first.venue, first.doi) == ("PLOS ONE", "10.1371/journal.pone.0012292")
+    assert records[1].line == 56 and records[1].year == 1904
+
+
+def test_extraneous_provider_lines():
+    records = read_source(ROOT / "tests" / "data" / "ris" / "rispy__example_extraneous_data.ris").records
+    assert [(r.line, r.title) for r in records] == [
+        (5, "Title of reference"),
+        (33, "The title of the reference"),
+    ]
+
+
+def test_single_space_before_the_dash(tmp_path):
+    """Hand-made: tags written "TY - JOUR" (one space), as some tools do, and "ER -" without a value."""
+    path = _ris(
+        tmp_path,
+        "TY - JOUR\nTI - One space\nAU - Doe, Jane\nPY - 2020\nDO - 10.1000/XYZ\nER -\n\n"
+        "TY - CONF\nTI - Cut off\n",
+    )
+    batch = read_source(path)
+    (record,) = batch.records
+    assert (record.title, record.authors, record.year, record.doi) == (
+        "One space",
+        ("Doe, Jane",),
+        2020,
+        "10.1000/xyz",
+    )
+    assert [(r.line, r.kind) for r in batch.rejects] == [(8, "record")]
+
+
+def test_sniff_accepts_preambles_and_one_space():
+    assert ris.sniff("TY - JOUR\nTI - x\nER -\n")
+    assert ris.sniff(
+        'Record #1 of 2\nProvider: Provider\nContent: text/plain; charset="UTF-8"\n1.\nTY  - JOUR\n'
+    )
+    assert ris.sniff("FN Clarivate Analytics Web of Science\nVR 1.0\nTY  - JOUR\n")
+    assert not ris.sniff("@article{key,\n  title = {TY  - JOUR}\n}\n")
+    assert not ris.sniff("PMID- 1\nTI  - x\n")
