@@ -21,10 +21,10 @@ if TYPE_CHECKING:
 RECORD_COLUMNS = [
     "source", "line", "title_as_read", "title", "abstract", "key", "id", "base_key", "year", "date_basis",
     "month", "day", "n_authors", "organization", "upvotes", "authors", "arxiv_id", "primary_class", "doi",
-    "url", "venue", "entry_type", "keywords", "source_key",
+    "url", "venue", "entry_type", "keywords", "source_key", "references",
 ]  # fmt: skip
 _INT_COLUMNS = ("line", "year", "month", "day", "n_authors", "upvotes")
-_LIST_COLUMNS = ("authors", "keywords")
+_LIST_COLUMNS = ("authors", "keywords", "references")
 _STRING_FIELDS = ("organization", "arxiv_id", "primary_class", "doi", "url", "venue", "entry_type")
 # A preprint server named where a venue goes (``journal = {arXiv preprint arXiv:2106.09685}``,
 # DBLP's ``CoRR``) is no venue: such a paper is cited as a preprint.
@@ -96,6 +96,7 @@ def normalize_batch(listing: Batch, capture: dt.date | None = None) -> tuple[pa.
             **{name: pa.array(cols[name], pa.large_string()) for name in _STRING_FIELDS[1:]},
             "keywords": pa.array(cols["keywords"], pa.list_(pa.large_string())),
             "source_key": pa.array(cols["citekey"], pa.large_string()),
+            "references": pa.array(cols["references"], pa.list_(pa.large_string())),
         }
     )
     table = table.select(RECORD_COLUMNS)
