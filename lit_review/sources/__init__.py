@@ -12,11 +12,14 @@ from pathlib import Path
 
 from ..errors import LitReviewError
 from ..record import Batch
-from . import arxiv_atom, bibtex, csljson, hf_json, listing, papers_csv, ris
+from . import arxiv_atom, bibtex, crossref, csljson, hf_json, listing, openalex, papers_csv, ris, s2
 
 READERS = [
     arxiv_atom,
     hf_json,
+    openalex,  # the API JSON readers before CSL-JSON, which takes any list of objects with type and title
+    s2,
+    crossref,
     bibtex,
     ris,
     csljson,
