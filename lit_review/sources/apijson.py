@@ -50,9 +50,13 @@ def parse(path: Path, text: str, list_key: re.Pattern) -> tuple[object, list]:
     first match of ``list_key``, a pattern ending at the list's ``[``), ``(None, items)``:
     the items decoded before the break, then a :class:`Broken` for the rest."""
     try:
-        return json.loads(text), []
+        value = json.loads(text)
     except json.JSONDecodeError as exc:
         error = exc
+    else:
+        if value is None:
+            raise LitReviewError("JSON null: no works", path, 1)
+        return value, []
     start = list_key.search(text)
     if start is None or error.pos < start.end():
         where = f"invalid JSON: {error.msg} (column {error.colno})"
