@@ -127,18 +127,30 @@ def test_base_keys_from_the_readers_equal_those_computed_from_the_papers(tmp_pat
     assert given.tolist() == computed.tolist()
 
 
-def test_every_fixture_together_every_record_accounted_and_the_same_papers_merged():
-    """All real fixture files of all formats in one corpus (../shared/fixtures, MANIFEST.md)."""
+def test_every_fixture_together_every_record_accounted_and_the_same_papers_merged(tmp_path):
+    """All real fixture files of all formats in one corpus (../shared/fixtures, MANIFEST.md; tests/data)."""
     from lit_review.corpus import read_corpus
 
     from .conftest import ROOT
+    from .sources import FIXTURES as fixtures
+    from .sources import cassette_bodies
 
-    fixtures = ROOT.parent / "shared" / "fixtures"
     files = sorted(p for d in ("hf", "arxiv", "bibtex", "ris", "csl") for p in (fixtures / d).iterdir())
-    corpus, errors = read_corpus(files)
+    api = [*(fixtures / "openalex").iterdir(), *(fixtures / "semanticscholar").glob("*.json")]
+    api += [*(fixtures / "crossref").iterdir(), *(ROOT / "tests" / "data" / "crossref").iterdir()]
+    api += cassette_bodies(fixtures / "semanticscholar" / "test_get_paper_references.yaml", tmp_path)
+    corpus, errors = read_corpus(files + api)
     assert errors == []
     rejected_or_skipped = sum(r.kind in ("record", "skipped") for r in corpus.rejects)
     assert corpus.n_read == corpus.n_records + rejected_or_skipped  # nothing dropped silently
+    # the API responses: 1 OpenAlex work, 2 S2 items, 2 + 3 Crossref works, 50 + 17 S2 references
+    # of which 10 + 13 are unresolved (paperId null): 52 kept, 23 rejected
+    api_names = {p.name for p in api}
+    api_listings = [lst for lst in corpus.listings if lst.source in api_names]
+    assert [sum(getattr(b, n) for b in api_listings) for n in ("n_read", "n_rejected")] == [75, 23]
+    by_doi = corpus.papers.dropna(subset=["doi"]).set_index("doi")
+    assert len(by_doi.at["10.7717/peerj.4375", "references"]) == 45  # OpenAlex referenced_works
+    assert len(by_doi.at["10.1038/s43586-021-00024-3", "references"]) == 141  # Crossref references with a DOI
     by_arxiv = corpus.papers.dropna(subset=["arxiv_id"]).set_index("arxiv_id")
     # the same paper in two files or formats (MANIFEST.md, "Same paper in several files"): one paper
     for arxiv in (

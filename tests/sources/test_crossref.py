@@ -50,10 +50,18 @@ def test_work_values_and_references():
         "Mansfield, Steven J.", "Smith, Russell C.", "Yong, Jonathan R. J.", "Garry, Olivia L.", "Anderson, Edward A.",
     )  # fmt: skip
     assert (r.year, r.month, r.day) == (2019, 4, 3)  # issued, not published-print (2019-04-19)
-    assert (r.doi, r.venue, r.entry_type, r.arxiv_id) == ("10.1021/acs.orglett.9b00971", "Organic Letters", "article", None)
+    assert (r.doi, r.venue, r.entry_type, r.arxiv_id) == (
+        "10.1021/acs.orglett.9b00971",
+        "Organic Letters",
+        "article",
+        None,
+    )
     assert r.url == "http://dx.doi.org/10.1021/acs.orglett.9b00971" and r.abstract == ""
     # 68 references, every one with a DOI
-    assert len(r.references) == 68 and r.references[:2] == ("doi:10.1002/anie.201813143", "doi:10.1002/anie.201811947")
+    assert len(r.references) == 68 and r.references[:2] == (
+        "doi:10.1002/anie.201813143",
+        "doi:10.1002/anie.201811947",
+    )
     assert r.references[-1] == "doi:10.1021/jacs.7b06007"
 
 
@@ -63,7 +71,10 @@ def test_unicode_names_and_references_without_doi():
     assert r.authors[0] == "Kupče, Ēriks" and r.venue == "Nature Reviews Methods Primers"
     assert r.title == "Parallel nuclear magnetic resonance spectroscopy"
     # 161 references, 141 with a DOI; the other 20 only have text: counted, not kept
-    assert len(r.references) == 141 and r.references[2] == "doi:10.1002/(sici)1522-2594(199911)42:5<952::aid-mrm16>3.0.co;2-s"
+    assert (
+        len(r.references) == 141
+        and r.references[2] == "doi:10.1002/(sici)1522-2594(199911)42:5<952::aid-mrm16>3.0.co;2-s"
+    )
     (field,) = batch.rejects
     assert field.kind == "field" and field.reason.startswith("20 of 161 references")
 
@@ -72,14 +83,23 @@ def test_jats_abstract_and_organization_authors():
     (r,) = crossref.read(JMIR).records
     assert r.abstract.startswith("Background The COVID-19 crisis has drastically changed care delivery")
     assert "P<.001" in r.abstract and "<jats" not in r.abstract and "β=.60" in r.abstract
-    assert r.title == "Investigating Patients’ Intention to Continue Using Teleconsultation to Anticipate Postcrisis Momentum: Survey Study"
+    assert (
+        r.title
+        == "Investigating Patients’ Intention to Continue Using Teleconsultation to Anticipate Postcrisis Momentum: Survey Study"
+    )
     assert r.authors[0] == "Grenier Ouimet, Antoine" and (r.year, r.month, r.day) == (2020, 11, 26)
     assert len(r.references) == 57
     (cais,) = crossref.read(CAIS).records  # Crossref lists affiliations as authors here: kept as given
-    assert cais.authors[:3] == ("Schryen, Guido", "Paderborn University", "Wagner, Gerit") and len(cais.authors) == 8
+    assert (
+        cais.authors[:3] == ("Schryen, Guido", "Paderborn University", "Wagner, Gerit")
+        and len(cais.authors) == 8
+    )
     assert (cais.year, cais.month, cais.references) == (2021, None, ())
     (jit,) = crossref.read(JIT).records
-    assert jit.abstract.startswith("Artificial intelligence (AI) is beginning to transform") and len(jit.references) == 88
+    assert (
+        jit.abstract.startswith("Artificial intelligence (AI) is beginning to transform")
+        and len(jit.references) == 88
+    )
 
 
 def test_work_list_page_hand_made_envelope(tmp_path):
@@ -87,7 +107,11 @@ def test_work_list_page_hand_made_envelope(tmp_path):
         "status": "ok",
         "message-type": "work-list",
         "message-version": "1.0.0",
-        "message": {"total-results": 3, "items-per-page": 20, "items": [_message(p) for p in (ORGLETT, NMR, JMIR)]},
+        "message": {
+            "total-results": 3,
+            "items-per-page": 20,
+            "items": [_message(p) for p in (ORGLETT, NMR, JMIR)],
+        },
     }
     path = _write(tmp_path, page)
     batch = crossref.read(path)
@@ -114,8 +138,17 @@ def test_arxiv_doi_relation_containers_and_hostile_items(tmp_path):
     batch = crossref.read(_write(tmp_path, items))
     assert accounted(batch) == 6 and [r.line for r in batch.records] == [1, 2, 6]
     lora, relation, bad = batch.records
-    assert (lora.arxiv_id, lora.doi, lora.entry_type, lora.authors) == ("2106.09685", "10.48550/arxiv.2106.09685", "misc", ("x",))
-    assert (relation.arxiv_id, relation.title, relation.entry_type) == ("2005.14165", "A string title", "misc")
+    assert (lora.arxiv_id, lora.doi, lora.entry_type, lora.authors) == (
+        "2106.09685",
+        "10.48550/arxiv.2106.09685",
+        "misc",
+        ("x",),
+    )
+    assert (relation.arxiv_id, relation.title, relation.entry_type) == (
+        "2005.14165",
+        "A string title",
+        "misc",
+    )
     assert relation.references == ("arXiv:2005.14165", "arXiv:1706.03762")
     assert (bad.year, bad.authors) == (None, ())
     kinds = {(r.line, r.kind) for r in batch.rejects}
@@ -149,7 +182,11 @@ def test_not_claimed_by_other_json_readers_and_claims_none_of_theirs():
     for path in REAL:
         head = path.read_text(encoding="utf-8")[: 64 << 10]
         assert not any(r.sniff(head) for r in (hf_json, csljson, openalex, s2)), path.name
-    for path in [*(FIXTURES / "hf").iterdir(), *(FIXTURES / "csl").iterdir(), *(FIXTURES / "openalex").iterdir()]:
+    for path in [
+        *(FIXTURES / "hf").iterdir(),
+        *(FIXTURES / "csl").iterdir(),
+        *(FIXTURES / "openalex").iterdir(),
+    ]:
         assert not crossref.sniff(path.read_text(encoding="utf-8")[: 64 << 10]), path.name
     for path in (FIXTURES / "semanticscholar").glob("*.json"):
         assert not crossref.sniff(path.read_text(encoding="utf-8")), path.name

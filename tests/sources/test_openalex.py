@@ -34,7 +34,10 @@ def test_real_work_values():
     batch = openalex.read(WORK)
     (r,) = batch.records
     assert accounted(batch) == 1 and batch.rejects == []
-    assert r.title == "The state of OA: a large-scale analysis of the prevalence and impact of Open Access articles"
+    assert (
+        r.title
+        == "The state of OA: a large-scale analysis of the prevalence and impact of Open Access articles"
+    )
     assert r.authors[:3] == ("Piwowar, Heather", "Priem, Jason", "Larivière, Vincent")
     assert r.authors[3] == "Alperín, Juan Pablo" and r.authors[7] == "West, Jevin D."
     assert len(r.authors) == r.n_authors == 9
@@ -42,7 +45,9 @@ def test_real_work_values():
     assert (r.doi, r.arxiv_id, r.venue, r.entry_type) == ("10.7717/peerj.4375", None, "PeerJ", "article")
     assert r.url == "https://doi.org/10.7717/peerj.4375" and r.line == 1
     # 258 words rebuilt in position order from the inverted index
-    assert r.abstract.startswith("Despite growing interest in Open Access (OA) to scholarly literature, there is")
+    assert r.abstract.startswith(
+        "Despite growing interest in Open Access (OA) to scholarly literature, there is"
+    )
     assert r.abstract.endswith("a way to inform OA policy and practice.") and len(r.abstract.split()) == 258
     assert len(r.references) == 45 and r.references[0] == "openalex:W1560783210"
     assert r.references[-1] == "openalex:W4301734034"
@@ -51,7 +56,10 @@ def test_real_work_values():
 def test_list_page_of_works_hand_made_envelope(tmp_path):
     """A ``/works`` page (hand-made envelope around the real work, a second work made from it)."""
     second = _work() | {"id": "https://openalex.org/W1", "title": None, "display_name": "Second"}
-    page = {"meta": {"count": 2, "db_response_time_ms": 1, "page": 1, "per_page": 25}, "results": [_work(), second]}
+    page = {
+        "meta": {"count": 2, "db_response_time_ms": 1, "page": 1, "per_page": 25},
+        "results": [_work(), second],
+    }
     batch = openalex.read(_write(tmp_path, page))
     assert detect(tmp_path / "x.json") is openalex and batch.layout == "page"
     assert [(r.line, r.title[:6]) for r in batch.records] == [(1, "The st"), (2, "Second")]
@@ -62,7 +70,11 @@ def test_list_page_of_works_hand_made_envelope(tmp_path):
 def test_arxiv_id_from_a_location_or_an_arxiv_doi_hand_made(tmp_path):
     work = _work()
     work["locations"].append(
-        {"landing_page_url": "https://arxiv.org/abs/1705.09521v2", "pdf_url": None, "source": {"type": "repository"}}
+        {
+            "landing_page_url": "https://arxiv.org/abs/1705.09521v2",
+            "pdf_url": None,
+            "source": {"type": "repository"},
+        }
     )
     preprint = {
         "id": "https://openalex.org/W2",
@@ -73,7 +85,12 @@ def test_arxiv_id_from_a_location_or_an_arxiv_doi_hand_made(tmp_path):
     }
     a, b = openalex.read(_write(tmp_path, [work, preprint])).records
     assert (a.arxiv_id, a.url, a.venue) == ("1705.09521", "https://arxiv.org/abs/1705.09521", "PeerJ")
-    assert (b.arxiv_id, b.doi, b.venue, b.entry_type) == ("1706.03762", "10.48550/arxiv.1706.03762", None, "misc")
+    assert (b.arxiv_id, b.doi, b.venue, b.entry_type) == (
+        "1706.03762",
+        "10.48550/arxiv.1706.03762",
+        None,
+        "misc",
+    )
 
 
 def test_every_work_accounted_for_hostile_items(tmp_path):
@@ -137,8 +154,11 @@ def test_empty_page_is_no_records(tmp_path):
 
 def test_not_claimed_by_other_json_readers_and_claims_none_of_theirs():
     assert not any(r.sniff(WORK.read_text(encoding="utf-8")) for r in (hf_json, csljson, s2, crossref))
-    for path in [*(FIXTURES / "hf").iterdir(), *(FIXTURES / "csl").iterdir(), *(FIXTURES / "crossref").iterdir()]:
+    for path in [
+        *(FIXTURES / "hf").iterdir(),
+        *(FIXTURES / "csl").iterdir(),
+        *(FIXTURES / "crossref").iterdir(),
+    ]:
         assert not openalex.sniff(path.read_text(encoding="utf-8")[: 64 << 10]), path.name
     for path in (FIXTURES / "semanticscholar").glob("*.json"):
         assert not openalex.sniff(path.read_text(encoding="utf-8")), path.name
-

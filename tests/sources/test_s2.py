@@ -7,26 +7,14 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 
 from lit_review.errors import LitReviewError
 from lit_review.sources import crossref, csljson, detect, hf_json, openalex, s2
 
-from . import FIXTURES, accounted
+from . import FIXTURES, accounted, cassette_bodies
 
 S2 = FIXTURES / "semanticscholar"
 DATA = Path(__file__).resolve().parents[1] / "data" / "semanticscholar"
-
-
-def cassette_bodies(cassette: Path, out: Path) -> list[Path]:
-    """The response bodies of a VCR cassette, each written to a file as it was received."""
-    interactions = yaml.safe_load(cassette.read_text(encoding="utf-8"))["interactions"]
-    paths = []
-    for k, interaction in enumerate(interactions):
-        path = out / f"{cassette.stem}.{k}.json"
-        path.write_text(interaction["response"]["body"]["string"], encoding="utf-8")
-        paths.append(path)
-    return paths
 
 
 def _write(tmp_path, value, name="x.json"):
@@ -63,7 +51,10 @@ def test_references_pages_unresolved_items_rejected_with_their_index(tmp_path):
     # 50 + 17 items; 10 and 13 of them have paperId null (S2 could not resolve the reference)
     assert (accounted(a), len(a.records), a.n_rejected) == (50, 40, 10)
     assert (accounted(b), len(b.records), b.n_rejected) == (17, 4, 13)
-    assert a.records[0].title == "Group lending or individual lending? Evidence from a randomised field experiment in Mongolia"
+    assert (
+        a.records[0].title
+        == "Group lending or individual lending? Evidence from a randomised field experiment in Mongolia"
+    )
     assert a.records[0].line == 1 and a.records[0].authors == ()
     lines = sorted([r.line for r in a.records] + [r.line for r in a.rejects])
     assert lines == list(range(1, 51))
@@ -87,7 +78,11 @@ def test_paper_object_with_its_references():
     path = DATA / "danielnsilva__Paper.json"
     batch = s2.read(path)
     (r,) = batch.records
-    assert (r.title, r.authors, r.doi) == ("Computing Machinery and Intelligence", ("Turing, A.",), "10.1093/mind/lix.236.433")
+    assert (r.title, r.authors, r.doi) == (
+        "Computing Machinery and Intelligence",
+        ("Turing, A.",),
+        "10.1093/mind/lix.236.433",
+    )
     assert (r.year, r.month, r.day, r.venue) == (1950, 10, 1, "The Philosophy of Artificial Intelligence")
     # 14 references: 8 with a paperId and a DOI, 6 unresolved (no paperId, no ids)
     assert r.references[:2] == ("doi:10.2307/3610576", "doi:10.1136/bmj.1.4616.1105")
@@ -115,7 +110,11 @@ def test_hostile_items_and_fields(tmp_path):
                 "year": "2020",
                 "publicationDate": "yesterday",
                 "externalIds": {"ArXiv": "not an id", "DOI": 10},
-                "references": [{"paperId": None}, {"paperId": "r1", "externalIds": {"ArXiv": "2106.09685v2"}}, 5],
+                "references": [
+                    {"paperId": None},
+                    {"paperId": "r1", "externalIds": {"ArXiv": "2106.09685v2"}},
+                    5,
+                ],
             },
             {"paperId": "p3", "title": "Zero", "year": True, "externalIds": None, "authors": {"name": "x"}},
         ],
@@ -125,10 +124,17 @@ def test_hostile_items_and_fields(tmp_path):
     assert {r.line for r in batch.rejects if r.kind == "record"} == {1, 2, 3}
     bad, zero = batch.records
     assert (bad.authors, bad.year, bad.arxiv_id, bad.doi, bad.references) == (
-        ("Lovelace, Ada",), None, None, None, ("arXiv:2106.09685",))
+        ("Lovelace, Ada",),
+        None,
+        None,
+        None,
+        ("arXiv:2106.09685",),
+    )
     assert (zero.year, zero.authors) == (None, ())
     fields = [r.reason for r in batch.rejects if r.kind == "field"]
-    assert sum("author without a name" in f for f in fields) == 2 and any("2 of 3 references" in f for f in fields)
+    assert sum("author without a name" in f for f in fields) == 2 and any(
+        "2 of 3 references" in f for f in fields
+    )
     assert any("not a list" in f for f in fields) and any("publicationDate" in f for f in fields)
 
 
@@ -141,7 +147,14 @@ def test_truncated_page_keeps_complete_items(tmp_path):
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   ", '{"paperId": "x", "title": "T"', '{"message": "Too Many Requests"}', '{"data": null, "total": 0}', "null"],
+    [
+        "",
+        "   ",
+        '{"paperId": "x", "title": "T"',
+        '{"message": "Too Many Requests"}',
+        '{"data": null, "total": 0}',
+        "null",
+    ],
 )
 def test_hostile_files_are_one_line_errors(tmp_path, text):
     with pytest.raises(LitReviewError) as err:
@@ -155,10 +168,22 @@ def test_empty_page(tmp_path):
 
 
 def test_not_claimed_by_other_json_readers_and_claims_none_of_theirs(tmp_path):
-    mine = [*S2.glob("*.json"), *DATA.glob("*.json"), *cassette_bodies(S2 / "test_get_paper_references.yaml", tmp_path)]
+    mine = [
+        *S2.glob("*.json"),
+        *DATA.glob("*.json"),
+        *cassette_bodies(S2 / "test_get_paper_references.yaml", tmp_path),
+    ]
     for path in mine:
         head = path.read_text(encoding="utf-8")[: 64 << 10]
-        assert detect(path) is s2 and not any(r.sniff(head) for r in (hf_json, csljson, openalex, crossref)), path
-    for path in [*(FIXTURES / "hf").iterdir(), *(FIXTURES / "csl").iterdir(), *(FIXTURES / "crossref").iterdir()]:
+        assert detect(path) is s2 and not any(
+            r.sniff(head) for r in (hf_json, csljson, openalex, crossref)
+        ), path
+    for path in [
+        *(FIXTURES / "hf").iterdir(),
+        *(FIXTURES / "csl").iterdir(),
+        *(FIXTURES / "crossref").iterdir(),
+    ]:
         assert not s2.sniff(path.read_text(encoding="utf-8")[: 64 << 10]), path.name
-    assert not s2.sniff((FIXTURES / "openalex" / "openalex-python__W2741809807.json").read_text(encoding="utf-8"))
+    assert not s2.sniff(
+        (FIXTURES / "openalex" / "openalex-python__W2741809807.json").read_text(encoding="utf-8")
+    )
