@@ -4,7 +4,8 @@ A response is one work, or a page whose works sit in a list under one key (``res
 ``data``, ``message.items``), or a bare JSON list of works. Items have no useful lines (a
 page is often one line): a record's ``line`` is the **1-based index of the item** in the file.
 A file that breaks off inside its list keeps the items decoded before the break; the rest is
-one rejected record saying where the JSON broke.
+one rejected record saying where the JSON broke. JSON Lines (one work per line) are read too;
+there ``line`` is the item's line.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import LitReviewError
 from ..record import Batch, Reject, columns_of, excerpt
@@ -45,10 +47,20 @@ def load(path: Path, what: str) -> str:
     return text
 
 
-def parse(path: Path, text: str, list_key: re.Pattern) -> tuple[object, list]:
-    """The decoded JSON value, or, for a file that breaks off inside its list of works (the
-    first match of ``list_key``, a pattern ending at the list's ``[``), ``(None, items)``:
-    the items decoded before the break, then a :class:`Broken` for the rest."""
+class Parsed(NamedTuple):
+    """A JSON file as decoded: its ``value``; or, when it has none (a list broken off, JSON Lines),
+    its ``items`` and, for JSON Lines, each item's ``lines`` (else items are numbered from 1)."""
+
+    value: object = None
+    items: list | tuple = ()
+    lines: list[int] | None = None
+
+
+def parse(path: Path, text: str, list_key: re.Pattern) -> Parsed:
+    """The decoded JSON value; else, for JSON Lines (one work per line, as OpenAlex and Crossref
+    snapshots are), the works line by line; else, for a file that breaks off inside its list of
+    works (the first match of ``list_key``, a pattern ending at the list's ``[``), the works
+    decoded before the break, then a :class:`Broken` for the rest. Anything else is one error."""
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -56,7 +68,9 @@ def parse(path: Path, text: str, list_key: re.Pattern) -> tuple[object, list]:
     else:
         if value is None:
             raise LitReviewError("JSON null: no works", path, 1)
-        return value, []
+        return Parsed(value)
+    if error.msg == "Extra data" and text.lstrip().startswith("{") and "\n" in text.strip():
+        return _json_lines(text)
     start = list_key.search(text)
     if start is None or error.pos < start.end():
         where = f"invalid JSON: {error.msg} (column {error.colno})"
@@ -68,7 +82,7 @@ def parse(path: Path, text: str, list_key: re.Pattern) -> tuple[object, list]:
         except json.JSONDecodeError as exc:
             reason = f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}; the rest of the file is unreadable"
             items.append(Broken(reason, excerpt(text[pos : pos + 200])))
-            return None, items
+            return Parsed(items=items)
         items.append(item)
         pos = _WS.match(text, end).end()
         if pos < len(text) and text[pos] == ",":
@@ -77,14 +91,30 @@ def parse(path: Path, text: str, list_key: re.Pattern) -> tuple[object, list]:
         items.append(Broken("the file ends inside the list of works (truncated?)"))
     else:  # the list closed, the JSON broke after it: its items stand
         items.append(Broken(f"invalid JSON after the list of works: {error.msg} (line {error.lineno})"))
-    return None, items
+    return Parsed(items=items)
 
 
-def read_items(batch: Batch, items: list, record: Callable[[Batch, int, dict], dict | None]) -> None:
+def _json_lines(text: str) -> Parsed:
+    items, lines = [], []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            items.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            items.append(Broken(f"invalid JSON Lines line: {exc.msg} (column {exc.colno})", excerpt(line)))
+        lines.append(number)
+    return Parsed(items=items, lines=lines)
+
+
+def read_items(
+    batch: Batch, parsed: Parsed, items: list, record: Callable[[Batch, int, dict], dict | None]
+) -> None:
     """Each item made a record row by ``record(batch, index, item)`` (``None``: it rejected the
-    item), non-objects and :class:`Broken` items rejected; the rows become the batch's columns."""
+    item; ``index`` is the item's line in JSON Lines, else its 1-based position), non-objects and
+    :class:`Broken` items rejected; the rows become the batch's columns."""
     rows = []
-    for index, item in enumerate(items, 1):
+    for index, item in zip(parsed.lines or range(1, len(items) + 1), items):
         if isinstance(item, Broken):
             batch.rejects.append(Reject(batch.source, index, item.reason, item.text))
         elif not isinstance(item, dict):

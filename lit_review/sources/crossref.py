@@ -30,7 +30,8 @@ _SNIFF = re.compile(
     r'"message-type"\s*:\s*"work(?:-list)?"|"(?:is-referenced-by-count|reference-count|content-domain)"\s*:'
 )
 _ITEMS = re.compile(r'"items"\s*:\s*\[')
-_MARKUP = re.compile(r"<[^<>]*>")  # JATS (<jats:p>) and HTML (<i>, <sub>) tags
+_BLOCKS = re.compile(r"</?(?:jats:)?(?:p|sec|title|list|list-item|label|br)\b[^<>]*>")  # a word break
+_MARKUP = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>")  # JATS (<jats:p>) and HTML (<i>, <sub>) tags
 ENTRY_TYPES = {
     "journal-article": "article", "proceedings-article": "inproceedings", "book-chapter": "incollection",
     "book-section": "incollection", "book-part": "incollection", "reference-entry": "incollection",
@@ -53,12 +54,10 @@ def read(path: str | Path, name: str | None = None) -> Batch:
     """Read one Crossref works JSON file into a :class:`Batch` (see the module docstring)."""
     path = Path(path)
     name = name or path.name
-    value, items = apijson.parse(path, apijson.load(path, "Crossref works"), _ITEMS)
-    layout = "work-list" if value is None else ""
-    if value is not None:
-        items, layout = _works(path, value)
-    batch = Batch(name, FORMAT, layout)
-    apijson.read_items(batch, items, _record)
+    parsed = apijson.parse(path, apijson.load(path, "Crossref works"), _ITEMS)
+    items, layout = (parsed.items, "work-list") if parsed.value is None else _works(path, parsed.value)
+    batch = Batch(name, FORMAT, "json-lines" if parsed.lines else layout)
+    apijson.read_items(batch, parsed, items, _record)
     return batch
 
 
@@ -132,10 +131,10 @@ def _person(person) -> str:
 
 
 def _abstract(value) -> str:
-    """A JATS abstract as plain text: tags dropped (a section title stays a word), entities decoded."""
+    """A JATS abstract as plain text: tags dropped (paragraphs and section titles apart), entities decoded."""
     if not isinstance(value, str):
         return ""
-    return clean_text(html.unescape(_MARKUP.sub(" ", value)))
+    return clean_text(html.unescape(_MARKUP.sub("", _BLOCKS.sub(" ", value))))
 
 
 def _related_arxiv(relation) -> str | None:

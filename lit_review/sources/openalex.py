@@ -58,11 +58,17 @@ def read(path: str | Path, name: str | None = None) -> Batch:
     """Read one OpenAlex works JSON file into a :class:`Batch` (see the module docstring)."""
     path = Path(path)
     name = name or path.name
-    value, items = apijson.parse(path, apijson.load(path, "OpenAlex works"), _RESULTS)
-    if value is not None:
-        items = _works(path, value)
-    batch = Batch(name, FORMAT, "page" if isinstance(value, dict) and "results" in value else "")
-    apijson.read_items(batch, items, _record)
+    parsed = apijson.parse(path, apijson.load(path, "OpenAlex works"), _RESULTS)
+    items = parsed.items if parsed.value is None else _works(path, parsed.value)
+    layout = (
+        "json-lines"
+        if parsed.lines
+        else "page"
+        if isinstance(parsed.value, dict) and "results" in parsed.value
+        else ""
+    )
+    batch = Batch(name, FORMAT, layout)
+    apijson.read_items(batch, parsed, items, _record)
     return batch
 
 

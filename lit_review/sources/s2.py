@@ -1,7 +1,8 @@
 """Reader for Semantic Scholar Graph API JSON: paper objects (``/paper/{id}``, a ``/paper/batch``
 list), ``/paper/{id}/references`` and ``/citations`` pages (``{offset, next, data: [{contexts,
 intents, citedPaper | citingPaper}]}``) and ``/paper/search`` pages (``{total, offset, next,
-data: [paper, ...]}``), or a single item of them.
+data: [paper, ...]}``; ``/recommendations`` answers ``{recommendedPapers: [...]}``), a single
+item of them, or JSON Lines of papers.
 
 Per paper (the ``citedPaper`` / ``citingPaper`` of a reference or citation item): ``title``,
 ``abstract``, ``authors[].name``, ``publicationDate`` (else ``year``), ``externalIds.DOI`` and
@@ -29,7 +30,8 @@ from .ids import abs_url, arxiv_id, doi_of
 
 FORMAT = "s2-json"
 _SNIFF = re.compile(r'"(?:paperId|citedPaper|citingPaper|externalIds)"\s*:')
-_DATA = re.compile(r'"data"\s*:\s*\[')
+_DATA = re.compile(r'"(?:data|recommendedPapers)"\s*:\s*\[')
+_LIST_KEYS = {"data", "recommendedPapers"}  # pages; /recommendations answers {recommendedPapers: [...]}
 _WRAPPED = ("citedPaper", "citingPaper")
 _VENUE_TYPES = {"conference": "inproceedings", "journal": "article"}
 _PUBLICATION_TYPES = (
@@ -47,11 +49,12 @@ def read(path: str | Path, name: str | None = None) -> Batch:
     """Read one Semantic Scholar Graph API JSON file into a :class:`Batch` (see the module docstring)."""
     path = Path(path)
     name = name or path.name
-    value, items = apijson.parse(path, apijson.load(path, "Semantic Scholar"), _DATA)
-    if value is not None:
-        items = _items(path, value)
-    batch = Batch(name, FORMAT, "page" if isinstance(value, dict) and "data" in value else "")
-    apijson.read_items(batch, items, _record)
+    parsed = apijson.parse(path, apijson.load(path, "Semantic Scholar"), _DATA)
+    items = parsed.items if parsed.value is None else _items(path, parsed.value)
+    page = isinstance(parsed.value, dict) and bool(_LIST_KEYS & parsed.value.keys())
+    layout = "json-lines" if parsed.lines else "page" if page else ""
+    batch = Batch(name, FORMAT, layout)
+    apijson.read_items(batch, parsed, items, _record)
     return batch
 
 
@@ -60,10 +63,11 @@ def _items(path: Path, value) -> list:
         return value
     if not isinstance(value, dict):
         raise LitReviewError(f"not Semantic Scholar papers: a JSON {type(value).__name__}", path, 1)
-    if "data" in value:
-        if not isinstance(value["data"], list):
-            raise LitReviewError("not a Semantic Scholar page: 'data' is not a list", path, 1)
-        return value["data"]
+    key = next((k for k in ("data", "recommendedPapers") if k in value), None)
+    if key:
+        if not isinstance(value[key], list):
+            raise LitReviewError(f"not a Semantic Scholar page: '{key}' is not a list", path, 1)
+        return value[key]
     if "error" in value or ("message" in value and "paperId" not in value):
         message = value.get("error") or value.get("message")
         raise LitReviewError(f"a Semantic Scholar error response: {excerpt(str(message))}", path, 1)

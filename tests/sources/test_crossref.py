@@ -190,3 +190,14 @@ def test_not_claimed_by_other_json_readers_and_claims_none_of_theirs():
         assert not crossref.sniff(path.read_text(encoding="utf-8")[: 64 << 10]), path.name
     for path in (FIXTURES / "semanticscholar").glob("*.json"):
         assert not crossref.sniff(path.read_text(encoding="utf-8")), path.name
+
+
+def test_markup_dropped_but_not_comparisons(tmp_path):
+    items = [
+        {"DOI": "10.1/x", "title": ["Effects of <i>E. coli</i> at p<0.05 and n>100"], "type": "journal-article",
+         "abstract": "<jats:p>Dose &lt; 5 mg<jats:sup>2</jats:sup></jats:p>", "content-domain": {}},
+    ]  # fmt: skip
+    path = _write(tmp_path, items)
+    assert detect(path) is crossref  # a saved list of works: Crossref's own keys tell it from CSL-JSON
+    (r,) = crossref.read(path).records
+    assert r.title == "Effects of E. coli at p<0.05 and n>100" and r.abstract == "Dose < 5 mg2"

@@ -162,3 +162,14 @@ def test_not_claimed_by_other_json_readers_and_claims_none_of_theirs():
         assert not openalex.sniff(path.read_text(encoding="utf-8")[: 64 << 10]), path.name
     for path in (FIXTURES / "semanticscholar").glob("*.json"):
         assert not openalex.sniff(path.read_text(encoding="utf-8")), path.name
+
+
+def test_json_lines_of_works_line_is_the_line_hand_made(tmp_path):
+    """JSON Lines, as OpenAlex snapshots hold works: the real work on lines 1 and 4, a broken line."""
+    work = json.dumps(_work())
+    path = _write(tmp_path, f'{work}\n{{"id": "https://openalex.org/W9", "title": \n\n{work}\n')
+    batch = openalex.read(path)
+    assert detect(path) is openalex and batch.layout == "json-lines"
+    assert [r.line for r in batch.records] == [1, 4] and accounted(batch) == 3
+    (broken,) = batch.rejects
+    assert broken.line == 2 and broken.kind == "record" and "JSON Lines" in broken.reason

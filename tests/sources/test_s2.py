@@ -187,3 +187,15 @@ def test_not_claimed_by_other_json_readers_and_claims_none_of_theirs(tmp_path):
     assert not s2.sniff(
         (FIXTURES / "openalex" / "openalex-python__W2741809807.json").read_text(encoding="utf-8")
     )
+
+
+def test_recommendations_and_json_lines_hand_made(tmp_path):
+    reference = json.loads((S2 / "Reference.json").read_text(encoding="utf-8"))["citedPaper"]
+    batch = s2.read(_write(tmp_path, {"recommendedPapers": [reference, {"paperId": "x", "title": None}]}))
+    assert (
+        batch.layout == "page"
+        and [r.arxiv_id for r in batch.records] == ["1402.0030"]
+        and accounted(batch) == 2
+    )
+    lines = s2.read(_write(tmp_path, json.dumps(reference) + "\n" + json.dumps(reference) + "\n", "x.jsonl"))
+    assert lines.layout == "json-lines" and [r.line for r in lines.records] == [1, 2]
