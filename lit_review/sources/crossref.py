@@ -8,7 +8,8 @@ Per work: ``DOI``, ``title`` (the first; ``subtitle`` is not read), ``author`` (
 the arXiv id of a ``10.48550/arXiv.`` DOI or of a ``relation`` of id-type ``arxiv``, and the
 ``reference`` list as references (``doi:`` / ``arXiv:`` ids; a reference with neither, only
 ``unstructured`` text or a journal title, is counted in a field reject, not kept). Works that
-are containers (a journal, an issue, a proceedings volume) are read and skipped as not papers.
+are not papers (a journal, an issue, a proceedings volume; a peer review, a grant) are read and
+skipped.
 ``line`` is the 1-based index of the work in the file (:mod:`.apijson`).
 """
 
@@ -39,10 +40,16 @@ ENTRY_TYPES = {
     "dissertation": "phdthesis", "report": "techreport", "posted-content": "misc", "dataset": "misc",
     "standard": "misc", "other": "misc",
 }  # fmt: skip
-CONTAINERS = frozenset(
-    {"journal", "journal-volume", "journal-issue", "proceedings", "proceedings-series", "book-series",
-     "book-set", "report-series", "component"}
-)  # fmt: skip
+# records of works that are not papers, and why (read, and skipped)
+NOT_PAPERS = {
+    **dict.fromkeys(
+        ("journal", "journal-volume", "journal-issue", "proceedings", "proceedings-series", "book-series",
+         "book-set", "report-series", "component"),
+        "a container of papers",
+    ),
+    "peer-review": "a peer review of another work",
+    "grant": "a grant",
+}  # fmt: skip
 
 
 def sniff(head: str) -> bool:
@@ -92,8 +99,8 @@ def _record(batch: Batch, index: int, work: dict) -> dict | None:
     src = batch.source
     title = _first(work.get("title"))
     kind = apijson.text_of(work.get("type"))
-    if kind in CONTAINERS:
-        reason = f"a Crossref {kind} record: a container of papers, not a paper"
+    if kind in NOT_PAPERS:
+        reason = f"a Crossref {kind} record: {NOT_PAPERS[kind]}, not a paper"
         batch.rejects.append(Reject(src, index, reason, excerpt(title or str(work.get("DOI"))), "skipped"))
         return None
     if not title:
@@ -125,8 +132,15 @@ def _record(batch: Batch, index: int, work: dict) -> dict | None:
 
 
 def _person(person) -> str:
-    if isinstance(person, dict) and isinstance(person.get("name"), str) and not person.get("family"):
+    if not isinstance(person, dict):
+        return ""
+    family = person.get("family")
+    if isinstance(person.get("name"), str) and not family:
         return clean_text(person["name"])  # an organization (a consortium, a group)
+    if isinstance(family, str) and not any(
+        c.isalnum() for c in family
+    ):  # {"given": "Xuewen Ding", "family": "-"}
+        return apijson.plain_person(person.get("given"))
     return _name(person)
 
 

@@ -24,10 +24,12 @@ def manifest_counts() -> dict[str, int]:
 
 
 def cassette_bodies(cassette: Path, out: Path) -> list[Path]:
-    """The response bodies of a VCR cassette (a recorded HTTP session), each written to a file as received."""
+    """The response bodies of a VCR cassette (a recorded HTTP session: Python's vcrpy or R's vcr),
+    each written to a file as received."""
     import yaml
 
-    interactions = yaml.safe_load(cassette.read_text(encoding="utf-8"))["interactions"]
+    recorded = yaml.safe_load(cassette.read_text(encoding="utf-8"))
+    interactions = recorded.get("interactions") or recorded["http_interactions"]
     paths = []
     for k, interaction in enumerate(interactions):
         path = out / f"{cassette.stem}.{k}.json"

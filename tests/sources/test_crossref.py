@@ -14,7 +14,7 @@ import pytest
 from lit_review.errors import LitReviewError
 from lit_review.sources import crossref, csljson, detect, hf_json, openalex, s2
 
-from . import FIXTURES, accounted
+from . import FIXTURES, accounted, cassette_bodies
 
 CR = FIXTURES / "crossref"
 DATA = Path(__file__).resolve().parents[1] / "data" / "crossref"
@@ -201,3 +201,51 @@ def test_markup_dropped_but_not_comparisons(tmp_path):
     assert detect(path) is crossref  # a saved list of works: Crossref's own keys tell it from CSL-JSON
     (r,) = crossref.read(path).records
     assert r.title == "Effects of E. coli at p<0.05 and n>100" and r.abstract == "Dose < 5 mg2"
+
+
+def test_real_work_list_pages(tmp_path):
+    """``/works?filter=has-full-text:...&rows=3``: two real work-list pages of three works each."""
+    first, second = cassette_bodies(DATA / "rcrossref__cr_works__parses_links.yml", tmp_path)
+    assert detect(first) is crossref
+    page = crossref.read(first)
+    assert page.layout == "work-list" and accounted(page) == 3 and page.rejects == []
+    ding, holm, survey = page.records
+    assert ding.title == "Application of Image Fusion in Intelligent Transport System" and ding.line == 1
+    # the publisher deposited whole names as given names with family "-"
+    assert ding.authors == (
+        "Ding, Xuewen",
+        "Xu, Guangquan",
+        "Wang, Zengmin",
+        "JiapengWu",
+        "Yang, Aiping",
+        "Xue, Zhaojun",
+    )
+    assert (ding.year, ding.month, ding.day, ding.doi) == (2012, 1, 31, "10.4156/jdcta.vol6.issue1.50")
+    assert ding.venue == "International Journal of Digital Content Technology and its Applications"
+    assert (holm.authors, holm.year, holm.month, holm.day) == (("Holm, Paul Eric",), 1988, 5, None)
+    assert (survey.title, survey.authors, survey.entry_type, survey.venue) == (
+        "Fargey Creek, Manitoba", ("Geological Survey of Canada",), "techreport", None)  # fmt: skip
+    rosen, calendar, career = crossref.read(second).records
+    assert (
+        rosen.title == "Nils Rosén von Rosenstein and His Textbook of Pædiatrics" and calendar.authors == ()
+    )
+    assert (career.year, career.month, career.venue) == (1985, 12, "Journal of Career Development")
+
+
+def test_real_select_page_empty_page_failure_and_peer_review(tmp_path):
+    (select,) = cassette_bodies(DATA / "rcrossref__cr_works_param_select.yml", tmp_path)
+    page = crossref.read(select)  # select=DOI,title: works with nothing else
+    assert detect(select) is crossref and accounted(page) == len(page.records) == 20
+    assert (page.records[0].title, page.records[0].doi) == (
+        "Citizen Science",
+        "10.1093/obo/9780199363445-0133",
+    )
+    assert page.records[0].entry_type is None and page.records[0].authors == ()
+    empty, failure = cassette_bodies(DATA / "rcrossref__cr_works_fails_well.yml", tmp_path)
+    assert accounted(crossref.read(empty)) == 0
+    with pytest.raises(LitReviewError, match="error response .validation-failure.: .*positive integer"):
+        crossref.read(failure)
+    (review,) = cassette_bodies(DATA / "rcrossref__cr_works_no_content_domain_fail.yml", tmp_path)
+    batch = crossref.read(review)
+    assert accounted(batch) == 1 and batch.records == [] and batch.n_skipped == 1
+    assert "peer review" in batch.rejects[0].reason
