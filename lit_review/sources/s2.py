@@ -29,7 +29,8 @@ from .arxiv_atom import iso_date
 from .ids import abs_url, arxiv_id, doi_of
 
 FORMAT = "s2-json"
-_SNIFF = re.compile(r'"(?:paperId|citedPaper|citingPaper|externalIds)"\s*:')
+# paperId is in every paper object S2 returns; externalIds alone would claim /authors pages too
+_SNIFF = re.compile(r'"(?:paperId|citedPaper|citingPaper)"\s*:')
 _DATA = re.compile(r'"(?:data|recommendedPapers)"\s*:\s*\[')
 _LIST_KEYS = {"data", "recommendedPapers"}  # pages; /recommendations answers {recommendedPapers: [...]}
 _WRAPPED = ("citedPaper", "citingPaper")
@@ -41,7 +42,7 @@ _PUBLICATION_TYPES = (
 
 
 def sniff(head: str) -> bool:
-    """Whether ``head`` is JSON with Semantic Scholar paper keys (``paperId``, ``externalIds``, ``citedPaper``)."""
+    """Whether ``head`` is JSON with Semantic Scholar paper keys (``paperId``, ``citedPaper``, ``citingPaper``)."""
     return head.lstrip()[:1] in ("[", "{") and bool(_SNIFF.search(head))
 
 

@@ -189,13 +189,36 @@ def test_not_claimed_by_other_json_readers_and_claims_none_of_theirs(tmp_path):
     )
 
 
-def test_recommendations_and_json_lines_hand_made(tmp_path):
-    reference = json.loads((S2 / "Reference.json").read_text(encoding="utf-8"))["citedPaper"]
-    batch = s2.read(_write(tmp_path, {"recommendedPapers": [reference, {"paperId": "x", "title": None}]}))
+def test_real_recommendations_batch_with_nulls_and_authors_page_not_claimed(tmp_path):
+    (recommended,) = cassette_bodies(DATA / "danielnsilva__test_get_recommended_papers.yaml", tmp_path)
+    page = s2.read(recommended)  # /recommendations/v1/papers/forpaper/...?fields=title
+    assert detect(recommended) is s2 and page.layout == "page" and accounted(page) == len(page.records) == 100
     assert (
-        batch.layout == "page"
-        and [r.arxiv_id for r in batch.records] == ["1402.0030"]
-        and accounted(batch) == 2
+        page.records[-1].title
+        == "The Multiracial Complication: The 2020 Census and the Fictitious Multiracial Boom"
     )
+    (batch_file,) = cassette_bodies(DATA / "danielnsilva__test_get_papers_not_found_warning.yaml", tmp_path)
+    batch = s2.read(batch_file)  # /paper/batch of 4 ids, the first not found: null
+    assert accounted(batch) == 4 and [r.line for r in batch.records] == [2, 3, 4]
+    (missing,) = batch.rejects
+    assert (missing.line, missing.kind) == (1, "record") and "null" in missing.reason
+    audits = batch.records[-1]
+    assert (audits.title, audits.authors) == (
+        "Improving Third-Party Audits and Regulatory Compliance in India", ("Duflo, E.", "Greenstone, M.", "Ryan, Nick"))  # fmt: skip
+    assert (audits.doi, audits.year, audits.month, audits.venue, audits.entry_type) == (
+        "10.1257/rct.1355",
+        2023,
+        None,
+        None,
+        None,
+    )
+    assert batch.records[0].title.startswith("How Much Should We Trust Differences-in-")
+    assert batch.records[0].authors[:2] == ("Bertrand, Marianne", "Duflo, E.")
+    (authors,) = cassette_bodies(DATA / "danielnsilva__test_get_paper_authors.yaml", tmp_path)
+    assert detect(authors) is not s2  # /paper/{id}/authors: people, not papers
+
+
+def test_json_lines_hand_made(tmp_path):
+    reference = json.loads((S2 / "Reference.json").read_text(encoding="utf-8"))["citedPaper"]
     lines = s2.read(_write(tmp_path, json.dumps(reference) + "\n" + json.dumps(reference) + "\n", "x.jsonl"))
     assert lines.layout == "json-lines" and [r.line for r in lines.records] == [1, 2]
