@@ -122,7 +122,8 @@ def merge_records(
     lists = {c: columns.pop(c) for c in ("authors", "keywords", "references")}
     papers = pa.table(columns).to_pandas(types_mapper=pandas_type)
     for c, values in lists.items():  # tuples, as a notebook user expects (not numpy arrays)
-        papers[c] = list(map(tuple, values.to_pylist()))
+        empty = not len(pc.list_flatten(values))  # no paper has any (references of listings): no list per row
+        papers[c] = [()] * len(values) if empty else list(map(tuple, values.to_pylist()))
     colon = pa.scalar(":", pa.large_string())
     refs = pc.binary_join_element_wise(index["source"], pc.cast(index["line"], pa.large_string()), colon)
     refs = refs.take(order).to_pylist()

@@ -94,9 +94,9 @@ def normalize_batch(listing: Batch, capture: dt.date | None = None) -> tuple[pa.
             **{name: pa.array(cols[name], pa.large_string()) for name in _STRING_FIELDS[:1]},
             "authors": pa.array(authors, pa.list_(pa.large_string())),
             **{name: pa.array(cols[name], pa.large_string()) for name in _STRING_FIELDS[1:]},
-            "keywords": pa.array(cols["keywords"], pa.list_(pa.large_string())),
+            "keywords": _list_column(cols["keywords"]),
             "source_key": pa.array(cols["citekey"], pa.large_string()),
-            "references": pa.array(cols["references"], pa.list_(pa.large_string())),
+            "references": _list_column(cols["references"]),
         }
     )
     table = table.select(RECORD_COLUMNS)
@@ -106,6 +106,18 @@ def normalize_batch(listing: Batch, capture: dt.date | None = None) -> tuple[pa.
     if rejects:
         table = table.filter(pa.array(~empty))
     return table, rejects
+
+
+def _list_column(values: list) -> pa.Array:
+    """A list-of-strings column; one with no values at all (most sources give no keywords or
+    references) is built from its offsets alone, without a Python object per row."""
+    import numpy as np
+    import pyarrow as pa
+
+    if any(values):
+        return pa.array(values, pa.list_(pa.large_string()))
+    offsets = pa.array(np.zeros(len(values) + 1, dtype=np.int32))
+    return pa.ListArray.from_arrays(offsets, pa.array([], pa.large_string()))
 
 
 def empty_records() -> pa.Table:
