@@ -21,10 +21,10 @@ if TYPE_CHECKING:
 RECORD_COLUMNS = [
     "source", "line", "title_as_read", "title", "abstract", "key", "id", "base_key", "year", "date_basis",
     "month", "day", "n_authors", "organization", "upvotes", "authors", "arxiv_id", "primary_class", "doi",
-    "url", "venue", "entry_type", "keywords", "source_key", "references",
+    "url", "venue", "entry_type", "keywords", "source_key", "references", "service_ids",
 ]  # fmt: skip
 _INT_COLUMNS = ("line", "year", "month", "day", "n_authors", "upvotes")
-_LIST_COLUMNS = ("authors", "keywords", "references")
+_LIST_COLUMNS = ("authors", "keywords", "references", "service_ids")
 _STRING_FIELDS = ("organization", "arxiv_id", "primary_class", "doi", "url", "venue", "entry_type")
 # A preprint server named where a venue goes (``journal = {arXiv preprint arXiv:2106.09685}``,
 # DBLP's ``CoRR``) is no venue: such a paper is cited as a preprint.
@@ -97,6 +97,7 @@ def normalize_batch(listing: Batch, capture: dt.date | None = None) -> tuple[pa.
             "keywords": _list_column(cols["keywords"]),
             "source_key": pa.array(cols["citekey"], pa.large_string()),
             "references": _list_column(cols["references"]),
+            "service_ids": _list_column(cols["service_ids"]),
         }
     )
     table = table.select(RECORD_COLUMNS)

@@ -23,6 +23,8 @@ class Record:
     ``.bib`` entry's key), kept as a pin. ``references`` are the works the record cites, as
     far as a source names them by an id: ``arXiv:<id>``, ``doi:<doi>`` (the forms of a paper's
     id), else ``openalex:W<n>`` or ``s2:<paperId>``; in the source's order, without repeats.
+    ``service_ids`` are the record's own ids at the services that gave it, in the same forms
+    (``openalex:W<n>``, ``s2:<paperId>``): what a reference of another record may name it by.
     """
 
     source: str
@@ -45,10 +47,11 @@ class Record:
     keywords: tuple[str, ...] = ()
     citekey: str | None = None
     references: tuple[str, ...] = ()
+    service_ids: tuple[str, ...] = ()
 
 
 RECORD_FIELDS = tuple(f.name for f in fields(Record))[1:]  # a batch's columns: every field but source
-LIST_FIELDS = ("authors", "keywords", "references")
+LIST_FIELDS = ("authors", "keywords", "references", "service_ids")
 _DEFAULTS = {f.name: f.default for f in fields(Record)[1:] if f.name not in ("line", "title")}
 
 

@@ -155,6 +155,7 @@ def test_every_fixture_together_every_record_accounted_and_the_same_papers_merge
     assert counts == [102, 23, 1]
     by_doi = corpus.papers.dropna(subset=["doi"]).set_index("doi")
     assert len(by_doi.at["10.7717/peerj.4375", "references"]) == 45  # OpenAlex referenced_works
+    assert by_doi.at["10.7717/peerj.4375", "service_ids"] == ("openalex:W2741809807",)
     assert len(by_doi.at["10.1038/s43586-021-00024-3", "references"]) == 141  # Crossref references with a DOI
     by_arxiv = corpus.papers.dropna(subset=["arxiv_id"]).set_index("arxiv_id")
     # the same paper in two files or formats (MANIFEST.md, "Same paper in several files"): one paper

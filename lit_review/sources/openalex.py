@@ -6,10 +6,10 @@ Per work: ``title`` (else ``display_name``), ``authorships[].author.display_name
 of an arxiv.org location (``landing_page_url`` / ``pdf_url`` of ``primary_location``,
 ``locations``, ``best_oa_location``) or of a ``10.48550/arXiv.`` DOI, the venue (the primary
 location's source unless it is a repository; the older ``host_venue``), ``type_crossref`` (else
-``type``) as the entry type, the abstract rebuilt from ``abstract_inverted_index`` and
-``referenced_works`` as ``openalex:W<n>`` references. A work marked ``is_paratext`` (front
-matter, a table of contents) is read and skipped as not a paper. ``line`` is the 1-based index
-of the work in the file (:mod:`.apijson`).
+``type``) as the entry type, the abstract rebuilt from ``abstract_inverted_index``,
+``referenced_works`` as ``openalex:W<n>`` references and the work's own ``id`` as its service
+id. A work marked ``is_paratext`` (front matter, a table of contents) is read and skipped as
+not a paper. ``line`` is the 1-based index of the work in the file (:mod:`.apijson`).
 """
 
 from __future__ import annotations
@@ -118,6 +118,7 @@ def _record(batch: Batch, index: int, work: dict) -> dict | None:
         "venue": venue,
         "entry_type": entry_type,
         "references": _references(batch, index, work.get("referenced_works")),
+        "service_ids": _own_id(work.get("id")),
     }
     row["n_authors"] = len(row["authors"]) or None
     row |= apijson.date_field(batch, index, work.get("publication_date"), "publication_date", iso_date)
@@ -132,6 +133,11 @@ def _not_a_work(oa_id) -> str | None:
     if not m or (m.group(1) or "").upper() == "W":
         return None
     return _ENTITIES.get((m.group(1) or "").upper()) or m.group(2) or "entity"
+
+
+def _own_id(oa_id) -> tuple[str, ...]:
+    m = _WORK_ID.match(oa_id) if isinstance(oa_id, str) else None
+    return (f"openalex:{m.group(1).upper()}",) if m else ()
 
 
 def _dict(value) -> dict:

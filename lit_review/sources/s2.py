@@ -8,9 +8,9 @@ Per paper (the ``citedPaper`` / ``citingPaper`` of a reference or citation item)
 ``abstract``, ``authors[].name``, ``publicationDate`` (else ``year``), ``externalIds.DOI`` and
 ``externalIds.ArXiv``, the venue (``venue``, else ``publicationVenue.name``, else
 ``journal.name``), the entry type (``publicationVenue.type``, else ``publicationTypes``), the
-``url``, and a paper object's own ``references`` as references (``arXiv:``, else ``doi:``, else
-``s2:<paperId>``). A page's items are the cited (or citing) papers themselves; the paper the page
-was asked about is not in it. An item without a title (Semantic Scholar gives ``null`` for a
+``url``, a paper object's own ``references`` as references (``arXiv:``, else ``doi:``, else
+``s2:<paperId>``) and its ``paperId`` as its service id. A page's items are the cited (or
+citing) papers themselves; the paper the page was asked about is not in it. An item without a title (Semantic Scholar gives ``null`` for a
 reference it could not resolve, and for fields not asked for) is rejected with its index, and
 so is an unresolved reference that has a title (``paperId`` null, no ``externalIds``): that
 title is the citation text S2 parsed from a reference list, often not a title at all.
@@ -105,6 +105,7 @@ def _record(batch: Batch, index: int, item: dict) -> dict | None:
         "doi": doi,
         "url": abs_url(arxiv) if arxiv else apijson.text_of(paper.get("url")) or None,
         "references": _references(batch, index, paper.get("references")),
+        "service_ids": (f"s2:{paper['paperId']}",) if isinstance(paper.get("paperId"), str) else (),
         **_venue(paper),
     }
     row["n_authors"] = len(row["authors"]) or None

@@ -57,6 +57,7 @@ def test_work_values_and_references():
         None,
     )
     assert r.url == "http://dx.doi.org/10.1021/acs.orglett.9b00971" and r.abstract == ""
+    assert r.service_ids == ()  # the DOI is Crossref's id
     # 68 references, every one with a DOI
     assert len(r.references) == 68 and r.references[:2] == (
         "doi:10.1002/anie.201813143",

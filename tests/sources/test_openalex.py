@@ -51,6 +51,7 @@ def test_real_work_values():
     assert r.abstract.endswith("a way to inform OA policy and practice.") and len(r.abstract.split()) == 258
     assert len(r.references) == 45 and r.references[0] == "openalex:W1560783210"
     assert r.references[-1] == "openalex:W4301734034"
+    assert r.service_ids == ("openalex:W2741809807",)
 
 
 def test_list_page_of_works_hand_made_envelope(tmp_path):

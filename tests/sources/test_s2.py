@@ -33,6 +33,7 @@ def test_reference_item_values():
     assert (r.year, r.month, r.day) == (2014, 1, 31)
     assert (r.venue, r.entry_type) == ("International Conference on Machine Learning", "inproceedings")
     assert r.abstract.startswith("Highly expressive directed latent variable models, such as sigmoid belief")
+    assert r.service_ids == ("s2:331f0fb3b6176c6e463e0401025b04f6ace9ccd3",)
 
 
 def test_citation_item_values():
