@@ -250,3 +250,20 @@ def test_real_select_page_empty_page_failure_and_peer_review(tmp_path):
     batch = crossref.read(review)
     assert accounted(batch) == 1 and batch.records == [] and batch.n_skipped == 1
     assert "peer review" in batch.rejects[0].reason
+
+
+def test_any_field_of_any_type_never_crashes(tmp_path):
+    """Every field of a real work given every wrong JSON type in turn, in a /works/{doi} envelope."""
+    from .test_openalex import WRONG_VALUES
+
+    envelope = json.loads(JMIR.read_text(encoding="utf-8"))
+    for key in envelope["message"]:
+        for wrong in WRONG_VALUES:
+            value = envelope | {"message": envelope["message"] | {key: wrong}}
+            assert accounted(crossref.read(_write(tmp_path, value))) == 1, (key, wrong)
+    for wrong in WRONG_VALUES:
+        try:
+            batch = crossref.read(_write(tmp_path, envelope | {"message": wrong}))
+        except LitReviewError:
+            continue
+        assert accounted(batch) == 1, wrong

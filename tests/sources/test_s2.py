@@ -223,3 +223,17 @@ def test_json_lines_hand_made(tmp_path):
     reference = json.loads((S2 / "Reference.json").read_text(encoding="utf-8"))["citedPaper"]
     lines = s2.read(_write(tmp_path, json.dumps(reference) + "\n" + json.dumps(reference) + "\n", "x.jsonl"))
     assert lines.layout == "json-lines" and [r.line for r in lines.records] == [1, 2]
+
+
+def test_any_field_of_any_type_never_crashes(tmp_path):
+    """Every field of a real paper object (and of its wrapper item) given every wrong JSON type in turn."""
+    from .test_openalex import WRONG_VALUES
+
+    item = json.loads((S2 / "Reference.json").read_text(encoding="utf-8"))
+    paper = item["citedPaper"]
+    for key in [*paper, "references"]:
+        for wrong in WRONG_VALUES:
+            batch = s2.read(_write(tmp_path, paper | {key: wrong}))
+            assert accounted(batch) == 1, (key, wrong)
+    for wrong in WRONG_VALUES:
+        assert accounted(s2.read(_write(tmp_path, item | {"citedPaper": wrong}))) == 1
