@@ -100,7 +100,7 @@ def _record(batch: Batch, index: int, work: dict) -> dict | None:
     if not title:
         batch.rejects.append(Reject(src, index, "work without a title", excerpt(str(work.get("id")))))
         return None
-    if work.get("is_paratext") is True:
+    if work.get("is_paratext") is True or work.get("type") == "paratext":
         reason = "paratext (front matter, table of contents, ...): not a paper"
         batch.rejects.append(Reject(src, index, reason, excerpt(title), "skipped"))
         return None

@@ -6,7 +6,7 @@ item of them, or JSON Lines of papers.
 
 Per paper (the ``citedPaper`` / ``citingPaper`` of a reference or citation item): ``title``,
 ``abstract``, ``authors[].name``, ``publicationDate`` (else ``year``), ``externalIds.DOI`` and
-``externalIds.ArXiv``, the venue (``venue``, else ``publicationVenue.name``, else
+``externalIds.ArXiv`` (else the arXiv id of a ``10.48550/arXiv.`` DOI), the venue (``venue``, else ``publicationVenue.name``, else
 ``journal.name``), the entry type (``publicationVenue.type``, else ``publicationTypes``), the
 ``url``, a paper object's own ``references`` as references (``arXiv:``, else ``doi:``, else
 ``s2:<paperId>``) and its ``paperId`` as its service id. A page's items are the cited (or
@@ -26,7 +26,7 @@ from ..errors import LitReviewError
 from ..record import Batch, Reject, excerpt
 from . import apijson
 from .arxiv_atom import iso_date
-from .ids import abs_url, arxiv_id, doi_of
+from .ids import abs_url, arxiv_id, arxiv_id_in, doi_of
 
 FORMAT = "s2-json"
 # paperId is in every paper object S2 returns; externalIds alone would claim /authors pages too
@@ -94,8 +94,8 @@ def _record(batch: Batch, index: int, item: dict) -> dict | None:
         reason = "unresolved reference: Semantic Scholar has only its citation text, no paper (paperId null)"
         batch.rejects.append(Reject(src, index, reason, excerpt(title)))
         return None
-    arxiv = arxiv_id(ext["ArXiv"]) if isinstance(ext.get("ArXiv"), str) else None
     doi = doi_of(apijson.text_of(ext.get("DOI")))
+    arxiv = (arxiv_id(ext["ArXiv"]) if isinstance(ext.get("ArXiv"), str) else None) or arxiv_id_in(doi=doi)
     row = {
         "line": index,
         "title": title,

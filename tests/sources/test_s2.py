@@ -118,12 +118,14 @@ def test_hostile_items_and_fields(tmp_path):
                 ],
             },
             {"paperId": "p3", "title": "Zero", "year": True, "externalIds": None, "authors": {"name": "x"}},
+            {"paperId": "p4", "title": "Arxiv DOI", "externalIds": {"DOI": "10.48550/arXiv.2106.09685"}},
         ],
     }
     batch = s2.read(_write(tmp_path, items))
-    assert accounted(batch) == 5 and [r.line for r in batch.records] == [4, 5]
+    assert accounted(batch) == 6 and [r.line for r in batch.records] == [4, 5, 6]
     assert {r.line for r in batch.rejects if r.kind == "record"} == {1, 2, 3}
-    bad, zero = batch.records
+    bad, zero, arxiv_doi = batch.records
+    assert (arxiv_doi.arxiv_id, arxiv_doi.doi) == ("2106.09685", "10.48550/arxiv.2106.09685")
     assert (bad.authors, bad.year, bad.arxiv_id, bad.doi, bad.references) == (
         ("Lovelace, Ada",),
         None,
