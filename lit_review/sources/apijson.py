@@ -59,8 +59,9 @@ class Parsed(NamedTuple):
 def parse(path: Path, text: str, list_key: re.Pattern) -> Parsed:
     """The decoded JSON value; else, for JSON Lines (one work per line, as OpenAlex and Crossref
     snapshots are), the works line by line; else, for a file that breaks off inside its list of
-    works (the first match of ``list_key``, a pattern ending at the list's ``[``), the works
-    decoded before the break, then a :class:`Broken` for the rest. Anything else is one error."""
+    works (a bare list, or the first match of ``list_key``, a pattern ending at the list's ``[``),
+    the works decoded before the break, then a :class:`Broken` for the rest. Anything else is one
+    error."""
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -71,11 +72,12 @@ def parse(path: Path, text: str, list_key: re.Pattern) -> Parsed:
         return Parsed(value)
     if error.msg == "Extra data" and text.lstrip().startswith("{") and "\n" in text.strip():
         return _json_lines(text)
-    start = list_key.search(text)
-    if start is None or error.pos < start.end():
+    bare = _WS.match(text).end()  # a bare list of works starts at the file's first "["
+    start = bare + 1 if text[bare] == "[" else (m.end() if (m := list_key.search(text)) else None)
+    if start is None or error.pos < start:
         where = f"invalid JSON: {error.msg} (column {error.colno})"
         raise LitReviewError(where, path, error.lineno) from None
-    decoder, items, pos = json.JSONDecoder(), [], _WS.match(text, start.end()).end()
+    decoder, items, pos = json.JSONDecoder(), [], _WS.match(text, start).end()
     while pos < len(text) and text[pos] != "]":
         try:
             item, end = decoder.raw_decode(text, pos)

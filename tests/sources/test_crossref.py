@@ -267,3 +267,11 @@ def test_any_field_of_any_type_never_crashes(tmp_path):
         except LitReviewError:
             continue
         assert accounted(batch) == 1, wrong
+
+
+def test_bare_list_cut_short_keeps_its_complete_works(tmp_path):
+    """Hand-made: a saved JSON list of real works, cut inside the third."""
+    text = json.dumps([_message(p) for p in (ORGLETT, NMR, JMIR)], indent=1)
+    batch = crossref.read(_write(tmp_path, text[: text.index('"10.2196/22081"')]))
+    assert [r.doi for r in batch.records] == ["10.1021/acs.orglett.9b00971", "10.1038/s43586-021-00024-3"]
+    assert accounted(batch) == 3 and batch.rejects[-1].line == 3 and batch.rejects[-1].kind == "record"
