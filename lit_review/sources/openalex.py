@@ -60,13 +60,8 @@ def read(path: str | Path, name: str | None = None) -> Batch:
     name = name or path.name
     parsed = apijson.parse(path, apijson.load(path, "OpenAlex works"), _RESULTS)
     items = parsed.items if parsed.value is None else _works(path, parsed.value)
-    layout = (
-        "json-lines"
-        if parsed.lines
-        else "page"
-        if isinstance(parsed.value, dict) and "results" in parsed.value
-        else ""
-    )
+    page = isinstance(parsed.value, dict) and "results" in parsed.value
+    layout = "json-lines" if parsed.lines else "page" if page else ""
     batch = Batch(name, FORMAT, layout)
     apijson.read_items(batch, parsed, items, _record)
     return batch
