@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 PAPER_COLUMNS = [
     "id", "citekey", "title", "abstract", "authors", "year", "month", "day", "date_basis", "arxiv_id",
     "primary_class", "doi", "url", "venue", "entry_type", "keywords", "n_authors", "organization",
-    "upvotes", "n_sources", "sources", "key",
+    "upvotes", "n_sources", "sources", "key", "references", "service_ids",
 ]  # fmt: skip
 YEAR_SLACK = 1  # a preprint and its published version may be a year apart
 KnownAs = tuple  # (other ids of a paper, the citation key a source gave it or None)
@@ -119,10 +119,11 @@ def merge_records(
                     columns[c], pa.array(mask), pa.array(values, columns[c].type)
                 )
     columns["title"] = take(records["title"], source_row["title"][paper_order])
-    lists = {c: columns.pop(c) for c in ("authors", "keywords")}
+    lists = {c: columns.pop(c) for c in ("authors", "keywords", "references", "service_ids")}
     papers = pa.table(columns).to_pandas(types_mapper=pandas_type)
     for c, values in lists.items():  # tuples, as a notebook user expects (not numpy arrays)
-        papers[c] = list(map(tuple, values.to_pylist()))
+        empty = not len(pc.list_flatten(values))  # no paper has any (references of listings): no list per row
+        papers[c] = [()] * len(values) if empty else list(map(tuple, values.to_pylist()))
     colon = pa.scalar(":", pa.large_string())
     refs = pc.binary_join_element_wise(index["source"], pc.cast(index["line"], pa.large_string()), colon)
     refs = refs.take(order).to_pylist()
@@ -379,6 +380,7 @@ def _merge(rows: list[dict]) -> dict:
         counts.append(len(named["authors"]))
     upvotes = [r["upvotes"] for r in rows if r["upvotes"] is not None]
     keywords = dict.fromkeys(k for r in rows for k in (r["keywords"] or ()))
+    united = {c: dict.fromkeys(k for r in rows for k in (r[c] or ())) for c in ("references", "service_ids")}
     dois = [r["doi"] for r in rows if r["doi"] is not None and not r["doi"].startswith("10.48550/")]
     return {
         "id": rows[0]["id"],
@@ -400,6 +402,7 @@ def _merge(rows: list[dict]) -> dict:
         "organization": _first(r["organization"] for r in rows),
         "upvotes": max(upvotes) if upvotes else None,
         "key": rows[0]["key"],
+        **{c: list(values) if values else rows[0][c] for c, values in united.items()},
     }
 
 

@@ -21,10 +21,10 @@ if TYPE_CHECKING:
 RECORD_COLUMNS = [
     "source", "line", "title_as_read", "title", "abstract", "key", "id", "base_key", "year", "date_basis",
     "month", "day", "n_authors", "organization", "upvotes", "authors", "arxiv_id", "primary_class", "doi",
-    "url", "venue", "entry_type", "keywords", "source_key",
+    "url", "venue", "entry_type", "keywords", "source_key", "references", "service_ids",
 ]  # fmt: skip
 _INT_COLUMNS = ("line", "year", "month", "day", "n_authors", "upvotes")
-_LIST_COLUMNS = ("authors", "keywords")
+_LIST_COLUMNS = ("authors", "keywords", "references", "service_ids")
 _STRING_FIELDS = ("organization", "arxiv_id", "primary_class", "doi", "url", "venue", "entry_type")
 # A preprint server named where a venue goes (``journal = {arXiv preprint arXiv:2106.09685}``,
 # DBLP's ``CoRR``) is no venue: such a paper is cited as a preprint.
@@ -94,8 +94,10 @@ def normalize_batch(listing: Batch, capture: dt.date | None = None) -> tuple[pa.
             **{name: pa.array(cols[name], pa.large_string()) for name in _STRING_FIELDS[:1]},
             "authors": pa.array(authors, pa.list_(pa.large_string())),
             **{name: pa.array(cols[name], pa.large_string()) for name in _STRING_FIELDS[1:]},
-            "keywords": pa.array(cols["keywords"], pa.list_(pa.large_string())),
+            "keywords": _list_column(cols["keywords"]),
             "source_key": pa.array(cols["citekey"], pa.large_string()),
+            "references": _list_column(cols["references"]),
+            "service_ids": _list_column(cols["service_ids"]),
         }
     )
     table = table.select(RECORD_COLUMNS)
@@ -105,6 +107,18 @@ def normalize_batch(listing: Batch, capture: dt.date | None = None) -> tuple[pa.
     if rejects:
         table = table.filter(pa.array(~empty))
     return table, rejects
+
+
+def _list_column(values: list) -> pa.Array:
+    """A list-of-strings column; one with no values at all (most sources give no keywords or
+    references) is built from its offsets alone, without a Python object per row."""
+    import numpy as np
+    import pyarrow as pa
+
+    if any(values):
+        return pa.array(values, pa.list_(pa.large_string()))
+    offsets = pa.array(np.zeros(len(values) + 1, dtype=np.int32))
+    return pa.ListArray.from_arrays(offsets, pa.array([], pa.large_string()))
 
 
 def empty_records() -> pa.Table:

@@ -21,7 +21,11 @@ class Record:
     ``Family, Given`` form (a name with one part, such as an organization, as it is).
     ``arxiv_id`` is versionless (``2406.04329``, ``hep-th/9901001``); ``doi`` lower case
     without ``https://doi.org/``. ``citekey`` is the key the source gave the record (a
-    ``.bib`` entry's key), kept as a pin.
+    ``.bib`` entry's key), kept as a pin. ``references`` are the works the record cites, as
+    far as a source names them by an id: ``arXiv:<id>``, ``doi:<doi>`` (the forms of a paper's
+    id), else ``openalex:W<n>`` or ``s2:<paperId>``; in the source's order, without repeats.
+    ``service_ids`` are the record's own ids at the services that gave it, in the same forms
+    (``openalex:W<n>``, ``s2:<paperId>``): what a reference of another record may name it by.
     """
 
     source: str
@@ -43,10 +47,12 @@ class Record:
     entry_type: str | None = None
     keywords: tuple[str, ...] = ()
     citekey: str | None = None
+    references: tuple[str, ...] = ()
+    service_ids: tuple[str, ...] = ()
 
 
 RECORD_FIELDS = tuple(f.name for f in fields(Record))[1:]  # a batch's columns: every field but source
-LIST_FIELDS = ("authors", "keywords")
+LIST_FIELDS = ("authors", "keywords", "references", "service_ids")
 _DEFAULTS = {f.name: f.default for f in fields(Record)[1:] if f.name not in ("line", "title")}
 
 

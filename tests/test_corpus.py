@@ -127,16 +127,23 @@ def test_base_keys_from_the_readers_equal_those_computed_from_the_papers(tmp_pat
     assert given.tolist() == computed.tolist()
 
 
-def test_every_fixture_together_every_record_accounted_and_the_same_papers_merged():
-    """All real fixture files of all formats in one corpus (../shared/fixtures, MANIFEST.md)."""
+def test_every_fixture_together_every_record_accounted_and_the_same_papers_merged(tmp_path):
+    """All real fixture files of all formats in one corpus (../shared/fixtures, MANIFEST.md; tests/data)."""
     from lit_review.corpus import read_corpus
 
+    from .conftest import ROOT
     from .sources import FIXTURES as fixtures
-    from .sources import manifest_counts
+    from .sources import cassette_bodies, manifest_counts
 
     formats = ("hf", "arxiv", "bibtex", "ris", "csl", "wos", "medline", "scopus")
     files = sorted(p for d in formats for p in (fixtures / d).iterdir())
-    corpus, errors = read_corpus(files)
+    api = [*(fixtures / "openalex").iterdir(), *(fixtures / "semanticscholar").glob("*.json")]
+    data = ROOT / "tests" / "data" / "crossref"
+    api += [*(fixtures / "crossref").iterdir(), *data.glob("*.json")]
+    api += cassette_bodies(fixtures / "semanticscholar" / "test_get_paper_references.yaml", tmp_path)
+    for cassette in ("cr_works__parses_links", "cr_works_param_select", "cr_works_no_content_domain_fail"):
+        api += cassette_bodies(data / f"rcrossref__{cassette}.yml", tmp_path)
+    corpus, errors = read_corpus(files + api)
     assert errors == []
     rejected_or_skipped = sum(r.kind in ("record", "skipped") for r in corpus.rejects)
     assert corpus.n_read == corpus.n_records + rejected_or_skipped  # nothing dropped silently
@@ -152,6 +159,17 @@ def test_every_fixture_together_every_record_accounted_and_the_same_papers_merge
     assert (by_format["wos"], by_format["medline"], by_format["scopus-csv"]) == (66, 10, 58)
     skipped = [r for r in corpus.rejects if r.kind == "skipped" and r.source == "litstudy__scopus.csv"]
     assert len(skipped) == 9
+    # the API responses: 1 OpenAlex work, 2 S2 items, 2 + 3 Crossref works, 50 + 17 S2 references
+    # of which 10 + 13 are unresolved (paperId null, rejected), Crossref pages of 3 + 3 + 20 works
+    # and a peer review (skipped): 102 read, 78 kept, 23 rejected, 1 skipped
+    api_names = {p.name for p in api}
+    api_listings = [lst for lst in corpus.listings if lst.source in api_names]
+    counts = [sum(getattr(b, n) for b in api_listings) for n in ("n_read", "n_rejected", "n_skipped")]
+    assert counts == [102, 23, 1]
+    by_doi = corpus.papers.dropna(subset=["doi"]).set_index("doi")
+    assert len(by_doi.at["10.7717/peerj.4375", "references"]) == 45  # OpenAlex referenced_works
+    assert by_doi.at["10.7717/peerj.4375", "service_ids"] == ("openalex:W2741809807",)
+    assert len(by_doi.at["10.1038/s43586-021-00024-3", "references"]) == 141  # Crossref references with a DOI
     by_arxiv = corpus.papers.dropna(subset=["arxiv_id"]).set_index("arxiv_id")
     # the same paper in two files or formats (MANIFEST.md, "Same paper in several files"): one paper
     for arxiv in (

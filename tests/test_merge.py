@@ -161,3 +161,28 @@ def test_merged_papers_take_the_author_list_of_their_richest_record():
     assert by_id.at["arXiv:2406.07524", "authors"] == SAHOO
     assert by_id.at["arXiv:2406.07524", "keywords"] == ("diffusion",)
     assert by_id.at["arXiv:2406.00001", "keywords"] == ("x", "y")
+
+
+def test_references_and_service_ids_are_united_over_a_papers_records_in_read_order():
+    c = corpus(
+        ("openalex.json", "openalex-json", [
+            {"line": 1, "title": MDLM, "arxiv_id": "2406.07524", "references": ("openalex:W1", "doi:10.1/a"),
+             "service_ids": ("openalex:W9",)},
+            {"line": 2, "title": "Other", "doi": "10.1/b"},
+        ]),
+        ("s2.json", "s2-json", [
+            {"line": 1, "title": MDLM, "arxiv_id": "2406.07524", "references": ("doi:10.1/a", "arXiv:2106.09685"),
+             "service_ids": ("s2:ff", "openalex:W9")},
+            {"line": 2, "title": "Cited once", "references": ("s2:abc",)},
+        ]),
+    )  # fmt: skip
+    by_id = c.papers.set_index("id")
+    assert by_id.at["arXiv:2406.07524", "references"] == ("openalex:W1", "doi:10.1/a", "arXiv:2106.09685")
+    assert by_id.at["arXiv:2406.07524", "service_ids"] == ("openalex:W9", "s2:ff")
+    assert by_id.at["doi:10.1/b", "references"] == () and by_id.at["doi:10.1/b", "service_ids"] == ()
+    assert by_id.loc[by_id["title"] == "Cited once", "references"].iloc[0] == ("s2:abc",)
+    from lit_review.export import papers_csv
+
+    assert (
+        "references" not in papers_csv(c.papers).splitlines()[0]
+    )  # the corpus holds them, papers.csv does not

@@ -15,11 +15,28 @@ from pathlib import Path
 
 from ..errors import LitReviewError
 from ..record import Batch
-from . import arxiv_atom, bibtex, csljson, hf_json, listing, medline, papers_csv, ris, scopus, wos
+from . import (
+    arxiv_atom,
+    bibtex,
+    crossref,
+    csljson,
+    hf_json,
+    listing,
+    medline,
+    openalex,
+    papers_csv,
+    ris,
+    s2,
+    scopus,
+    wos,
+)
 
 READERS = [
     arxiv_atom,
     hf_json,
+    openalex,  # the API JSON readers before CSL-JSON, which takes any list of objects with type and title
+    s2,
+    crossref,
     bibtex,
     ris,
     csljson,
@@ -39,6 +56,9 @@ FORMAT_NAMES = {
     scopus: "Scopus CSV",
     hf_json: "Hugging Face JSON",
     arxiv_atom: "arXiv Atom",
+    openalex: "OpenAlex works JSON",
+    s2: "Semantic Scholar JSON",
+    crossref: "Crossref works JSON",
     papers_csv: "lit-review papers.csv",
 }
 SNIFF_BYTES = 64 << 10

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from ..conftest import ROOT, SOURCES
 
@@ -20,6 +21,21 @@ def manifest_counts() -> dict[str, int]:
         if len(cells) > 8 and re.fullmatch(r"\d+", cells[6]):
             counts[cells[1]] = int(cells[6])
     return counts
+
+
+def cassette_bodies(cassette: Path, out: Path) -> list[Path]:
+    """The response bodies of a VCR cassette (a recorded HTTP session: Python's vcrpy or R's vcr),
+    each written to a file as received."""
+    import yaml
+
+    recorded = yaml.safe_load(cassette.read_text(encoding="utf-8"))
+    interactions = recorded.get("interactions") or recorded["http_interactions"]
+    paths = []
+    for k, interaction in enumerate(interactions):
+        path = out / f"{cassette.stem}.{k}.json"
+        path.write_text(interaction["response"]["body"]["string"], encoding="utf-8")
+        paths.append(path)
+    return paths
 
 
 def accounted(batch) -> int:
