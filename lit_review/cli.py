@@ -226,7 +226,7 @@ def cmd_fetch(args) -> int:
         request = fetch.hf_daily(args.date)
     else:
         request = fetch.hf_search(args.query)
-    saved = fetch.fetch(request, args.project)
+    saved = fetch.fetch(request, args.project, api_base=args.api_base, mailto=args.mailto)
     print(f"saved {request.url}\n  -> {saved} (listed in references/sources.toml)")
     return 0
 
@@ -279,6 +279,22 @@ def cmd_status(args) -> int:
     return 0
 
 
+def _network_options(p: argparse.ArgumentParser, env: str | None = None) -> None:
+    """``--api-base`` and ``--mailto``, shared by the commands that use the network."""
+    where = f"(else ${env}; " if env else "(else each service's LIT_REVIEW_<SERVICE>_API; "
+    p.add_argument(
+        "--api-base",
+        metavar="URL",
+        help=f"ask this server instead, a mirror with the service's path layout {where}default: the service)",
+    )
+    p.add_argument(
+        "--mailto",
+        metavar="EMAIL",
+        help="your email, sent in the User-Agent and to the polite pools of OpenAlex and Crossref "
+        "(else $LIT_REVIEW_MAILTO)",
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="lit-review", description="Reproducible themed literature reviews.")
     p.add_argument(
@@ -327,6 +343,8 @@ def parser() -> argparse.ArgumentParser:
         "--query", required=True, help="words (searched in all fields) or an arXiv query (ti:, au:, ...)"
     )
     ax.add_argument("--max", type=int, default=100, help="number of results (default: 100)")
+    for site_parser, env in ((hf, "LIT_REVIEW_HF_API"), (ax, "LIT_REVIEW_ARXIV_API")):
+        _network_options(site_parser, env)
     s.set_defaults(func=cmd_fetch)
 
     s = sub.add_parser("themes", help="list the defined themes")
