@@ -231,6 +231,33 @@ def cmd_fetch(args) -> int:
     return 0
 
 
+def cmd_enrich(args) -> int:
+    if args.online:
+        from .net.lookup import enrich_online
+
+        lookups, summary = enrich_online(
+            args.project, args.service, api_base=args.api_base, mailto=args.mailto, limit=args.limit,
+            dry_run=args.dry_run,
+        )  # fmt: skip
+        for line in summary.lines(dry_run=args.dry_run):
+            print(line)
+    return _enrich_offline(args)
+
+
+def _enrich_offline(args) -> int:
+    """INTEGRATION POINT: the offline half of ``enrich`` (branch ``enrich``: reading references/metadata/
+    and completing the papers) is called here; without it, only the online look-ups run."""
+    try:
+        from . import enrich as offline
+    except ImportError:
+        offline = None
+    run = getattr(offline, "cli_enrich", None)  # the name to agree on when the branches merge
+    if run is None:
+        print("enrich: reading references/metadata/ into the corpus is not in this version; nothing changed")
+        return 0
+    return run(args)
+
+
 def cmd_init(args) -> int:
     from .scaffold import init_project
 
@@ -346,6 +373,26 @@ def parser() -> argparse.ArgumentParser:
     for site_parser, env in ((hf, "LIT_REVIEW_HF_API"), (ax, "LIT_REVIEW_ARXIV_API")):
         _network_options(site_parser, env)
     s.set_defaults(func=cmd_fetch)
+
+    s = sub.add_parser(
+        "enrich",
+        help="complete papers lacking authors or ids from saved metadata (--online: look them up first)",
+    )
+    s.add_argument(
+        "--online",
+        action="store_true",
+        help="look up the papers lacking authors, ids or a DOI, saving every answer under references/metadata/",
+    )
+    s.add_argument(
+        "--service",
+        action="append",
+        choices=["arxiv", "hf", "openalex", "crossref", "s2"],
+        help="ask only this service (repeatable; default: all five)",
+    )
+    s.add_argument("--limit", type=_at_least(0), default=None, help="look up at most N papers")
+    s.add_argument("--dry-run", action="store_true", help="print what would be asked; send and write nothing")
+    _network_options(s)
+    s.set_defaults(func=cmd_enrich)
 
     s = sub.add_parser("themes", help="list the defined themes")
     s.set_defaults(func=cmd_themes)
