@@ -359,7 +359,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--dry-run", action="store_true", help="print the command instead of running it")
     s.set_defaults(func=cmd_lab)
 
-    s = sub.add_parser("fetch", help="download a paper list into references/sources/ (the only network use)")
+    s = sub.add_parser(
+        "fetch",
+        help="download a paper list into references/sources/ (uses the network; saves the raw answer)",
+    )
     site = s.add_subparsers(dest="site", required=True)
     hf = site.add_parser("hf", help="Hugging Face Papers API: a day's Daily Papers or a search")
     which = hf.add_mutually_exclusive_group(required=True)
@@ -389,7 +392,7 @@ def parser() -> argparse.ArgumentParser:
         choices=["arxiv", "hf", "openalex", "crossref", "s2"],
         help="ask only this service (repeatable; default: all five)",
     )
-    s.add_argument("--limit", type=_at_least(0), default=None, help="look up at most N papers")
+    s.add_argument("--limit", metavar="N", type=_at_least(0), default=None, help="look up at most N papers")
     s.add_argument("--dry-run", action="store_true", help="print what would be asked; send and write nothing")
     _network_options(s)
     s.set_defaults(func=cmd_enrich)

@@ -209,8 +209,8 @@ def arxiv_ids(ids: list[str] | tuple[str, ...]) -> Query:
 
 def openalex_title(title: str, rows: int = LOOKUP_ROWS) -> Query:
     """``/works?filter=title.search:...``: OpenAlex works whose title matches (commas, which separate
-    OpenAlex filters, become spaces)."""
-    text = " ".join(non_empty(title, "title").replace(",", " ").split())
+    OpenAlex filters, and colons, which separate a filter's name from its value, become spaces)."""
+    text = " ".join(re.sub(r"[,:]", " ", non_empty(title, "title")).split())
     return Query(
         "openalex",
         "/works",
@@ -237,9 +237,13 @@ def crossref_doi(doi: str) -> Query:
 
 
 def s2_title(title: str, rows: int = LOOKUP_ROWS) -> Query:
-    """``/graph/v1/paper/search?query=...&fields=...&limit=N``: Semantic Scholar relevance search."""
+    """``/graph/v1/paper/search?query=...&fields=...&limit=N``: Semantic Scholar relevance search.
+
+    Hyphens between words become spaces: the API documents that "hyphenated query terms yield
+    no matches"."""
     text = non_empty(title, "title")
-    params = (("query", text), ("fields", S2_FIELDS), ("limit", str(rows)))
+    words = " ".join(re.sub(r"(?<=\w)[-\u2010\u2011](?=\w)", " ", text).split())
+    params = (("query", words), ("fields", S2_FIELDS), ("limit", str(rows)))
     return Query("s2", "/graph/v1/paper/search", params, "title", text)
 
 
