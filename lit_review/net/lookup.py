@@ -24,13 +24,14 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
+from .._infra.iorw import remove_stale_temp_files
 from ..errors import LitReviewError
 from ..project import Project
 from ..sources import detect_bytes
 from ..sources.manifest import load_manifest
 from . import services as sv
 from .client import Client, ServiceError
-from .save import ENRICH_BASIS, manifest_name, save_response
+from .save import ENRICH_BASIS, is_saved, manifest_name, save_response
 
 DEFAULT_SERVICES = ("arxiv", "hf", "openalex", "crossref", "s2")
 _LISTING = {
@@ -202,6 +203,9 @@ def run_lookups(
     if dry_run:
         summary.to_fetch = todo
         return summary
+    for folder in {(project.references / lk.relpath).parent for lk in todo}:
+        if folder.is_dir():
+            remove_stale_temp_files(folder)  # left by a run that was killed mid-write
     clients: dict[str, Client] = {}
     show = sys.stderr.isatty() if progress is None else progress
     try:
@@ -213,6 +217,11 @@ def run_lookups(
                 raise ServiceError(
                     f"{exc}; the {len(summary.saved)} responses saved before it are kept (run again to resume)"
                 ) from None
+            except LitReviewError:
+                if not is_saved(project, lk.relpath):
+                    raise
+                summary.skipped += 1  # saved meanwhile by another lit-review process
+                continue
             if path is None:
                 summary.not_found.append(lk)
             else:

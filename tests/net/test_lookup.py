@@ -1,6 +1,7 @@
 """``enrich --online``: the plan from a real corpus, and the real client against local servers
 serving recorded responses (nothing touches the internet)."""
 
+import datetime as dt
 import shutil
 import tomllib
 import xml.etree.ElementTree as ET
@@ -224,3 +225,54 @@ def test_plan_over_every_fixture_follows_the_rules():
     preprint = next(r for r in papers.itertuples() if len(r.authors) and has(r.arxiv_id) and not has(r.doi))
     kinds = sorted((lk.service, lk.query.kind) for lk in plan if preprint.id in lk.paper_ids)
     assert kinds == [("crossref", "title"), ("openalex", "title"), ("s2", "arxiv")]
+
+
+def test_an_interrupted_run_resumes_and_cleans_what_a_kill_left(project, servers):
+    calls = []
+
+    class Interrupting(Client):
+        def fetch(self, query, **kw):
+            calls.append(query)
+            if len(calls) == 4:
+                raise KeyboardInterrupt  # Ctrl-C during the fourth request
+            return super().fetch(query, **kw)
+
+    with pytest.raises(KeyboardInterrupt):
+        enrich_online(project, limit=1, client_factory=lambda s: Interrupting(s, min_interval=0))
+    metadata = project / "references" / "metadata"
+    assert len([p for p in metadata.rglob("*") if p.is_file()]) == 3
+    stale = metadata / "crossref" / ".title-x.json.99999999.tmp"  # a writer killed mid-write
+    stale.parent.mkdir(exist_ok=True)
+    stale.write_bytes(b"half")
+    lookups, summary = enrich_online(project, limit=1, client_factory=quick)
+    assert (summary.skipped, len(summary.saved), len(lookups)) == (3, 2, 5)
+    assert not stale.exists()
+    manifest = load_manifest(project / "references" / "sources.toml")
+    files = sorted(
+        p.relative_to(project / "references").as_posix() for p in metadata.rglob("*") if p.is_file()
+    )
+    assert len(files) == 5 and all(f in manifest for f in files)
+
+
+def test_a_request_saved_meanwhile_by_another_process_is_skipped(project, servers):
+    from lit_review.net import save_response
+
+    plan = plan_lookups(load_corpus(project), ["crossref"], limit=1)
+
+    class Racing(Client):
+        def fetch(self, query, **kw):
+            got = super().fetch(query, **kw)
+            when = dt.datetime.now(dt.UTC)
+            save_response(
+                project,
+                plan[0].relpath,
+                got.content,
+                origin="Crossref",
+                listing="other",
+                url=got.url,
+                fetched=when,
+            )
+            return got
+
+    summary = run_lookups(project, plan, lambda s: Racing(s, min_interval=0))
+    assert summary.skipped == 1 and summary.saved == []
