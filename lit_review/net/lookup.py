@@ -98,9 +98,28 @@ class LookupSummary:
 
 
 def _str(value) -> str:
-    return (
-        "" if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA else str(value)
-    )
+    """A text cell as a string (``""`` for a missing value: NaN, None, NA)."""
+    return value if isinstance(value, str) else ""
+
+
+def _has_authors(authors) -> bool:
+    """Whether an ``authors`` cell names anyone (a tuple in a corpus, text in a ``papers.csv``)."""
+    if isinstance(authors, str):
+        return bool(authors.strip())
+    try:
+        return len(authors) > 0
+    except TypeError:  # NaN, None
+        return False
+
+
+def _needs(authors, arxiv: str, doi: str) -> set[str]:
+    """What a paper lacks: ``authors``, ``ids`` (neither arXiv id nor DOI), ``doi``."""
+    needs = set() if _has_authors(authors) else {"authors"}
+    if not arxiv and not doi:
+        needs.add("ids")
+    if not doi:
+        needs.add("doi")
+    return needs
 
 
 def _queries(service: str, title: str, arxiv: str, doi: str, needs: set[str]) -> sv.Query | None:
@@ -143,16 +162,8 @@ def plan_lookups(
     by_key: dict[str, tuple[sv.Query, list[str], set[str]]] = {}
     n_papers = 0
     for row in papers.sort_values("id", kind="stable").itertuples(index=False):
-        authors, arxiv, doi = getattr(row, "authors", ()), _str(getattr(row, "arxiv_id", "")), _str(row.doi)
-        needs = set()
-        if not (isinstance(authors, (tuple, list)) and len(authors)) and not (
-            isinstance(authors, str) and authors
-        ):
-            needs.add("authors")
-        if not arxiv and not doi:
-            needs.add("ids")
-        if not doi:
-            needs.add("doi")
+        arxiv, doi = _str(getattr(row, "arxiv_id", "")), _str(getattr(row, "doi", ""))
+        needs = _needs(getattr(row, "authors", ()), arxiv, doi)
         if not needs:
             continue
         if limit is not None and n_papers >= limit:
