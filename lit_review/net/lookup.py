@@ -83,13 +83,18 @@ class LookupSummary:
     not_found: list[Lookup] = field(default_factory=list)
     to_fetch: list[Lookup] = field(default_factory=list)  # --dry-run: what would be sent
     by_service: Counter = field(default_factory=Counter)
+    bases: dict[str, str] = field(default_factory=dict)  # service -> the address asked, when not the real one
+
+    def _address(self, lk: Lookup) -> str:
+        base = self.bases.get(lk.service)
+        return base + lk.query.target if base else lk.query.url
 
     def lines(self, dry_run: bool = False) -> list[str]:
         if dry_run:
             head = (
                 f"would send {len(self.to_fetch)} of {self.planned} look-ups ({self.skipped} already saved)"
             )
-            return [head, *(f"  {lk.service:9} {lk.query.url}" for lk in self.to_fetch)]
+            return [head, *(f"  {lk.service:9} {self._address(lk)}" for lk in self.to_fetch)]
         per = ", ".join(f"{s} {n}" for s, n in sorted(self.by_service.items())) or "none"
         return [
             f"{len(self.saved)} responses saved under references/metadata/ ({per}); "
@@ -297,4 +302,5 @@ def enrich_online(
         return Client(name, api_base=api_base, mailto=mailto)
 
     summary = run_lookups(project, lookups, client_factory or factory, dry_run, progress=progress)
+    summary.bases = {lk.service: sv.service(lk.service).base_url(api_base) for lk in lookups}
     return lookups, summary

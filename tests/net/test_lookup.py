@@ -156,9 +156,9 @@ def test_dry_run_sends_and_writes_nothing(project, servers, capsys):
     assert main(["-C", str(project), "enrich", "--online", "--limit", "2", "--dry-run"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "would send 10 of 10 look-ups (0 already saved)"
-    assert out[1].split()[0] == "arxiv" and out[1].split()[1].startswith(
-        "https://export.arxiv.org/api/query?"
-    )
+    assert out[1].split()[0] == "arxiv"  # the address asked: here LIT_REVIEW_ARXIV_API
+    assert out[1].split()[1].startswith(servers["main"].url + "/api/query?search_query=ti%3A%22")
+    assert out[3].split()[1].startswith(servers["openalex"].url + "/works?filter=title.search%3A")
     assert n_requests(servers) == 0 and not (project / "references" / "metadata").exists()
     assert (project / "references" / "sources.toml").read_bytes() == manifest
 
