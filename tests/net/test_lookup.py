@@ -122,6 +122,8 @@ def test_online_through_the_cli_saves_verbatim_and_resumes(project, servers, cap
     assert n_requests(servers) == 5
     assert "0 responses saved" in capsys.readouterr().out
     # the project still builds, the metadata entries trip nothing
+    assert main(["-C", str(project), "status"]) == 0
+    assert "files not read: 0" in capsys.readouterr().out
     result = run_ingest(Project.at(project))
     assert not [r for r in result.corpus.rejects if r.source.startswith("metadata")]
     assert set(load_manifest(project / "references" / "sources.toml")) >= {e["file"] for e in entries}
