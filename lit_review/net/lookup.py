@@ -28,10 +28,9 @@ from .._infra.iorw import remove_stale_temp_files
 from ..errors import LitReviewError
 from ..project import Project
 from ..sources import detect_bytes
-from ..sources.manifest import load_manifest
 from . import services as sv
 from .client import Client, ServiceError
-from .save import ENRICH_BASIS, is_saved, manifest_name, save_response
+from .save import ENRICH_BASIS, is_saved, manifest_files, manifest_name, save_response
 
 DEFAULT_SERVICES = ("arxiv", "hf", "openalex", "crossref", "s2")
 _LISTING = {
@@ -209,7 +208,7 @@ def run_lookups(
     factory = client_factory or Client
     clock = now or (lambda: dt.datetime.now(dt.UTC))
     summary = LookupSummary(planned=len(lookups))
-    saved_names = set(load_manifest(project.manifest))
+    saved_names = manifest_files(project.manifest)
     todo = []
     for lk in lookups:
         done = manifest_name(lk.relpath) in saved_names and (project.references / lk.relpath).is_file()
