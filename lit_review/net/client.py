@@ -13,6 +13,7 @@ one line naming the service and the request.
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -161,7 +162,18 @@ class Client:
             )
         if self.service.empty_page_retry and status == 200 and empty_page_due(content, pairs):
             return None, "an empty page where entries were due", None
+        self._adapt_pace(answer.headers)
         return Response(public, status, content, dict(answer.headers)), "", None
+
+    def _adapt_pace(self, headers: Mapping[str, str]) -> None:
+        """Slow down to the budget a service announces (Crossref: ``X-Rate-Limit-Limit: 50`` per
+        ``X-Rate-Limit-Interval: 1s``); never faster than the service's documented pace."""
+        limit, interval = headers.get("X-Rate-Limit-Limit"), headers.get("X-Rate-Limit-Interval")
+        m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*", interval or "")
+        if not (limit and limit.strip().isdigit() and int(limit) > 0 and m):
+            return
+        seconds = float(m.group(1)) * {"ms": 0.001, "s": 1.0, "m": 60.0, None: 1.0}[m.group(2)]
+        self.min_interval = max(self.min_interval, seconds / int(limit))
 
     def _with_credentials(self, path: str, pairs: tuple[tuple[str, str], ...]) -> str:
         extra = []

@@ -259,3 +259,16 @@ def test_gzip_content_coding_is_undone_the_body_is_kept_as_sent(srv, t):
     srv.route("/works/doi:10.7717/peerj.4375", Reply(200, gzip.compress(body), {"Content-Encoding": "gzip"}))
     with client("openalex", srv, t) as c:
         assert c.fetch(services.openalex_doi("10.7717/peerj.4375")).content == body
+
+
+def test_pace_follows_the_budget_a_service_announces(srv, t):
+    headers = {"Content-Type": "application/json", "X-Rate-Limit-Limit": "5", "X-Rate-Limit-Interval": "1s"}
+    srv.route("/works", Reply(200, CROSSREF.read_bytes(), headers))
+    with client("crossref", srv, t) as c:
+        c.fetch(services.crossref_title("x"))
+        c.fetch(services.crossref_title("y"))
+        assert t.sleeps == [pytest.approx(0.2)]  # 5 per second, slower than the 0.1 s policy
+    srv.route("/works", Reply(200, CROSSREF.read_bytes(), {**headers, "X-Rate-Limit-Limit": "50"}))
+    with client("crossref", srv, FakeTime()) as c:
+        c.fetch(services.crossref_title("x"))
+        assert c.min_interval == 0.1  # a larger budget never makes it faster than the policy
