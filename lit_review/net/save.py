@@ -29,13 +29,15 @@ ENRICH_BASIS = "fetched by lit-review enrich --online (UTC date of the request)"
 
 def manifest_name(relpath: str | PurePosixPath) -> str:
     """The manifest's ``file`` for ``relpath`` (relative to ``references/``): a bare name under
-    ``sources/``, else the relative path itself."""
+    ``sources/``, the relative path under ``metadata/``; nothing else is a capture."""
     path = PurePosixPath(relpath)
     if path.is_absolute() or not path.parts or ".." in path.parts or "\\" in str(path):
         raise ValueError(f"not a path inside references/: {relpath!r}")
     if len(path.parts) == 2 and path.parts[0] == "sources":
         return path.name
-    return str(path)
+    if len(path.parts) > 1 and path.parts[0] == "metadata":
+        return str(path)
+    raise ValueError(f"not a file of references/sources/ or references/metadata/: {relpath!r}")
 
 
 def is_saved(project: Project, relpath: str) -> bool:

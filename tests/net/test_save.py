@@ -96,7 +96,14 @@ def test_concurrent_savers_lose_no_entry(project):
 def test_manifest_names():
     assert manifest_name("sources/hf-daily-2025-02-17.json") == "hf-daily-2025-02-17.json"
     assert manifest_name("metadata/s2/x.json") == "metadata/s2/x.json"
-    for bad in ("../x.json", "/etc/passwd", "metadata/../../x"):
+    for bad in (
+        "../x.json",
+        "/etc/passwd",
+        "metadata/../../x",
+        "reports/x.html",
+        "sources/a/b.json",
+        "x.json",
+    ):
         with pytest.raises(ValueError):
             manifest_name(bad)
 
