@@ -73,11 +73,11 @@ def _head(path: Path) -> str:
     return data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace")
 
 
-def _claim(head: str, path: Path):
+def _claim(head: str, path: Path | None):
     """The first reader that claims ``head``; else, as a hint only, the reader whose ``SUFFIXES``
     (file name endings no other format uses, such as ``.nbib``) name the file; else None."""
     reader = next((reader for reader in READERS if reader.sniff(head)), None)
-    if reader is None and head.strip():  # an empty file is an empty file, whatever its name
+    if reader is None and path is not None and head.strip():  # an empty file is empty, whatever its name
         suffix = path.suffix.lower()
         reader = next((r for r in READERS if suffix in getattr(r, "SUFFIXES", ())), None)
     return reader
@@ -85,8 +85,17 @@ def _claim(head: str, path: Path):
 
 def detect(path: str | Path):
     """The reader module for ``path``, chosen by its content (the listing reader when none claims it)."""
-    path = Path(path)
-    return _claim(_head(path), path) or listing
+    return detect_head(_head(Path(path)), Path(path))
+
+
+def detect_bytes(data: bytes):
+    """The reader module that would read a file holding ``data`` (an API response before it is saved)."""
+    return detect_head(data[:SNIFF_BYTES].removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace"))
+
+
+def detect_head(head: str, path: Path | None = None):
+    """The reader module that claims a file starting with ``head`` (the listing reader when none does)."""
+    return _claim(head, path) or listing
 
 
 def unrecognized(path: Path, head: str) -> LitReviewError:
