@@ -1,7 +1,9 @@
 """Readers of paper records, one module per input format, chosen by a file's content.
 
 Each reader module has ``FORMAT`` (its name), ``sniff(head: str) -> bool`` (whether the
-first characters of a file are in its format) and ``read(path, name) -> Batch``. A new
+first characters of a file are in its format) and ``read(path, name) -> Batch``. Files of one
+project are read independently, except that BibTeX files share ``@string`` macros and
+``crossref`` parents: :func:`project_contexts` gathers them first (``bibshared``). A new
 format is a module, a line in :data:`READERS` and a test file. Readers are tried in order;
 the listing reader comes last, as it takes any text with its header.
 """
@@ -12,7 +14,7 @@ from pathlib import Path
 
 from ..errors import LitReviewError
 from ..record import Batch
-from . import arxiv_atom, bibtex, csljson, hf_json, listing, papers_csv, ris
+from . import arxiv_atom, bibshared, bibtex, csljson, hf_json, listing, papers_csv, ris
 
 READERS = [
     arxiv_atom,
@@ -44,7 +46,26 @@ def detect(path: str | Path):
     return listing
 
 
-def read_source(path: str | Path, name: str | None = None) -> Batch:
-    """Read one source file in whatever known format it is (``name``: its name in provenance)."""
+def read_source(path: str | Path, name: str | None = None, context: object | None = None) -> Batch:
+    """Read one source file in whatever known format it is (``name``: its name in provenance;
+    ``context``: what its reader takes from the project's other files, from :func:`project_contexts`)."""
     path = Path(path)
-    return detect(path).read(path, name or path.name)
+    reader = detect(path)
+    if context is not None and reader is bibtex:
+        return reader.read(path, name or path.name, context)
+    return reader.read(path, name or path.name)
+
+
+def project_contexts(paths: list[Path]) -> list[object | None]:
+    """For each of a project's files, what its reader needs from the others: the macros and
+    crossref parents of the project's BibTeX files for each of them when there are several;
+    otherwise ``None`` (a file read on its own, as always)."""
+    formats = []
+    for path in paths:
+        try:
+            formats.append(detect(path))
+        except LitReviewError:  # unreadable: its own read reports it
+            formats.append(None)
+    bib = [p for p, f in zip(paths, formats) if f is bibtex]
+    shared = bibshared.shared(bib) if len(bib) > 1 else None
+    return [shared if f is bibtex else None for f in formats]
