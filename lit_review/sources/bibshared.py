@@ -86,7 +86,7 @@ def expand(raw: str, lookup: Callable[[str], Value | None]) -> Value:
             i += 1
             if i == n:
                 return raw, ()
-    return "".join(text), tuple(dict.fromkeys(missing))
+    return "".join(text), tuple({m.lower(): m for m in reversed(missing)}.values())[::-1]
 
 
 def _part(raw: str, i: int) -> tuple[str | tuple[str] | None, int]:

@@ -45,6 +45,12 @@ _CONTAINERS = ("proceedings", "book")
 _NOT_INHERITED = frozenset(
     {"title", "subtitle", "shorttitle", "ids", "crossref", "xref", "entryset", "label"}
 )
+# The fields read from an entry (a macro defined nowhere in any other field is no loss).
+_READ = frozenset(
+    {"title", "author", "year", "month", "date", "journal", "booktitle", "journaltitle", "doi", "url"}
+    | {"keywords", "abstract", "eprint", "archiveprefix", "eprinttype", "primaryclass", "eprintclass"}
+    | {"crossref"}
+)
 _YEAR = re.compile(r"^\s*(\d{4})\b")
 # BibLaTeX / EDTF date: the start of a range, "~" (circa) and "?" allowed; months 21-24 are seasons.
 _DATE = re.compile(r"^\s*(-?\d{1,4})(?:-(\d{2}))?(?:-(\d{2}))?")
@@ -147,7 +153,9 @@ def _read_entry(batch, rows, entry, read, context: _Context, line) -> None:
         batch.rejects.append(Reject(source, line, reason, excerpt(title), "skipped"))
         return
     where = "this file" if context.elsewhere is None else "any BibTeX file of the project"
-    for field, (macros, raw) in undefined.items():
+    for field, (macros, raw) in sorted(undefined.items()):
+        if field not in _READ:
+            continue
         reason = f"{field}: @string macro '{macros[0]}' is not defined in {where}; field not read"
         batch.rejects.append(Reject(source, line, reason, excerpt(raw), "field"))
     if fields.get("crossref"):
