@@ -312,4 +312,4 @@ def test_a_macro_defined_nowhere_is_a_field_reject_not_its_name(tmp_path):
             "Aarts #and# Korst_JHM",
         ),
         (1, "field", "journal: @string macro 'ec' is not defined in this file; field not read", "ec"),
-    ]  # fmt: skip  (publisher is not read: no reject for it)
+    ]  # publisher is not read: no reject for it
