@@ -39,7 +39,10 @@ def _head(path: Path) -> str:
 
 def detect(path: str | Path):
     """The reader module for ``path``, chosen by its content (the listing reader when none claims it)."""
-    head = _head(Path(path))
+    return _reader(_head(Path(path)))
+
+
+def _reader(head: str):
     for reader in READERS:
         if reader.sniff(head):
             return reader
@@ -60,12 +63,15 @@ def project_contexts(paths: list[Path]) -> list[object | None]:
     """For each of a project's files, what its reader needs from the others: the macros and
     crossref parents of the project's BibTeX files for each of them when there are several;
     otherwise ``None`` (a file read on its own, as always)."""
-    formats = []
-    for path in paths:
-        try:
-            formats.append(detect(path))
-        except LitReviewError:  # unreadable: its own read reports it
-            formats.append(None)
-    bib = [p for p, f in zip(paths, formats) if f is bibtex]
-    shared = bibshared.shared(bib) if len(bib) > 1 else None
-    return [shared if f is bibtex else None for f in formats]
+    bib = [_is_bibtex(p) for p in paths]
+    shared = bibshared.shared([p for p, b in zip(paths, bib) if b]) if sum(bib) > 1 else None
+    return [shared if b else None for b in bib]
+
+
+def _is_bibtex(path: Path) -> bool:
+    """Whether :func:`detect` would choose the BibTeX reader (its own sniff first: cheap for others)."""
+    try:
+        head = _head(path)
+    except LitReviewError:  # unreadable: its own read reports it
+        return False
+    return bibtex.sniff(head) and _reader(head) is bibtex
