@@ -57,8 +57,11 @@ def expand(raw: str, lookup: Callable[[str], Value | None]) -> Value:
     ``lookup`` does not know (they count as empty text, as in BibTeX). A value that is not a
     well-formed expression is returned as written."""
     raw = raw.strip()
-    if raw[:1] == "{" and raw[-1:] == "}" and "#" not in raw and _closing_brace(raw, 0) == len(raw) - 1:
-        return raw[1:-1], ()  # the common case: one braced value
+    if raw[:1] == "{" and raw[-1:] == "}" and "#" not in raw:  # the common case: one braced value
+        inner = raw[1:-1]
+        plain = "{" not in inner and "}" not in inner and inner[-1:] != "\\"
+        if plain or _closing_brace(raw, 0) == len(raw) - 1:
+            return inner, ()
     if raw.isdigit():
         return raw, ()
     text: list[str] = []
