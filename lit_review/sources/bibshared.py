@@ -191,7 +191,7 @@ def shared(paths: Iterable[str | Path]) -> Shared | None:
         return None
     definitions: dict[str, str] = {}
     per_file: dict[Path, dict[str, str]] = {}
-    targets: set[str] = set()
+    referrers: dict[str, set[Path]] = {}  # crossref target -> the files whose entries name it
     for path in files:
         text = _text(path)
         if text is None:
@@ -200,24 +200,25 @@ def shared(paths: Iterable[str | Path]) -> Shared | None:
         per_file[path] = own
         for name, raw in own.items():
             definitions.setdefault(name, raw)
-        targets.update(m.group(1).lower() for m in _CROSSREF.finditer(text))
-    if not definitions and not targets:
+        for match in _CROSSREF.finditer(text):
+            referrers.setdefault(match.group(1).lower(), set()).add(path)
+    if not definitions and not referrers:
         return None
     project = Scope(definitions)
     strings = {name: project.get(name) for name in definitions}
-    parents = _parents(files, targets, per_file, strings) if targets else {}
-    return Shared(strings, parents, frozenset(targets))
+    parents = _parents(files, referrers, per_file, strings) if referrers else {}
+    return Shared(strings, parents, frozenset(referrers))
 
 
-def _parents(files, targets, per_file, strings) -> dict[str, dict[str, str]]:
-    """The fields of every crossref target (the first entry of its key in path order), each
-    expanded with the macros of its own file over the project's."""
+def _parents(files, referrers, per_file, strings) -> dict[str, dict[str, str]]:
+    """The fields of every crossref target named in another file than its own (the first entry of
+    its key in path order), expanded with the macros of its own file over the project's."""
     parents: dict[str, dict[str, str]] = {}
     for path in files:
         if path not in per_file:
             continue
         text = _text(path)
-        heads = [m for m in _ENTRY_HEAD.finditer(text) if m.group(2).lower() in targets]
+        heads = [m for m in _ENTRY_HEAD.finditer(text) if referrers.get(m.group(2).lower(), {path}) - {path}]
         wanted = [m for m in heads if m.group(2).lower() not in parents and m.group(1).lower() != "string"]
         if not wanted:
             continue

@@ -254,3 +254,18 @@ def test_reader_only_takes_context_for_bibtex(tmp_path):
     assert (
         bibtex.read(_bib(tmp_path, "a.bib", "@misc{m, title = x}\n"), shared=shared).records[0].title == "X"
     )
+
+
+def test_a_parent_in_several_files_own_first_then_the_first_by_path(tmp_path):
+    files = [
+        _bib(tmp_path, "a.bib", "@inproceedings{x, title = {X}, crossref = {P}}\n"),
+        _bib(tmp_path, "b.bib", "@proceedings{p, title = {From B}, year = 2001}\n"),
+        _bib(
+            tmp_path,
+            "c.bib",
+            "@proceedings{P, title = {From C}, year = 2002}\n@inproceedings{y, title = {Y}, crossref = {p}}\n",
+        ),
+    ]
+    batches = [read_source(f, context=c) for f, c in zip(files, project_contexts(files))]
+    assert [(r.venue, r.year) for b in batches for r in b.records] == [("From B", 2001), ("From C", 2002)]
+    assert [r.kind for b in batches for r in b.rejects] == ["skipped", "skipped"]  # both volumes are parents
