@@ -22,15 +22,16 @@ from pathlib import Path
 import bibtexparser
 from bibtexparser.model import Entry
 
-from .._infra.iorw import read_listing_lines
-from ..errors import LitReviewError
 from .listing import MONTHS
 
 # An entry start at the beginning of a line: "@article{", "@Proceedings {", "@comment(".
 BLOCK_START = re.compile(r"^[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
-_STRING_START = re.compile(r"^[ \t]*@[ \t]*string[ \t]*[{(]", re.MULTILINE | re.IGNORECASE)
-_ENTRY_HEAD = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(][ \t]*([^\s,{}()\"#%'=]+)[ \t]*,", re.MULTILINE)
-_CROSSREF = re.compile(r"\bcrossref\s*=\s*[{\"]?\s*([^\s,{}\"#]+)", re.IGNORECASE)
+# The project pass scans bytes in lower case with patterns that start with a literal (scanned for
+# in C). A block starts at any "@type{", as in BibTeX and bibtexparser ("%" is no comment there).
+_STRING_AT = re.compile(rb"@[ \t]*string[ \t]*[{(]")
+_HEAD_AT = re.compile(rb"@[ \t]*([a-z]+)[ \t]*[{(][ \t]*([^\s,{}()\"#%'=]+)[ \t]*,")
+_NEXT_BLOCK = re.compile(rb"@[ \t]*[a-z]+[ \t]*[{(]")
+_CROSSREF = re.compile(rb"crossref\s*=\s*[{\"]?\s*([^\s,{}\"#]+)")
 _WORD = re.compile(r"[^\s\"#%'(),={}]+")
 _BRACES = re.compile(r"(?<!\\)[{}]")  # bibtexparser's convention: a backslash escapes a brace
 _QUOTE_OR_BRACE = re.compile(r"(?<!\\)[{}\"]")
@@ -193,15 +194,16 @@ def shared(paths: Iterable[str | Path]) -> Shared | None:
     per_file: dict[Path, dict[str, str]] = {}
     referrers: dict[str, set[Path]] = {}  # crossref target -> the files whose entries name it
     for path in files:
-        text = _text(path)
-        if text is None:
+        data = _bytes(path)
+        if data is None:
             continue
-        own = string_definitions(_parse(_snippets(text, _STRING_START.finditer(text))).strings)
+        low = data.lower()  # ASCII letters only: offsets are those of data
+        own = string_definitions(_parse(_snippets(data, low, _STRING_AT.finditer(low))).strings)
         per_file[path] = own
         for name, raw in own.items():
             definitions.setdefault(name, raw)
-        for match in _CROSSREF.finditer(text):
-            referrers.setdefault(match.group(1).lower(), set()).add(path)
+        for match in _CROSSREF.finditer(low):
+            referrers.setdefault(match.group(1).decode("utf-8", "replace"), set()).add(path)
     if not definitions and not referrers:
         return None
     project = Scope(definitions)
@@ -217,31 +219,38 @@ def _parents(files, referrers, per_file, strings) -> dict[str, dict[str, str]]:
     for path in files:
         if path not in per_file:
             continue
-        text = _text(path)
-        heads = [m for m in _ENTRY_HEAD.finditer(text) if referrers.get(m.group(2).lower(), {path}) - {path}]
-        wanted = [m for m in heads if m.group(2).lower() not in parents and m.group(1).lower() != "string"]
+        data = _bytes(path)
+        low = data.lower()
+        wanted = []
+        for match in _HEAD_AT.finditer(low):
+            key = match.group(2).decode("utf-8", "replace")
+            if key not in parents and referrers.get(key, {path}) - {path} and match.group(1) != b"string":
+                wanted.append(match)
         if not wanted:
             continue
         scope = Scope(per_file[path], strings)
-        for entry in _parse(_snippets(text, iter(wanted))).entries:
-            parents.setdefault(entry.key.lower(), scope.fields(entry)[0])
+        keys = {m.group(2).decode("utf-8", "replace") for m in wanted}
+        for entry in _parse(_snippets(data, low, wanted)).entries:
+            if entry.key.lower() in keys:
+                parents.setdefault(entry.key.lower(), scope.fields(entry)[0])
     return parents
 
 
-def _text(path: Path) -> str | None:
+def _bytes(path: Path) -> bytes | None:
     try:
-        return "\n".join(read_listing_lines(path).lines)
-    except LitReviewError:
+        data = path.read_bytes()
+    except OSError:
         return None
+    return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n") if b"\r" in data else data
 
 
-def _snippets(text: str, starts) -> str:
-    """The blocks that start at ``starts`` (matches), each up to the next block's start."""
+def _snippets(data: bytes, low: bytes, starts) -> str:
+    """The blocks that start at ``starts`` (matches in ``low``), each up to the next block's start, as text."""
     parts = []
     for match in starts:
-        end = BLOCK_START.search(text, match.end())
-        parts.append(text[match.start() : end.start() if end else len(text)])
-    return "\n".join(parts)
+        end = _NEXT_BLOCK.search(low, match.end())
+        parts.append(data[match.start() : end.start() if end else len(data)])
+    return b"\n".join(parts).decode("utf-8", "replace")
 
 
 def _parse(text: str):

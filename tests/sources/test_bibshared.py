@@ -269,3 +269,18 @@ def test_a_parent_in_several_files_own_first_then_the_first_by_path(tmp_path):
     batches = [read_source(f, context=c) for f, c in zip(files, project_contexts(files))]
     assert [(r.venue, r.year) for b in batches for r in b.records] == [("From B", 2001), ("From C", 2002)]
     assert [r.kind for b in batches for r in b.rejects] == ["skipped", "skipped"]  # both volumes are parents
+
+
+def test_the_scan_takes_any_case_line_ending_and_a_bom(tmp_path):
+    defs = tmp_path / "a.bib"
+    defs.write_bytes(
+        b'\xef\xbb\xbf@STRING{Pub = "Real Press"}\r\n% an email: press@example.org\r\n'
+        b"@Proceedings{P9, title = {Proc. Nine}, year = 1999, publisher = pub}\r\n"
+    )
+    child = _bib(tmp_path, "b.bib", "@InProceedings{c, title = {C}, CROSSREF = {p9}, author = {X, Y}}\n")
+    shared = bibshared.shared([defs, child])
+    assert shared.strings == {"pub": ("Real Press", ())}
+    assert shared.parents == {"p9": {"title": "Proc. Nine", "year": "1999", "publisher": "Real Press"}}
+    (c,) = read_source(child, context=shared).records
+    assert (c.venue, c.year) == ("Proc. Nine", 1999)
+    assert [r.kind for r in read_source(defs, context=shared).rejects] == ["skipped"]
