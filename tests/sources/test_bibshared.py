@@ -137,7 +137,7 @@ def test_project_read_in_worker_processes_is_the_same(tmp_path):
     assert biblio.table.num_rows == ENTRIES - 1 and biblio.listing.n_read == ENTRIES
 
 
-def test_one_bib_file_is_read_as_before(tmp_path):
+def test_one_bib_file_is_read_on_its_own(tmp_path):
     """A project with one .bib (and other formats): no shared context, the file's own macros only."""
     shutil.copy(BIBLIO, tmp_path / "biblio.bib")
     shutil.copy(ROOT / "references" / "sources" / "hf-papers-000-search-compact.txt", tmp_path / "a.txt")
