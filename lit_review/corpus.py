@@ -22,7 +22,7 @@ from .errors import LitReviewError
 from .merge import KnownAsMap, merge_records
 from .normalize import empty_records, normalize_batch
 from .record import Batch, Reject
-from .sources import read_source
+from .sources import project_contexts, read_source
 from .sources.manifest import SourceInfo
 
 if TYPE_CHECKING:
@@ -85,10 +85,11 @@ class Part:
     error: LitReviewError | None = None
 
 
-def read_part(path: str | Path, capture: dt.date | None = None) -> Part:
-    """Read and normalize one listing file (in a worker process, for large corpora)."""
+def read_part(path: str | Path, capture: dt.date | None = None, context: object | None = None) -> Part:
+    """Read and normalize one listing file (in a worker process, for large corpora); ``context``:
+    what it shares with the project's other files (:func:`~lit_review.sources.project_contexts`)."""
     try:
-        batch = read_source(path)
+        batch = read_source(path, context=context)
     except LitReviewError as exc:
         return Part(None, None, [], exc)
     return normalized_part(batch, capture)
@@ -104,32 +105,34 @@ def read_parts(
     paths: Iterable[str | Path], sources: dict[str, SourceInfo] | None = None, workers: int | None = None
 ) -> list[Part]:
     """:func:`read_part` of every file, sorted by path; in parallel worker processes when there is
-    much to read (``workers``: how many; default: one per core above :data:`PARALLEL_BYTES`)."""
+    much to read (``workers``: how many; default: one per core above :data:`PARALLEL_BYTES`).
+    What files share (BibTeX macros and crossref parents) is gathered first, in this process."""
     sources = sources or {}
     files = sorted(Path(p) for p in paths)
     _warn_unlisted(files, sources)
     captures = [sources[f.name].capture_date if f.name in sources else None for f in files]
+    contexts = project_contexts(files)
     if workers is None:
         size = sum(f.stat().st_size for f in files if f.exists())
         workers = min(len(files), os.cpu_count() or 1) if size > PARALLEL_BYTES else 1
     if workers <= 1:
-        return [read_part(f, c) for f, c in zip(files, captures)]
+        return [read_part(f, c, x) for f, c, x in zip(files, captures, contexts)]
     from ._infra.parallel import WorkerPool, handoff_folder, receive_table
 
     with handoff_folder() as folder, WorkerPool(workers) as pool:
-        parts = list(pool.map(_read_part_sent, files, captures, [folder] * len(files)))
+        parts = list(pool.map(_read_part_sent, files, captures, contexts, [folder] * len(files)))
         for part in parts:
             part.table = receive_table(part.table)
         return parts
 
 
-def _read_part_sent(path: Path, capture: dt.date | None, folder: str) -> Part:
+def _read_part_sent(path: Path, capture: dt.date | None, context: object | None, folder: str) -> Part:
     """:func:`read_part` in a worker process, its table sent back through ``folder``."""
     from ._infra.memory import gc_paused
     from ._infra.parallel import send_table
 
     with gc_paused():  # a file's records are freed by reference counting; collections would only walk them
-        part = read_part(path, capture)
+        part = read_part(path, capture, context)
     if part.table is not None:
         part.table = send_table(part.table, folder, path.name)
     return part

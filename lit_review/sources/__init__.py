@@ -1,7 +1,9 @@
 """Readers of paper records, one module per input format, chosen by a file's content.
 
 Each reader module has ``FORMAT`` (its name), ``sniff(head: str) -> bool`` (whether the
-first characters of a file are in its format) and ``read(path, name) -> Batch``. A new
+first characters of a file are in its format) and ``read(path, name) -> Batch``. Files of one
+project are read independently, except that BibTeX files share ``@string`` macros and
+``crossref`` parents: :func:`project_contexts` gathers them first (``bibshared``). A new
 format is a module, a line in :data:`READERS` and a test file. Readers are tried in order;
 the listing reader comes last, as it takes any text with its header. A file no reader claims
 is an error that names the formats tried; a file a reader claims gets that reader's errors. The
@@ -17,6 +19,7 @@ from ..errors import LitReviewError
 from ..record import Batch
 from . import (
     arxiv_atom,
+    bibshared,
     bibtex,
     crossref,
     csljson,
@@ -108,8 +111,9 @@ def unrecognized(path: Path, head: str) -> LitReviewError:
     return LitReviewError(f"not a recognized format ({tried}, or a Hugging Face listing)", path, line)
 
 
-def read_source(path: str | Path, name: str | None = None) -> Batch:
-    """Read one source file in whatever known format it is (``name``: its name in provenance).
+def read_source(path: str | Path, name: str | None = None, context: object | None = None) -> Batch:
+    """Read one source file in whatever known format it is (``name``: its name in provenance;
+    ``context``: what its reader takes from the project's other files, from :func:`project_contexts`).
 
     Raises :class:`LitReviewError` for a file in no known format, naming the formats tried.
     """
@@ -118,4 +122,24 @@ def read_source(path: str | Path, name: str | None = None) -> Batch:
     reader = _claim(head, path)
     if reader is None:
         raise unrecognized(path, head)
+    if context is not None and reader is bibtex:
+        return reader.read(path, name or path.name, context)
     return reader.read(path, name or path.name)
+
+
+def project_contexts(paths: list[Path]) -> list[object | None]:
+    """For each of a project's files, what its reader needs from the others: the macros and
+    crossref parents of the project's BibTeX files for each of them when there are several;
+    otherwise ``None`` (a file read on its own, as always)."""
+    bib = [_is_bibtex(p) for p in paths]
+    shared = bibshared.shared([p for p, b in zip(paths, bib) if b]) if sum(bib) > 1 else None
+    return [shared if b else None for b in bib]
+
+
+def _is_bibtex(path: Path) -> bool:
+    """Whether :func:`read_source` would choose the BibTeX reader (its own sniff first: cheap for others)."""
+    try:
+        head = _head(path)
+    except LitReviewError:  # unreadable: its own read reports it
+        return False
+    return bibtex.sniff(head) and _claim(head, path) is bibtex

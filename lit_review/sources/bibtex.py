@@ -1,28 +1,27 @@
 """Reader for BibTeX and BibLaTeX files (Zotero Better BibTeX, DBLP, hand-kept ``.bib``).
 
-Parsed with bibtexparser v2 and an explicit parse stack (``@string`` macros resolved, enclosing
-braces or quotes removed, month macros and numbers as integers). Per entry: ``title``,
+Parsed with bibtexparser v2 (blocks and raw values); values are evaluated as BibTeX does
+(:func:`~lit_review.sources.bibshared.expand`: braces, quotes, ``#`` concatenation, ``@string``
+and month macros; a macro defined nowhere makes its field a field reject). Per entry: ``title``,
 ``author`` (``Family, Given``, DBLP's ``0001`` disambiguators dropped), ``year``/``month`` or
 BibLaTeX ``date``, ``journal``/``booktitle``/``journaltitle`` as venue, ``doi``, ``url``,
 ``keywords``, the arXiv id (``eprint`` with ``archivePrefix``/``eprinttype`` arXiv, an arxiv.org
 URL, a ``10.48550/arXiv.X`` DOI, ``journal = {arXiv preprint arXiv:X}``) and its class. A
 ``crossref`` child inherits its parent's missing fields (the parent's title as its
 ``booktitle``); a ``@proceedings``/``@book`` that is only a crossref parent is not a paper and
-is listed as ``skipped``. Failed and duplicate blocks are rejects with their line; the rest of
+is listed as ``skipped``. In a project of several ``.bib`` files, macros and crossref parents come
+from any of them (``shared``, from :func:`~lit_review.sources.bibshared.shared`). Failed and duplicate blocks are rejects with their line; the rest of
 the file is read. LaTeX is decoded by :func:`~lit_review.text.clean_text`.
 """
 
 from __future__ import annotations
 
 import re
+from collections import ChainMap
+from dataclasses import dataclass
 from pathlib import Path
 
 import bibtexparser
-from bibtexparser.middlewares import (
-    MonthIntMiddleware,
-    RemoveEnclosingMiddleware,
-    ResolveStringReferencesMiddleware,
-)
 from bibtexparser.model import (
     DuplicateBlockKeyBlock,
     DuplicateFieldKeyBlock,
@@ -35,17 +34,23 @@ from .._infra.iorw import read_listing_lines
 from ..errors import LitReviewError
 from ..record import Batch, Reject, columns_of, excerpt
 from ..text import clean_text
+from .bibshared import BLOCK_START, MONTH_MACROS, Scope, Shared, string_definitions
 from .ids import arxiv_id, arxiv_id_in, record_doi
 from .listing import MONTHS
 from .names import bibtex_names
 
 FORMAT = "bibtex"
-# An entry start at the beginning of a line: "@article{", "@Proceedings {", "@comment(".
-_BLOCK_START = re.compile(r"^[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
+_LINE_BLOCK = re.compile(r"\n[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]")  # BLOCK_START after the first line
 _CONTAINERS = ("proceedings", "book")
 # Fields a crossref child never takes from its parent (BibLaTeX's inheritance rules).
 _NOT_INHERITED = frozenset(
     {"title", "subtitle", "shorttitle", "ids", "crossref", "xref", "entryset", "label"}
+)
+# The fields read from an entry (a macro defined nowhere in any other field is no loss).
+_READ = frozenset(
+    {"title", "author", "year", "month", "date", "journal", "booktitle", "journaltitle", "doi", "url"}
+    | {"keywords", "abstract", "eprint", "archiveprefix", "eprinttype", "primaryclass", "eprintclass"}
+    | {"crossref"}
 )
 _YEAR = re.compile(r"^\s*(\d{4})\b")
 # BibLaTeX / EDTF date: the start of a range, "~" (circa) and "?" allowed; months 21-24 are seasons.
@@ -61,39 +66,39 @@ _MONTH_NAME = re.compile(
 def sniff(head: str) -> bool:
     """Whether ``head`` is BibTeX: a line starting with ``@type{`` and not JSON or XML."""
     start = head.lstrip()[:1]
-    return start not in ("[", "{", "<", "") and _BLOCK_START.search(head) is not None
+    if start in ("[", "{", "<", ""):
+        return False
+    # BLOCK_START.search(head), 10x faster: a pattern starting with a literal is scanned for in C
+    return BLOCK_START.match(head) is not None or _LINE_BLOCK.search(head) is not None
 
 
-def _parse_stack() -> list:
-    # Explicit (bibtexparser's default stack may change between minor releases). Strings are
-    # resolved before enclosings are removed, as the library requires.
-    return [
-        ResolveStringReferencesMiddleware(True),
-        RemoveEnclosingMiddleware(True),
-        MonthIntMiddleware(True),
-    ]
-
-
-def read(path: str | Path, name: str | None = None) -> Batch:
+def read(path: str | Path, name: str | None = None, shared: Shared | None = None) -> Batch:
     """Read one ``.bib`` file: its entries as records, failed blocks and non-papers as rejects.
 
+    ``shared``: the macros and crossref parents of the project's other ``.bib`` files
+    (:func:`~lit_review.sources.bibshared.shared`); this file's own come first.
     Raises :class:`LitReviewError` for a file that holds no BibTeX at all (empty, binary, or
     without a single ``@`` block).
     """
     path = Path(path)
     name = name or path.name
     text = read_listing_lines(path)
-    library = bibtexparser.parse_string("\n".join(text.lines), parse_stack=_parse_stack())
+    library = bibtexparser.parse_string("\n".join(text.lines), parse_stack=[])
     blocks = library.blocks
     if not any(not isinstance(b, ImplicitComment) for b in blocks):
         what = "empty file" if not any(line.strip() for line in text.lines) else "not BibTeX"
         raise LitReviewError(f"{what}: no @entry, @string or @comment block", path, 1)
+    outer = ChainMap(shared.strings, MONTH_MACROS) if shared else MONTH_MACROS
+    scope = Scope(string_definitions(library.strings), outer)
+    entries = [b for b in blocks if isinstance(b, Entry)]
+    fields = {id(e): scope.fields(e) for e in entries}
+    by_key = {e.key.lower(): fields[id(e)][0] for e in reversed(entries)}  # the first of a key wins
+    parents = {f["crossref"].lower() for f, _ in fields.values() if f.get("crossref")}
+    context = (
+        _Context(by_key, parents | shared.targets, shared.parents) if shared else _Context(by_key, parents)
+    )
     batch = Batch(name, FORMAT)
     rows: list[dict] = []
-    entries = [b for b in blocks if isinstance(b, Entry)]
-    fields = {id(e): _fields(e) for e in entries}
-    by_key = {e.key.lower(): fields[id(e)] for e in reversed(entries)}  # the first of a key wins
-    parents = {f["crossref"].lower() for f in fields.values() if f.get("crossref")}
     for block in blocks:
         line = (block.start_line or 0) + 1
         if isinstance(block, ParsingFailedBlock):
@@ -103,13 +108,23 @@ def read(path: str | Path, name: str | None = None) -> Batch:
             if damage:
                 batch.rejects.append(Reject(name, line, damage, excerpt(block.raw)))
                 continue
-            _read_entry(batch, rows, block, fields[id(block)], by_key, parents, line)
+            _read_entry(batch, rows, block, fields[id(block)], context, line)
     batch.columns = columns_of(rows)
     return batch
 
 
-def _fields(entry: Entry) -> dict[str, str]:
-    return {f.key.lower(): str(f.value).strip() for f in entry.fields}
+@dataclass(frozen=True)
+class _Context:
+    """What an entry may need from the rest of its file and project."""
+
+    by_key: dict[str, dict[str, str]]  # this file's entries (fields) by lower-case key
+    parents: set[str] | frozenset[str]  # every crossref target of the file (and project)
+    elsewhere: dict[str, dict[str, str]] | None = None  # the project's crossref parents
+
+    def parent(self, key: str) -> dict[str, str] | None:
+        key = key.lower()
+        found = self.by_key.get(key)
+        return found if found is not None or self.elsewhere is None else self.elsewhere.get(key)
 
 
 def _failure(block: ParsingFailedBlock) -> str:
@@ -130,17 +145,27 @@ def _damage(bad: dict[int, str], line: int, raw: str | None) -> str:
     return ""
 
 
-def _read_entry(batch, rows, entry, fields, by_key, parents, line) -> None:
+def _read_entry(batch, rows, entry, read, context: _Context, line) -> None:
     source, entry_type = batch.source, entry.entry_type.lower()
-    if entry_type in _CONTAINERS and (entry.key.lower() in parents or "booktitle" in fields):
+    fields, undefined = read
+    if entry_type in _CONTAINERS and (
+        entry.key.lower() in context.parents or "booktitle" in {*fields, *undefined}
+    ):
         # A volume whose booktitle is there for its children to inherit: not a paper itself.
         reason = f"@{entry_type} '{entry.key}' is a crossref parent (a volume), not a paper"
-        batch.rejects.append(Reject(source, line, reason, excerpt(fields.get("title")), "skipped"))
+        title = fields.get("title") or undefined.get("title", ((), ""))[1]  # as written, if macros fail
+        batch.rejects.append(Reject(source, line, reason, excerpt(title), "skipped"))
         return
+    where = "this file" if context.elsewhere is None else "any BibTeX file of the project"
+    for field, (macros, raw) in sorted(undefined.items()):
+        if field not in _READ:
+            continue
+        reason = f"{field}: @string macro '{macros[0]}' is not defined in {where}; field not read"
+        batch.rejects.append(Reject(source, line, reason, excerpt(raw), "field"))
     if fields.get("crossref"):
-        parent = by_key.get(fields["crossref"].lower())
+        parent = context.parent(fields["crossref"])
         if parent is None:
-            reason = f"crossref '{fields['crossref']}' is not in this file: nothing inherited"
+            reason = f"crossref '{fields['crossref']}' is not in {where}: nothing inherited"
             batch.rejects.append(Reject(source, line, reason, fields["crossref"], "field"))
         else:
             fields = _inherit(fields, parent)
@@ -193,7 +218,7 @@ def _date(fields: dict[str, str], batch: Batch, line: int) -> dict:
 
 
 def _month(value: str) -> int | None:
-    """The month of a ``month`` field: MonthIntMiddleware has turned "jul", "July" and "7" into 7;
+    """The month of a ``month`` field: "7", "July" (the month macro ``jul`` expanded) or
     texts such as "July 25" or "14--18 Dec" (a conference's days) give their first month name."""
     if value.isdigit():
         return int(value) if 1 <= int(value) <= 12 else None

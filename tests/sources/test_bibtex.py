@@ -275,3 +275,41 @@ def test_a_short_doi_gives_way_to_the_full_doi_of_the_url(tmp_path):
         encoding="utf-8",
     )
     assert bibtex.read(path).columns["doi"] == ["10.1177/0193723504268729", "10/fqd6hj", "10.1000/xyz"]
+
+
+def test_concatenation_and_macros_in_string_definitions(tmp_path):
+    # hand-made: the shapes of a real lab bibliography (iridia-ulb/references abbrev.bib, biblio.bib)
+    path = tmp_path / "c.bib"
+    path.write_text(
+        '@string{Proc_of = "Proceedings of "}\n'
+        '@string{Proc_of_the = Proc_of # " the "}\n'
+        '@string{and = " and "}\n@string{Doe_J = " Jane Doe "}\n'
+        "@inproceedings{k, title = {The {C#} Way}, author = Doe_J #and# {Bo Bee},\n"
+        '  booktitle = Proc_of_the # "2002" # { Congress}, year = 2002, month = jul # "~25"}\n',
+        encoding="utf-8",
+    )
+    batch = bibtex.read(path)
+    (k,) = batch.records
+    assert (k.title, k.authors, k.month) == ("The C# Way", ("Doe, Jane", "Bee, Bo"), 7)
+    assert k.venue == "Proceedings of the 2002 Congress" and batch.rejects == []
+
+
+def test_a_macro_defined_nowhere_is_a_field_reject_not_its_name(tmp_path):
+    path = tmp_path / "u.bib"
+    path.write_text(
+        "@incollection{k, author = Aarts #and# Korst_JHM, title = {T}, year = 2005,\n"
+        "  publisher = springer, journal = ec}\n",
+        encoding="utf-8",
+    )
+    batch = bibtex.read(path)
+    (k,) = batch.records
+    assert (k.authors, k.venue, k.year) == ((), None, 2005)  # not ("Korst_JHM, Aarts #and#",)
+    assert [(r.line, r.kind, r.reason, r.text) for r in batch.rejects] == [
+        (
+            1,
+            "field",
+            "author: @string macro 'Aarts' is not defined in this file; field not read",
+            "Aarts #and# Korst_JHM",
+        ),
+        (1, "field", "journal: @string macro 'ec' is not defined in this file; field not read", "ec"),
+    ]  # publisher is not read: no reject for it
