@@ -10,11 +10,12 @@ from lit_review.screening.decisions import (
     COLUMNS,
     Row,
     append_decisions,
-    drop_last,
     migrate_theme_decisions,
     read_decisions,
     resolve,
     rows_from_labels,
+    take_back,
+    unknown_theme_lines,
 )
 from lit_review.themes import parse_themes
 
@@ -111,16 +112,38 @@ def test_a_bad_row_is_not_appended(tmp_path):
             path, [Row("a", "gradient-free", "include", "", "x"), Row("b", "gradient-free", "yes", "", "x")]
         )
     assert path.read_text() == GOOD
-    assert [p.name for p in tmp_path.iterdir()] == ["decisions.csv"]  # no temp file left
+    assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*.tmp"))  # no temp file left
 
 
 def test_undo_drops_only_its_own_last_row(tmp_path):
     path = write(tmp_path, GOOD)
     row = Row("a", "gradient-free", "include", "", "ana")
     append_decisions(path, [row])
-    assert not drop_last(path, Row("a", "gradient-free", "exclude", "", "ana"))
-    assert drop_last(path, row)
+    assert take_back(path, lambda r: r == Row("a", "gradient-free", "exclude", "", "ana")) is None
+    assert take_back(path, lambda r: r == row) == row
     assert path.read_text() == GOOD
+
+
+def test_undo_takes_back_a_row_with_later_rows_and_multiline_reasons_around_it(tmp_path):
+    # a hand-edited file: CRLF line ends, a quoted reason spanning two lines before and after
+    before = GOOD.replace("\n", "\r\n") + 'x,gradient-free,exclude,"two\r\nlines",ben,,\r\n'
+    path = write(tmp_path, before)
+    mine = Row("y", "gradient-free", "exclude", 'says "no",\nthen more', "ana")
+    append_decisions(path, [mine])
+    append_decisions(path, [Row("z", "gradient-free", "include", "", "ben")])  # another session, after
+    after_mine = path.read_bytes()[len(before.encode()) :].split(b"\n", 2)[2]  # ben's row
+    assert take_back(path, lambda r: r == mine) == mine
+    assert path.read_bytes() == before.encode() + after_mine
+    assert read_decisions(path)["paper"].tolist() == ["lora2024", "x", "z"]
+
+
+def test_rows_of_unknown_themes_are_named_with_the_closest_slug(tmp_path):
+    path = write(tmp_path, GOOD + "b,gradient-fre,include,,ana,,\nc,no-such-thing-at-all,maybe,,ana,,\n")
+    lines = unknown_theme_lines(read_decisions(path), ["gradient-free", "efficient-fine-tuning"], path)
+    assert lines == [
+        f"{path}:3: theme 'gradient-fre' is not a theme of themes.toml (closest: 'gradient-free'); row ignored",
+        f"{path}:4: theme 'no-such-thing-at-all' is not a theme of themes.toml; row ignored",
+    ]
 
 
 THEMES_TOML = """
