@@ -235,6 +235,18 @@ class Session:
         self._refresh()
         return row
 
+    def undo_latest(self) -> Row | None:
+        """Take back this reviewer's latest decision in this theme, whichever session wrote it
+        (``lit-review decide --undo``); None if they have none in the file."""
+        row = take_back(self.path, lambda r: r.theme == self.theme and r.reviewer == self.reviewer)
+        if row is not None:
+            if row in self._appended:
+                self._appended.reverse()
+                self._appended.remove(row)  # the latest of equal rows
+                self._appended.reverse()
+            self._refresh()
+        return row
+
     def progress(self) -> dict:
         """decided, included, remaining (undecided papers) and estimated relevant remaining (sum of
         the model's probabilities over undecided papers; with the rules, the rule-included ones)."""
@@ -267,6 +279,37 @@ class Session:
     def _rescore(self) -> None:
         self._seen = self.screening.seen
         self._scores = self.screening.scores(self.theme)
+
+
+def progress_text(session: Session) -> str:
+    """The session's progress in one line: decided, included, conflicts, to go, estimated remaining."""
+    g = session.progress()
+    estimate = "by the model" if g["source"] == "model" else "by the term match"
+    return (
+        f"{session.theme}, reviewer {session.reviewer}: {g['decided']} decided ({g['included']} included, "
+        f"{g['conflicts']} in conflict), {g['remaining']} to go; estimated relevant remaining "
+        f"{g['estimated_relevant_remaining']:.1f} ({estimate})"
+    )
+
+
+def decide(
+    project, theme: str, paper: str | None, decision: str | None, reason: str = "", reviewer: str = "",
+    undo: bool = False,
+) -> tuple[Row | None, Session]:  # fmt: skip
+    """One decision from outside a notebook (``lit-review decide``): appended, checked as a session
+    checks it; or (``undo``) the reviewer's latest decision in ``theme`` taken back. ``reviewer``:
+    default the login name. Returns the row (None: nothing to undo) and the session, for its progress."""
+    import getpass
+
+    from ..themes import load_themes, theme_by_slug
+
+    theme_by_slug(load_themes(Project.at(project).themes), theme)  # before the ingest: a typo fails fast
+    s = session(project, theme, reviewer.strip() or getpass.getuser())
+    if undo:
+        return s.undo_latest(), s
+    if not paper or not decision:
+        raise LitReviewError("decide needs THEME PAPER include|exclude|maybe (or --undo THEME)")
+    return s.decide(paper, decision, reason), s
 
 
 def session(project=None, theme: str = "", reviewer: str = "") -> Session:
