@@ -223,3 +223,31 @@ def test_papers_are_named_by_key_id_arxiv_doi_or_title():
         ["Not a paper", "names no paper of the corpus"],
         ["Same Title", "names 2 papers"],
     ]
+
+
+def _append_many(path: str, reviewer: str, n: int, start) -> None:
+    start.wait(60)
+    for k in range(n):
+        append_decisions(path, [Row(f"p{k}", "gradient-free", "include", f"row {k}", reviewer)])
+
+
+def test_four_processes_appending_150_rows_each_lose_none(tmp_path):
+    # the reported failure: two processes appending 150 rows each left 152 of 300 rows
+    import multiprocessing as mp
+
+    path = write(tmp_path, GOOD)
+    spawn = mp.get_context("spawn")
+    start = spawn.Event()
+    procs = [spawn.Process(target=_append_many, args=(str(path), f"r{j}", 150, start)) for j in range(4)]
+    for p in procs:
+        p.start()
+    start.set()
+    for p in procs:
+        p.join(300)
+        assert p.exitcode == 0
+    table = read_decisions(path)
+    assert len(table) == 1 + 600 and path.read_text().startswith(GOOD)
+    rows = list(zip(table["reviewer"], table["paper"], table["reason"]))[1:]
+    assert sorted(rows) == sorted((f"r{j}", f"p{k}", f"row {k}") for j in range(4) for k in range(150))
+    for j in range(4):  # each writer's rows in the order it wrote them
+        assert [p for r, p, _ in rows if r == f"r{j}"] == [f"p{k}" for k in range(150)]
