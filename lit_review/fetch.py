@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ._infra.iorw import atomic_write_bytes, atomic_write_text
+from ._infra.locks import locked
 from .errors import LitReviewError
 from .project import Project
 from .sources import detect
@@ -190,6 +191,7 @@ def _toml_string(value: str) -> str:
 
 
 def _append_entry(manifest: Path, request: Request, when: dt.datetime, sha256: str) -> None:
-    old = manifest.read_text(encoding="utf-8") if manifest.exists() else ""
-    sep = "" if not old else ("\n" if old.endswith("\n") else "\n\n")
-    atomic_write_text(manifest, old + sep + manifest_entry(request, when, sha256))
+    with locked(manifest):  # another fetch may be appending its entry at the same time
+        old = manifest.read_text(encoding="utf-8") if manifest.exists() else ""
+        sep = "" if not old else ("\n" if old.endswith("\n") else "\n\n")
+        atomic_write_text(manifest, old + sep + manifest_entry(request, when, sha256))
