@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 
 import pandas as pd
 import pytest
@@ -75,6 +76,31 @@ def test_cli_unresolved_rows_are_reported(screened, capsys):
         fh.write("nosuchkey,gradient-free,include,,ana,,\n")
     assert main(["-C", str(screened), "screen", "gradient-free", "--next", "1"]) == 0
     assert "decisions.csv:438: 'nosuchkey' names no paper of the corpus" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["screen", "gradient-free", "--next", "1"],
+        ["agreement"],
+        ["evaluate", "--folds", "2", "--repeats", "1"],
+    ],
+)
+def test_a_decision_naming_no_theme_is_warned_about_and_the_others_stand(screened, capsys, command):
+    path = screened / "references" / "decisions.csv"
+    assert main(["-C", str(screened), *command]) == 0
+    clean = capsys.readouterr().out
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write("loraga2024,gradient-fre,include,,ana,,\n")
+    with warnings.catch_warnings(record=True) as caught:  # the CLI prints each as "warning: ..."
+        warnings.simplefilter("always")
+        assert main(["-C", str(screened), *command]) == 0
+    captured = capsys.readouterr()
+    warned = [str(w.message) for w in caught if "not a theme" in str(w.message)]
+    assert warned == [
+        f"{path}:438: theme 'gradient-fre' is not a theme of themes.toml (closest: 'gradient-free'); row ignored"
+    ]
+    assert captured.out == clean  # the row screens nothing; every other decision stands
 
 
 # --- several sessions at once: real processes (spawned), as two notebooks and a script would be
