@@ -94,7 +94,9 @@ def locked(path: str | Path, timeout: float | None = None) -> Iterator[Path]:
 
 
 def _write_holder(path: Path) -> None:
-    command = " ".join(os.path.basename(a) if k == 0 else a for k, a in enumerate(sys.argv))
+    program = Path(sys.argv[0]) if sys.argv and sys.argv[0] else Path("python")
+    name = program.parent.name if program.name == "__main__.py" else program.name  # python -m PACKAGE
+    command = " ".join([name, *sys.argv[1:]])
     atomic_write_text(holder_path(path), f"{os.getpid()}\t{command[:200]}\n")
 
 
