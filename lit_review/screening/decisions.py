@@ -205,15 +205,18 @@ def migrate_theme_decisions(themes: list[Theme], path: str | Path) -> int:
     so running it twice adds nothing. Returns the number of rows added. The tables can then
     be deleted from the theme file (they would otherwise keep overriding the automatic match).
     """
-    have = set(read_decisions(path)[["paper", "theme", "decision", "reviewer"]].itertuples(index=False))
-    new = []
-    for theme in themes:
-        for d in theme.decisions:
-            row = Row(d.paper, theme.slug, "include" if d.include else "exclude", d.reason, MIGRATED_REVIEWER)
-            if (row.paper, row.theme, row.decision, row.reviewer) not in have:
-                new.append(row)
-    if new:
-        append_decisions(path, new)
+    with locked(path):  # read and append as one change: two migrations at once add each row once
+        have = set(read_decisions(path)[["paper", "theme", "decision", "reviewer"]].itertuples(index=False))
+        new = []
+        for theme in themes:
+            for d in theme.decisions:
+                row = Row(
+                    d.paper, theme.slug, "include" if d.include else "exclude", d.reason, MIGRATED_REVIEWER
+                )
+                if (row.paper, row.theme, row.decision, row.reviewer) not in have:
+                    new.append(row)
+        if new:
+            append_decisions(path, new)
     return len(new)
 
 

@@ -178,6 +178,32 @@ def test_migration_moves_theme_file_decisions_once(tmp_path):
     assert migrate_theme_decisions(themes, path) == 0  # a second run adds nothing
 
 
+def _migrate(path: str, start, added) -> None:
+    import pathlib
+    import tomllib
+
+    themes = parse_themes(tomllib.loads(THEMES_TOML), pathlib.Path(path).parent / "themes.toml")
+    start.wait(60)
+    added.put(migrate_theme_decisions(themes, path))
+
+
+def test_migrations_run_at_once_add_each_row_once(tmp_path):
+    import multiprocessing as mp
+
+    path = write(tmp_path, GOOD)
+    spawn = mp.get_context("spawn")
+    start, added = spawn.Event(), spawn.Queue()
+    procs = [spawn.Process(target=_migrate, args=(str(path), start, added)) for _ in range(4)]
+    for p in procs:
+        p.start()
+    start.set()
+    counts = sorted(added.get(timeout=120) for _ in procs)
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    assert counts == [0, 0, 0, 2] and len(read_decisions(path)) == 3
+
+
 def test_labels_become_decisions():
     rows = rows_from_labels(LABELS, "labels-v1")
     assert len(rows) == 2 * 218
