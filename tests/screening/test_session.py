@@ -103,6 +103,25 @@ def test_a_decision_naming_no_theme_is_warned_about_and_the_others_stand(screene
     assert captured.out == clean  # the row screens nothing; every other decision stands
 
 
+def test_a_session_sees_what_another_session_decided_before_proposing(screened):
+    ana = screening.session(screened, "gradient-free", "ana")
+    ben = screening.session(screened, "gradient-free", "ben")  # its own load, as another notebook's
+    offered = ben.next(2)
+    assert ana.next(1)["id"].iloc[0] == offered["id"].iloc[0]  # both would be offered the same paper
+    before = ben.progress()["decided"]
+    mine = ana.decide(offered["id"].iloc[0], "include", "zeroth-order")
+    assert offered["id"].iloc[0] not in set(ben.next(400)["id"])  # ben caught up: not offered again
+    assert ben.progress()["decided"] == before + 1
+    fresh = screening.session(screened, "gradient-free", "carl")
+    assert ben.next(5).equals(fresh.next(5))  # and ranks with a model that has seen ana's decision
+    theirs = ben.decide(offered["id"].iloc[1], "exclude", "uses gradients")
+    assert ana.undo() == mine  # ana's row, though ben's came after it
+    rows = pd.read_csv(screened / "references" / "decisions.csv", dtype=str, keep_default_na=False)
+    assert rows.iloc[-1]["paper"] == theirs.paper and mine.paper not in set(rows["paper"])
+    assert offered["id"].iloc[0] in set(ben.next(400)["id"])  # undone: to be screened again
+    assert ben.next(5).equals(screening.session(screened, "gradient-free", "dora").next(5))
+
+
 # --- several sessions at once: real processes (spawned), as two notebooks and a script would be
 
 SPAWN = mp.get_context("spawn")
