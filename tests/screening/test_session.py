@@ -286,3 +286,25 @@ def test_a_writer_killed_at_any_moment_leaves_its_rows_before_or_after(screened,
         path, [Row("next", "gradient-free", "include", "", "ana")], timeout=10
     )  # the lock is free
     assert _rows(path)[-1][0] == "next"
+
+
+@pytest.mark.slow
+def test_a_build_running_while_reviewers_decide_reads_a_whole_file(screened):
+    path = screened / "references" / "decisions.csv"
+    start = SPAWN.Event()
+    writers = [
+        SPAWN.Process(target=_api_writer, args=(str(screened), "api-a", _papers(6, 0), start, False)),
+        SPAWN.Process(target=_cli_writer, args=(str(screened), "cli-b", _papers(2, 40), start)),
+    ]
+    for p in writers:
+        p.start()
+    start.set()
+    builds = []
+    while any(p.is_alive() for p in writers) or not builds:  # builds (papermill) meanwhile
+        builds.append(subprocess.run([*CLI, "-C", str(screened), "build"], env=ENV, capture_output=True,
+                                     text=True, timeout=900))  # fmt: skip
+    for p in writers:
+        p.join(300)
+        assert p.exitcode == 0
+    assert all(b.returncode == 0 and "error" not in b.stderr for b in builds), [b.stderr for b in builds]
+    assert len(_rows(path)) == len(_rows(ROOT / "references" / "decisions.csv")) + 8
