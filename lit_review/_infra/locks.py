@@ -29,6 +29,7 @@ from ..errors import LitReviewError
 from .iorw import atomic_write_text, process_running
 
 TIMEOUT = float(os.environ.get("LIT_REVIEW_LOCK_TIMEOUT", "60"))
+POLL = 0.005  # seconds between a waiter's attempts
 
 
 def lock_path(path: str | Path) -> Path:
@@ -77,7 +78,9 @@ def locked(path: str | Path, timeout: float | None = None) -> Iterator[Path]:
     try:
         if held.depth == 0:
             try:
-                held.file_lock.acquire(timeout=max(deadline - time.monotonic(), 0))
+                # filelock polls a non-blocking flock; often, so that a waiter gets in between the
+                # holds of a writer appending in a loop
+                held.file_lock.acquire(timeout=max(deadline - time.monotonic(), 0), poll_interval=POLL)
             except Timeout:
                 raise _timeout_error(path, wait) from None
             _write_holder(path)

@@ -90,15 +90,8 @@ def _parse(text: str, path: Path) -> list[tuple[int, int, Row]]:
     """(first line, last line, row) of every data row of a decisions file's text (a quoted reason
     may span lines); the first bad row raises."""
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip().lower() for h in next(reader, [])]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise LitReviewError(f"decisions need the columns {', '.join(missing)} (header: {header})", path, 1)
-    unknown = [h for h in header if h not in COLUMNS]
-    if unknown:
-        raise LitReviewError(f"unknown column(s) {', '.join(unknown)}; known: {', '.join(COLUMNS)}", path, 1)
-    if len(set(header)) < len(header):
-        raise LitReviewError("a column is named twice in the header", path, 1)
+    header = _check_header(text, path)
+    next(reader, None)
     rows = []
     start = reader.line_num + 1
     try:
@@ -147,26 +140,29 @@ def read_decisions(path: str | Path) -> pd.DataFrame:
 def append_decisions(path: str | Path, rows: list[Row], timeout: float | None = None) -> None:
     """Append ``rows`` to the decisions file (created with its header if absent).
 
-    Every row is checked first; then, under the file's lock (waiting at most ``timeout`` s), the
-    file is read, rewritten whole to a temp file and renamed over the old one: a crash leaves the
-    old file or the new one, never half a row, and a concurrent writer's rows are never lost.
+    Under the file's lock (waiting at most ``timeout`` s) the file is read, the rows checked (an
+    error names the line each would have had), and the file rewritten whole to a temp file renamed
+    over the old one: a crash leaves the old file or the new one, never half a row, and a
+    concurrent writer's rows are never lost. Only the header is parsed while the lock is held
+    (the rows above are :func:`read_decisions`' business), so a hold costs about one file copy.
     (O_APPEND of one line would be cheaper but is only atomic for writes the OS does not split,
     and a batch is several lines.)
     """
     path = Path(path)
     with locked(path, timeout):
         text = _read_text(path)
-        existing = _parse(text, path) if text.strip() else []
-        for k, row in enumerate(rows):
-            _check(row, path, (existing[-1][1] if existing else 1) + k + 1)
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
         if not text.strip():
             text = ""
+        header = _check_header(text, path) if text else list(COLUMNS)
+        lines = len(io.StringIO(text, newline="").readlines()) if text else 1  # as csv.reader counts them
+        for k, row in enumerate(rows):
+            _check(row, path, lines + k + 1)
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        if not text:
             writer.writerow(COLUMNS)
         elif not text.endswith(("\n", "\r")):
             out.write("\n")
-        header = COLUMNS if not text else _header(text)
         for row in rows:
             values = dict(zip(COLUMNS, row.fields()))
             writer.writerow([values.get(h, "") for h in header])
@@ -174,8 +170,18 @@ def append_decisions(path: str | Path, rows: list[Row], timeout: float | None = 
             fh.write(text + out.getvalue())
 
 
-def _header(text: str) -> list[str]:
-    return [h.strip().lower() for h in next(csv.reader(io.StringIO(text, newline="")))]
+def _check_header(text: str, path: Path) -> list[str]:
+    """The columns of a decisions file's header line, checked (a one-line error naming line 1)."""
+    header = [h.strip().lower() for h in next(csv.reader(io.StringIO(text, newline="")), [])]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise LitReviewError(f"decisions need the columns {', '.join(missing)} (header: {header})", path, 1)
+    unknown = [h for h in header if h not in COLUMNS]
+    if unknown:
+        raise LitReviewError(f"unknown column(s) {', '.join(unknown)}; known: {', '.join(COLUMNS)}", path, 1)
+    if len(set(header)) < len(header):
+        raise LitReviewError("a column is named twice in the header", path, 1)
+    return header
 
 
 def take_back(path: str | Path, match, timeout: float | None = None) -> Row | None:

@@ -240,10 +240,9 @@ class Session:
         (``lit-review decide --undo``); None if they have none in the file."""
         row = take_back(self.path, lambda r: r.theme == self.theme and r.reviewer == self.reviewer)
         if row is not None:
-            if row in self._appended:
-                self._appended.reverse()
-                self._appended.remove(row)  # the latest of equal rows
-                self._appended.reverse()
+            mine = [k for k, r in enumerate(self._appended) if r == row]
+            if mine:
+                del self._appended[mine[-1]]
             self._refresh()
         return row
 
@@ -304,12 +303,10 @@ def decide(
     from ..themes import load_themes, theme_by_slug
 
     theme_by_slug(load_themes(Project.at(project).themes), theme)  # before the ingest: a typo fails fast
-    s = session(project, theme, reviewer.strip() or getpass.getuser())
-    if undo:
-        return s.undo_latest(), s
-    if not paper or not decision:
+    if not undo and not (paper and decision):
         raise LitReviewError("decide needs THEME PAPER include|exclude|maybe (or --undo THEME)")
-    return s.decide(paper, decision, reason), s
+    s = session(project, theme, reviewer.strip() or getpass.getuser())
+    return (s.undo_latest() if undo else s.decide(paper, decision, reason)), s
 
 
 def session(project=None, theme: str = "", reviewer: str = "") -> Session:
