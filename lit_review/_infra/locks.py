@@ -70,8 +70,9 @@ def locked(path: str | Path, timeout: float | None = None) -> Iterator[Path]:
     path.parent.mkdir(parents=True, exist_ok=True)
     wait = TIMEOUT if timeout is None else timeout
     lock = lock_path(path)
+    key = str(lock.resolve())
     with _registry:
-        held = _held.setdefault(str(lock.resolve()), _Held(FileLock(lock)))
+        held = _held.get(key) or _held.setdefault(key, _Held(FileLock(lock)))
     deadline = time.monotonic() + wait
     if not held.turn.acquire(timeout=max(wait, 0)):
         raise _timeout_error(path, wait)
@@ -90,17 +91,24 @@ def locked(path: str | Path, timeout: float | None = None) -> Iterator[Path]:
         finally:
             held.depth -= 1
             if held.depth == 0:
-                holder_path(path).unlink(missing_ok=True)
+                try:
+                    holder_path(path).unlink(missing_ok=True)
+                except OSError:
+                    pass  # a stale holder file names a process that no longer holds it: harmless
                 held.file_lock.release()
     finally:
         held.turn.release()
 
 
 def _write_holder(path: Path) -> None:
+    """Say who holds the lock; best effort (the lock is held whether or not this can be written)."""
     program = Path(sys.argv[0]) if sys.argv and sys.argv[0] else Path("python")
     name = program.parent.name if program.name == "__main__.py" else program.name  # python -m PACKAGE
     command = " ".join([name, *sys.argv[1:]])
-    atomic_write_text(holder_path(path), f"{os.getpid()}\t{command[:200]}\n")
+    try:
+        atomic_write_text(holder_path(path), f"{os.getpid()}\t{command[:200]}\n")
+    except OSError:
+        pass
 
 
 def holder(path: str | Path) -> str:
