@@ -244,6 +244,35 @@ def _die_mid_write(path: str, ready) -> None:
         time.sleep(600)
 
 
+def _hold_lock(path: str, ready) -> None:
+    from lit_review._infra.locks import locked
+
+    with locked(path):
+        ready.set()
+        time.sleep(600)
+
+
+def test_decide_waiting_too_long_for_the_lock_says_who_holds_it_and_writes_nothing(screened):
+    path = screened / "references" / "decisions.csv"
+    before = path.read_bytes()
+    ready = SPAWN.Event()
+    p = SPAWN.Process(target=_hold_lock, args=(str(path), ready))
+    p.start()
+    try:
+        assert ready.wait(120)
+        done = subprocess.run([*CLI, "-C", str(screened), "decide", "gradient-free", _papers(1)[0], "maybe"],
+                              env={**ENV, "LIT_REVIEW_LOCK_TIMEOUT": "1"}, capture_output=True, text=True,
+                              timeout=300)  # fmt: skip
+    finally:
+        p.kill()
+        p.join(60)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert done.stderr.startswith(
+        f"error: {path}: waited 1 s for the lock .decisions.csv.lock, held by process {p.pid} ("
+    )
+    assert path.read_bytes() == before
+
+
 def test_a_writer_killed_while_holding_the_lock_leaves_the_file_whole_and_the_next_writer_goes_on(screened):
     path = screened / "references" / "decisions.csv"
     before = path.read_bytes()
