@@ -6,6 +6,8 @@ plus the year (``loraga2024``), or the first two significant words where the yea
 (``nupesnonuniform``); clashes get ``a``, ``b``, ...
 Once assigned, a key is pinned to the paper id and never changes, and never passes to
 another paper, even after its paper leaves the corpus (users cite these keys).
+Builds running at once each write the pins under the file's lock (:func:`commit_pins`), keeping
+the pins the others wrote since.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import pandas as pd
 
 from ._infra.columns import apply_where, pandas_type, strings, text_bytes
 from ._infra.iorw import atomic_open
+from ._infra.locks import locked
 from .basekey import base_key, first_author
 from .errors import LitReviewError
 from .merge import KnownAsMap
@@ -204,6 +207,26 @@ def save_pins(pins: pd.DataFrame, path: str | Path) -> None:
     with atomic_open(path, "wb") as fh:
         fh.write(f"{header}\n".encode())
         fh.write(text_bytes(lines))
+
+
+def commit_pins(
+    path: str | Path, papers: pd.DataFrame, pins: pd.DataFrame, bases=None, known_as=None, timeout=None
+) -> tuple[pd.Series | None, pd.DataFrame]:
+    """Write ``pins`` (:func:`assign_keys`'s, for ``papers``) to ``path``, under its lock.
+
+    If another process pinned keys since ``pins`` were read (a build running at the same time), its
+    pins are kept: ``papers`` get their keys again around them (:func:`assign_keys` on the file's
+    pins; ``bases``, ``known_as`` as there). Returns (the new keys of ``papers``, or None when theirs
+    stand; the pins written).
+    """
+    path = Path(path)
+    with locked(path, timeout):
+        now = load_pins(path)
+        keys = None
+        if not set(zip(now["citekey"], now["id"])) <= set(zip(pins["citekey"], pins["id"])):
+            keys, pins = assign_keys(papers, now, bases, known_as)
+        save_pins(pins, path)
+    return keys, pins
 
 
 def _csv_line(row: dict) -> str:

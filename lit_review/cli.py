@@ -1,5 +1,5 @@
 """The ``lit-review`` command line: ``init``, ``status``, ``ingest``, ``build``, ``lab``, ``fetch``, ``export``,
-``themes``, ``topics``, ``evaluate``, ``screen``, ``agreement``, ``migrate-decisions``."""
+``themes``, ``topics``, ``evaluate``, ``screen``, ``decide``, ``agreement``, ``migrate-decisions``."""
 
 from __future__ import annotations
 
@@ -158,6 +158,23 @@ def cmd_screen(args) -> int:
         sys.stdout.write(table.to_csv(index=False, float_format="%.4f", lineterminator="\n"))
     else:
         print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}", max_colwidth=80))
+    return 0
+
+
+def cmd_decide(args) -> int:
+    from .screening.session import decide, progress_text
+
+    if args.undo and (args.paper or args.decision):
+        raise LitReviewError("decide --undo takes only THEME (and --reviewer)")
+    row, session = decide(
+        args.project, args.theme, args.paper, args.decision, args.reason, args.reviewer, undo=args.undo
+    )
+    if row is None:
+        print(f"nothing to undo: {session.reviewer} has no decision in {args.theme}")
+    else:
+        what = f"{row.decision} of {row.paper!r} in {row.theme} by {row.reviewer}"
+        print(f"undone: {what}" if args.undo else f"{what}" + (f" ({row.reason})" if row.reason else ""))
+    print(progress_text(session))
     return 0
 
 
@@ -439,6 +456,24 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--uncertain", action="store_true", help="most uncertain first (closest to the threshold)")
     s.add_argument("--csv", action="store_true", help="CSV instead of a table")
     s.set_defaults(func=cmd_screen)
+
+    s = sub.add_parser(
+        "decide",
+        help="record one screening decision in references/decisions.csv (or take back your latest: --undo)",
+        description="Record one screening decision, as the screening notebook does: the paper is checked "
+        "against the corpus, the row appended under the file's lock (other sessions may be writing it); "
+        "then the theme's progress is printed. `decide --undo THEME` takes back the reviewer's latest "
+        "decision in the theme, even if others decided since.",
+    )
+    s.add_argument("theme", metavar="THEME", help="theme slug")
+    s.add_argument("paper", metavar="PAPER", nargs="?", help="citation key, paper id, arXiv id, DOI or title")
+    s.add_argument(
+        "decision", metavar="include|exclude|maybe", nargs="?", choices=["include", "exclude", "maybe"]
+    )
+    s.add_argument("--reason", metavar="TEXT", default="", help="why (above all for an exclusion)")
+    s.add_argument("--reviewer", metavar="NAME", default="", help="reviewer name (default: your login name)")
+    s.add_argument("--undo", action="store_true", help="take back the reviewer's latest decision in THEME")
+    s.set_defaults(func=cmd_decide)
 
     s = sub.add_parser(
         "agreement", help="agreement (percent, Cohen's kappa) between reviewers, and conflicts"

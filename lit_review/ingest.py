@@ -85,16 +85,25 @@ def _merge_and_match(parts: list[Part], manifest, themes) -> tuple[Corpus, list[
 
 
 def write_outputs(result: IngestResult, out: Path) -> dict[str, Path]:
-    """Write ``library.bib``, ``papers.csv``, ``citekeys.csv``, ``duplicates.csv`` and ``rejects.csv`` atomically."""
+    """Write ``library.bib``, ``papers.csv``, ``citekeys.csv``, ``duplicates.csv`` and ``rejects.csv`` atomically.
+
+    ``citekeys.csv`` first, under its lock (:func:`citekeys.commit_pins`): if another build pinned
+    keys meanwhile, the papers' keys are assigned again around them before anything else is written.
+    """
     out.mkdir(parents=True, exist_ok=True)
     written = {name: out / name for name in OUTPUT_FILES}
+    c = result.corpus
+    keys, result.pins = citekeys.commit_pins(
+        written["citekeys.csv"], c.papers, result.pins, c.base_keys, c.known_as
+    )
+    if keys is not None:  # a build at the same time pinned keys since ours were read: ours go around them
+        c.papers = c.papers.assign(citekey=keys)
 
     def csv_file() -> None:
         with atomic_open(written["papers.csv"], "wb") as fh:
             write_papers_csv(result.corpus.papers, fh)
 
     def small_files() -> None:
-        citekeys.save_pins(result.pins, written["citekeys.csv"])
         atomic_write_text(written["duplicates.csv"], duplicates_csv(result.corpus))
         atomic_write_text(written["rejects.csv"], rejects_csv(result.corpus, result.errors))
 

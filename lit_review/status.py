@@ -88,9 +88,20 @@ def report_states(
     return states
 
 
+def unknown_theme_decisions(project: Project, themes: list[Theme]) -> list[str]:
+    """One line per row of ``decisions.csv`` naming no theme of the theme file (``FILE:LINE: ...``)."""
+    from .screening.decisions import read_decisions, unknown_theme_lines
+
+    return unknown_theme_lines(read_decisions(project.decisions), [t.slug for t in themes], project.decisions)
+
+
 def status_text(project: Project, themes: list[Theme], papers: pd.DataFrame) -> str:
     """The themes and reports part of ``lit-review status`` (the sources part is the ingest summary)."""
-    screening = screen(project, themes, papers)
+    import warnings
+
+    with warnings.catch_warnings():  # listed below instead
+        warnings.filterwarnings("ignore", message=r".* is not a theme of themes\.toml")
+        screening = screen(project, themes, papers)
     lines = [f"themes ({len(papers)} papers; screening decisions from {project.decisions.name}):"]
     width = max((len(t.slug) for t in themes), default=0)
     for c in theme_counts(screening):
@@ -100,6 +111,10 @@ def status_text(project: Project, themes: list[Theme], papers: pd.DataFrame) -> 
             f"{c.excluded} excluded ({c.excluded_by_reviewers} by reviewers), {c.maybe} maybe, "
             f"{c.conflicts} conflicts; {c.unscreened} unscreened (decided by {auto})"
         )
+    unknown = unknown_theme_decisions(project, themes)
+    if unknown:
+        lines.append(f"decisions naming no theme ({len(unknown)}; they screen nothing, the others stand):")
+        lines += [f"  {line}" for line in unknown]
     states = report_states(project, themes, papers, screening=screening)
     lines.append(f"reports ({project.reports}):")
     for verdict in (UP_TO_DATE, STALE, NOT_BUILT):

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from lit_review._fast.basekey import base_key_column
 from lit_review.basekey import base_key
-from lit_review.citekeys import PIN_COLUMNS, assign_keys, load_pins, save_pins
+from lit_review.citekeys import PIN_COLUMNS, assign_keys, commit_pins, load_pins, save_pins
 from lit_review.errors import LitReviewError
 from lit_review.ingest import ingest
 
@@ -188,3 +188,56 @@ def test_pins_file_rejects_keys_bibtex_cannot_take(tmp_path, bad):
     p.write_text(f'citekey,id,title\n"{bad}",t-1,x\n')
     with pytest.raises(LitReviewError, match=r"citekeys\.csv:2: citation key"):
         load_pins(p)
+
+
+def _clashing_papers(tag: str) -> pd.DataFrame:
+    """Three papers whose base keys are those of every other tag's papers (same titles and years)."""
+    titles = ["LoRA-GA: Low-Rank Adaptation", "Sparse Mixtures at Scale", "Sparse Mixtures at Scale"]
+    return pd.DataFrame({"id": [f"{tag}-{k}" for k in range(3)], "title": titles, "year": [2024] * 3})
+
+
+def test_commit_pins_keeps_the_pins_another_build_wrote_meanwhile(tmp_path):
+    path = tmp_path / "citekeys.csv"
+    save_pins(pd.DataFrame(columns=list(PIN_COLUMNS)), path)
+    papers = _clashing_papers("a")
+    keys, pins = assign_keys(papers, load_pins(path))  # read before the other build wrote
+    assert keys.tolist() == ["loraga2024", "sparse2024", "sparse2024a"]
+    other_keys, other = assign_keys(_clashing_papers("b"), load_pins(path))
+    assert commit_pins(path, _clashing_papers("b"), other)[0] is None  # nothing new on disk: kept
+    new_keys, written = commit_pins(path, papers, pins)
+    assert other_keys.tolist() == keys.tolist()  # both builds chose the same keys
+    assert new_keys.tolist() == ["loraga2024a", "sparse2024b", "sparse2024c"]  # ours moved around theirs
+    assert load_pins(path).equals(written) and len(written) == 6 and written["citekey"].is_unique
+    assert dict(zip(written["id"], written["citekey"])) == {
+        **dict(zip(["b-0", "b-1", "b-2"], other_keys)),
+        **dict(zip(["a-0", "a-1", "a-2"], new_keys)),
+    }
+
+
+def _commit(path: str, tag: str, start) -> None:
+    papers = _clashing_papers(tag)
+    keys, pins = assign_keys(papers, load_pins(path))  # all read the same (empty) pins: same keys
+    start.wait(60)
+    new_keys, _ = commit_pins(path, papers, pins)
+    mine = keys if new_keys is None else new_keys
+    on_disk = load_pins(path)
+    pinned = dict(zip(on_disk["id"], on_disk["citekey"]))
+    assert [pinned[i] for i in papers["id"]] == mine.tolist()  # the keys it uses are the ones pinned
+
+
+def test_four_builds_pinning_at_once_keep_every_pin_and_no_key_twice(tmp_path):
+    import multiprocessing as mp
+
+    path = tmp_path / "citekeys.csv"
+    save_pins(pd.DataFrame(columns=list(PIN_COLUMNS)), path)
+    spawn = mp.get_context("spawn")
+    start = spawn.Event()
+    procs = [spawn.Process(target=_commit, args=(str(path), tag, start)) for tag in "abcd"]
+    for p in procs:
+        p.start()
+    start.set()
+    for p in procs:
+        p.join(300)
+        assert p.exitcode == 0
+    pins = load_pins(path)  # which also checks no key and no id is pinned twice
+    assert sorted(pins["id"]) == sorted(f"{t}-{k}" for t in "abcd" for k in range(3))

@@ -192,3 +192,69 @@ def test_counts_out_of_range_are_one_line_errors(argv, message, capsys):
         main(argv)
     err = capsys.readouterr().err
     assert exit_.value.code == 2 and message in err and "Traceback" not in err
+
+
+@pytest.fixture
+def decided(project):
+    import shutil
+
+    from .conftest import ROOT
+
+    shutil.copy(ROOT / "references" / "decisions.csv", project / "references")
+    return project
+
+
+def test_decide_appends_one_checked_row_and_prints_the_progress(decided, capsys):
+    from lit_review.cli import main
+
+    path = decided / "references" / "decisions.csv"
+    before = path.read_bytes()
+    argv = ["-C", str(decided), "decide", "gradient-free", "acceleratedparameterfree", "include"]
+    assert main([*argv, "--reason", "zeroth-order, with a comma", "--reviewer", "ben"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert (
+        out[0] == "include of 'acceleratedparameterfree' in gradient-free by ben (zeroth-order, with a comma)"
+    )
+    # the bundled file decides 218 papers in gradient-free (test_session), not this one: 219, 18 included + 1
+    assert re.fullmatch(r"gradient-free, reviewer ben: 219 decided \(19 included, 0 in conflict\), "
+                        r"\d+ to go; estimated relevant remaining \d+\.\d \(by the model\)", out[1])  # fmt: skip
+    added = path.read_bytes()[len(before) :].decode()
+    assert path.read_bytes().startswith(before)
+    assert re.fullmatch(r'acceleratedparameterfree,gradient-free,include,"zeroth-order, with a comma",ben,\d{4}-\d\d-\d\d,\n',
+                        added)  # fmt: skip
+    assert main(["-C", str(decided), "decide", "--undo", "gradient-free", "--reviewer", "ben"]) == 0
+    assert capsys.readouterr().out.startswith(
+        "undone: include of 'acceleratedparameterfree' in gradient-free by ben\n"
+    )
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (
+            ["no-such-theme", "loraga2024", "include"],
+            "unknown theme 'no-such-theme'; available: gradient-free",
+        ),
+        (["gradient-free", "Not a paper at all", "include"], "paper 'Not a paper at all' names no paper"),
+        (["gradient-free", "loraga2024"], "decide needs THEME PAPER include|exclude|maybe"),
+        (["--undo", "gradient-free", "loraga2024"], "decide --undo takes only THEME"),
+    ],
+)
+def test_decide_refuses_in_one_line_and_leaves_the_file(decided, capsys, argv, message):
+    from lit_review.cli import main
+
+    path = decided / "references" / "decisions.csv"
+    before = path.read_bytes()
+    assert main(["-C", str(decided), "decide", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and message in err and err.count("\n") == 1
+    assert path.read_bytes() == before
+
+
+def test_decide_rejects_a_word_that_is_not_a_decision(decided, capsys):
+    from lit_review.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["-C", str(decided), "decide", "gradient-free", "loraga2024", "yes"])
+    assert exit_.value.code == 2 and "invalid choice: 'yes'" in capsys.readouterr().err

@@ -145,3 +145,32 @@ def test_cli_bad_date_is_one_line_error(project, capsys):
     assert main(["-C", str(project), "fetch", "hf", "--date", "2025-02-30"]) == 2
     err = capsys.readouterr().err
     assert err == "error: --date '2025-02-30' is not a date (YYYY-MM-DD)\n"
+
+
+def _append_entries(manifest: str, tag: str, n: int, start) -> None:
+    from lit_review.net.save import save_response
+
+    start.wait(60)
+    root = Path(manifest).parent.parent
+    for k in range(n):
+        save_response(root, f"sources/{tag}-{k}.json", b"[]", origin="test", listing=tag,
+                      url=f"http://127.0.0.1/{tag}/{k}", fetched=NOW)  # fmt: skip
+
+
+def test_fetches_at_the_same_time_each_keep_their_manifest_entry(project):
+    import multiprocessing as mp
+
+    manifest = Project.at(project).manifest
+    before = load_manifest(manifest)
+    spawn = mp.get_context("spawn")
+    start = spawn.Event()
+    procs = [spawn.Process(target=_append_entries, args=(str(manifest), t, 25, start)) for t in "abcd"]
+    for p in procs:
+        p.start()
+    start.set()
+    for p in procs:
+        p.join(300)
+        assert p.exitcode == 0
+    after = load_manifest(manifest)
+    assert set(after) == set(before) | {f"{t}-{k}.json" for t in "abcd" for k in range(25)}
+    assert len(tomllib.loads(manifest.read_text())["source"]) == len(before) + 100  # none twice

@@ -46,6 +46,23 @@ def test_include_with_a_reason_appends_and_moves_on_then_undo_takes_it_back(scre
     assert "nothing to undo" in w.message.value and path.read_bytes() == before
 
 
+def test_two_screens_open_at_once_take_in_each_others_decisions(screened):
+    a = screen_widget(screening.session(screened, "gradient-free", "ana"))
+    b = screen_widget(screening.session(screened, "gradient-free", "ben"))  # another notebook
+    first = a.current["id"]
+    assert b.current["id"] == first and "218 decided" in b.status.value
+    a.include.click()
+    b.uncertain.value = True  # any redraw of ben's screen takes in ana's decision first
+    b.uncertain.value = False
+    assert b.current["id"] != first and "219 decided" in b.status.value
+    assert b.current["id"] == a.current["id"]  # the same model, trained on the same decisions
+    b.maybe.click()
+    a.show()
+    assert a.current["id"] == b.current["id"] and "220 decided" in a.status.value
+    rows = read_decisions(screened / "references" / "decisions.csv").tail(2)
+    assert rows[["reviewer", "decision"]].values.tolist() == [["ana", "include"], ["ben", "maybe"]]
+
+
 def test_exclude_without_reason_is_written_and_flagged(screened):
     w = screen_widget(screening.session(screened, "gradient-free", "ben"))
     paper = w.current["id"]

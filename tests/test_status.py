@@ -90,3 +90,22 @@ def test_status_says_what_the_next_build_rebuilds(review, capsys):
     out = _status(review, capsys)
     assert f"{included + 1} included (1 by reviewers), " in out
     assert _stale(out) == {"efficient-fine-tuning", "overview", "index"}
+
+
+def test_status_lists_decisions_naming_no_theme(project, capsys):
+    decisions = project / "references" / "decisions.csv"
+    shutil.copy(ROOT / "references" / "decisions.csv", decisions)
+    with open(decisions, "a", encoding="utf-8") as fh:
+        fh.write("loraga2024,gradient-fre,include,typo in the theme,ana,,\n")  # line 438
+        fh.write("loraga2024,renamed-theme,exclude,theme renamed since,ana,,\n")
+    out = _status(project, capsys)
+    err = capsys.readouterr().err
+    assert "decisions naming no theme (2; they screen nothing, the others stand):" in out
+    assert (
+        f"  {decisions}:438: theme 'gradient-fre' is not a theme of themes.toml (closest: 'gradient-free'); "
+        "row ignored" in out.splitlines()
+    )
+    assert f"  {decisions}:439: theme 'renamed-theme' is not a theme of themes.toml; row ignored" in out
+    assert "not a theme" not in err  # listed once, not also warned
+    [counts] = [x for x in out.splitlines() if x.strip().startswith("gradient-free ")]
+    assert "(18 by reviewers)" in counts  # the other decisions stand

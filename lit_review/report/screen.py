@@ -128,14 +128,9 @@ class ScreenWidget:
         )
 
     def progress_html(self) -> str:
-        g = self.session.progress()
-        estimate = "by the model" if g["source"] == "model" else "by the term match"
-        return (
-            f"<p><strong>{_escape(self.session.theme)}</strong>, reviewer {_escape(self.session.reviewer)}: "
-            f"{g['decided']} decided ({g['included']} included, {g['conflicts']} in conflict), "
-            f"{g['remaining']} to go; estimated relevant remaining {g['estimated_relevant_remaining']:.1f} "
-            f"({estimate})</p>"
-        )
+        from ..screening.session import progress_text
+
+        return f"<p>{_escape(progress_text(self.session))}</p>"
 
 
 def title_html(p, patterns: list[re.Pattern]) -> str:

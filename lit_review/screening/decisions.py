@@ -15,7 +15,12 @@ One row per paper, theme and reviewer::
 
 A reviewer's later row on the same paper and theme replaces their earlier one (changing one's
 mind is an append); rows are never edited, only appended (:func:`append_decisions`) or, for
-an undo, the last one taken back (:func:`drop_last`).
+an undo, taken back (:func:`take_back`).
+
+Several sessions (notebooks, ``lit-review decide``) write the file at once: every change is a
+read-modify-write under the file's inter-process lock (:func:`lit_review._infra.locks.locked`),
+written to a temp file renamed over the old one, so no row is lost and a reader (which takes no
+lock) sees the file before or after a change, never half of it.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .._infra.iorw import atomic_open
+from .._infra.locks import locked
 from ..errors import LitReviewError
 from ..text import match_key
 from ..themes import SLUG
@@ -80,18 +86,12 @@ def _check(row: Row, path: Path, line: int) -> Row:
     return row
 
 
-def _parse(text: str, path: Path) -> list[tuple[int, Row]]:
-    """(line, row) of every data row of a decisions file's text; the first bad row raises."""
+def _parse(text: str, path: Path) -> list[tuple[int, int, Row]]:
+    """(first line, last line, row) of every data row of a decisions file's text (a quoted reason
+    may span lines); the first bad row raises."""
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip().lower() for h in next(reader, [])]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise LitReviewError(f"decisions need the columns {', '.join(missing)} (header: {header})", path, 1)
-    unknown = [h for h in header if h not in COLUMNS]
-    if unknown:
-        raise LitReviewError(f"unknown column(s) {', '.join(unknown)}; known: {', '.join(COLUMNS)}", path, 1)
-    if len(set(header)) < len(header):
-        raise LitReviewError("a column is named twice in the header", path, 1)
+    header = _check_header(text, path)
+    next(reader, None)
     rows = []
     start = reader.line_num + 1
     try:
@@ -102,7 +102,7 @@ def _parse(text: str, path: Path) -> list[tuple[int, Row]]:
                 values = {h: f.strip() for h, f in zip(header, fields)}
                 values["decision"] = values["decision"].lower()
                 values["role"] = values.get("role", "").lower()
-                rows.append((start, _check(Row(**values), path, start)))
+                rows.append((start, reader.line_num, _check(Row(**values), path, start)))
             start = reader.line_num + 1
     except csv.Error as exc:
         raise LitReviewError(f"malformed CSV: {exc}", path, start) from None
@@ -129,57 +129,79 @@ def read_decisions(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     text = _read_text(path)
     rows = _parse(text, path) if text.strip() else []
-    for line, row in rows:
+    for line, _, row in rows:
         if row.decision == "exclude" and not row.reason:
             warnings.warn(f"{path}:{line}: exclusion of {row.paper!r} without a reason", stacklevel=2)
-    table = pd.DataFrame([r.fields() for _, r in rows], columns=list(COLUMNS), dtype=object)
-    table["line"] = pd.Series([line for line, _ in rows], dtype="int64")
+    table = pd.DataFrame([r.fields() for _, _, r in rows], columns=list(COLUMNS), dtype=object)
+    table["line"] = pd.Series([line for line, _, _ in rows], dtype="int64")
     return table
 
 
-def append_decisions(path: str | Path, rows: list[Row]) -> None:
+def append_decisions(path: str | Path, rows: list[Row], timeout: float | None = None) -> None:
     """Append ``rows`` to the decisions file (created with its header if absent).
 
-    Every row is checked first; the file is then rewritten whole to a temp file and renamed
-    over the old one, so a crash leaves the old file or the new one, never half a row, and a
-    reader never sees a partial line. (O_APPEND of one line would be cheaper but is only
-    atomic for writes the OS does not split, and a batch is several lines.)
+    Under the file's lock (waiting at most ``timeout`` s) the file is read, the rows checked (an
+    error names the line each would have had), and the file rewritten whole to a temp file renamed
+    over the old one: a crash leaves the old file or the new one, never half a row, and a
+    concurrent writer's rows are never lost. Only the header is parsed while the lock is held
+    (the rows above are :func:`read_decisions`' business), so a hold costs about one file copy.
+    (O_APPEND of one line would be cheaper but is only atomic for writes the OS does not split,
+    and a batch is several lines.)
     """
     path = Path(path)
-    text = _read_text(path)
-    existing = _parse(text, path) if text.strip() else []
-    for k, row in enumerate(rows):
-        _check(row, path, (existing[-1][0] if existing else 1) + k + 1)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    if not text.strip():
-        text = ""
-        writer.writerow(COLUMNS)
-    elif not text.endswith(("\n", "\r")):
-        out.write("\n")
-    header = COLUMNS if not text else _header(text)
-    for row in rows:
-        values = dict(zip(COLUMNS, row.fields()))
-        writer.writerow([values.get(h, "") for h in header])
-    with atomic_open(path) as fh:
-        fh.write(text + out.getvalue())
+    with locked(path, timeout):
+        text = _read_text(path)
+        if not text.strip():
+            text = ""
+        header = _check_header(text, path) if text else list(COLUMNS)
+        lines = len(io.StringIO(text, newline="").readlines()) if text else 1  # as csv.reader counts them
+        for k, row in enumerate(rows):
+            _check(row, path, lines + k + 1)
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        if not text:
+            writer.writerow(COLUMNS)
+        elif not text.endswith(("\n", "\r")):
+            out.write("\n")
+        for row in rows:
+            values = dict(zip(COLUMNS, row.fields()))
+            writer.writerow([values.get(h, "") for h in header])
+        with atomic_open(path) as fh:
+            fh.write(text + out.getvalue())
 
 
-def _header(text: str) -> list[str]:
-    return [h.strip().lower() for h in next(csv.reader(io.StringIO(text, newline="")))]
+def _check_header(text: str, path: Path) -> list[str]:
+    """The columns of a decisions file's header line, checked (a one-line error naming line 1)."""
+    header = [h.strip().lower() for h in next(csv.reader(io.StringIO(text, newline="")), [])]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise LitReviewError(f"decisions need the columns {', '.join(missing)} (header: {header})", path, 1)
+    unknown = [h for h in header if h not in COLUMNS]
+    if unknown:
+        raise LitReviewError(f"unknown column(s) {', '.join(unknown)}; known: {', '.join(COLUMNS)}", path, 1)
+    if len(set(header)) < len(header):
+        raise LitReviewError("a column is named twice in the header", path, 1)
+    return header
 
 
-def drop_last(path: str | Path, row: Row) -> bool:
-    """Take back the last row of the file if it is ``row`` (an undo); whether it was."""
+def take_back(path: str | Path, match, timeout: float | None = None) -> Row | None:
+    """Remove the last row of the file for which ``match(row)`` is true (an undo); that row, or None.
+
+    Rows after it (other reviewers' decisions since) and every other byte of the file stay as they
+    are. Done under the file's lock, like :func:`append_decisions`.
+    """
     path = Path(path)
-    text = _read_text(path)
-    rows = _parse(text, path) if text.strip() else []
-    if not rows or rows[-1][1] != row:
-        return False
-    lines = io.StringIO(text, newline="").readlines()  # the lines csv.reader counted
-    with atomic_open(path) as fh:
-        fh.write("".join(lines[: rows[-1][0] - 1]))
-    return True
+    with locked(path, timeout):
+        text = _read_text(path)
+        rows = _parse(text, path) if text.strip() else []
+        found = next(((first, last, row) for first, last, row in reversed(rows) if match(row)), None)
+        if found is None:
+            return None
+        first, last, row = found
+        lines = io.StringIO(text, newline="").readlines()  # the lines csv.reader counted
+        with atomic_open(path) as fh:
+            fh.write("".join(lines[: first - 1] + lines[last:]))
+        return row
 
 
 def migrate_theme_decisions(themes: list[Theme], path: str | Path) -> int:
@@ -189,15 +211,18 @@ def migrate_theme_decisions(themes: list[Theme], path: str | Path) -> int:
     so running it twice adds nothing. Returns the number of rows added. The tables can then
     be deleted from the theme file (they would otherwise keep overriding the automatic match).
     """
-    have = set(read_decisions(path)[["paper", "theme", "decision", "reviewer"]].itertuples(index=False))
-    new = []
-    for theme in themes:
-        for d in theme.decisions:
-            row = Row(d.paper, theme.slug, "include" if d.include else "exclude", d.reason, MIGRATED_REVIEWER)
-            if (row.paper, row.theme, row.decision, row.reviewer) not in have:
-                new.append(row)
-    if new:
-        append_decisions(path, new)
+    with locked(path):  # read and append as one change: two migrations at once add each row once
+        have = set(read_decisions(path)[["paper", "theme", "decision", "reviewer"]].itertuples(index=False))
+        new = []
+        for theme in themes:
+            for d in theme.decisions:
+                row = Row(
+                    d.paper, theme.slug, "include" if d.include else "exclude", d.reason, MIGRATED_REVIEWER
+                )
+                if (row.paper, row.theme, row.decision, row.reviewer) not in have:
+                    new.append(row)
+        if new:
+            append_decisions(path, new)
     return len(new)
 
 
@@ -230,6 +255,33 @@ def theme_file_decisions(themes: list[Theme]) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=list(COLUMNS), dtype=object)
     table["line"] = pd.Series([0] * len(rows), dtype="int64")
     return table
+
+
+def unknown_themes(decisions: pd.DataFrame, slugs: list[str]) -> pd.DataFrame:
+    """Rows of ``decisions`` whose theme is none of ``slugs`` (a typo, a theme renamed since), with
+    ``closest``: the most similar slug, or ``""``. Such rows screen nothing; the others stand."""
+    import difflib
+
+    slugs = list(slugs)
+    bad = decisions[~decisions["theme"].isin(slugs)]
+    closest = [next(iter(difflib.get_close_matches(t, slugs, n=1, cutoff=0.6)), "") for t in bad["theme"]]
+    return bad.assign(closest=closest).reset_index(drop=True)
+
+
+def unknown_theme_lines(decisions: pd.DataFrame, slugs: list[str], path: str | Path) -> list[str]:
+    """One line per row of :func:`unknown_themes`: ``FILE:LINE: theme 'x' is not a theme of the
+    theme file (closest: 'y'); row ignored``."""
+    out = []
+    for row in unknown_themes(decisions, slugs).itertuples(index=False):
+        near = f" (closest: {row.closest!r})" if row.closest else ""
+        out.append(f"{path}:{row.line}: theme {row.theme!r} is not a theme of themes.toml{near}; row ignored")
+    return out
+
+
+def warn_unknown_themes(decisions: pd.DataFrame, slugs: list[str], path: str | Path) -> None:
+    """A warning per row of ``decisions`` naming no theme of ``slugs`` (:func:`unknown_theme_lines`)."""
+    for line in unknown_theme_lines(decisions, slugs, path):
+        warnings.warn(line, stacklevel=2)
 
 
 def resolve(decisions: pd.DataFrame, papers: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

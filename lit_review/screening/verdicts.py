@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .decisions import read_decisions, resolve, theme_file_decisions
+from .decisions import read_decisions, resolve, theme_file_decisions, warn_unknown_themes
 from .model import MIN_PER_CLASS, Features, describe
 from .status import latest_per_reviewer, paper_status
 
@@ -66,6 +66,7 @@ def screen_themes(
 
     papers = papers.reset_index(drop=True)
     rows = pd.concat([theme_file_decisions(themes), read_decisions(decisions_path)], ignore_index=True)
+    warn_unknown_themes(rows, [t.slug for t in themes], decisions_path)
     decided, unresolved = resolve(rows, papers)
     status = paper_status(decided)
     # TF-IDF only when a theme can train (it also fails on a corpus too small to keep any term)

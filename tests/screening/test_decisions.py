@@ -10,11 +10,12 @@ from lit_review.screening.decisions import (
     COLUMNS,
     Row,
     append_decisions,
-    drop_last,
     migrate_theme_decisions,
     read_decisions,
     resolve,
     rows_from_labels,
+    take_back,
+    unknown_theme_lines,
 )
 from lit_review.themes import parse_themes
 
@@ -111,16 +112,38 @@ def test_a_bad_row_is_not_appended(tmp_path):
             path, [Row("a", "gradient-free", "include", "", "x"), Row("b", "gradient-free", "yes", "", "x")]
         )
     assert path.read_text() == GOOD
-    assert [p.name for p in tmp_path.iterdir()] == ["decisions.csv"]  # no temp file left
+    assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*.tmp"))  # no temp file left
 
 
 def test_undo_drops_only_its_own_last_row(tmp_path):
     path = write(tmp_path, GOOD)
     row = Row("a", "gradient-free", "include", "", "ana")
     append_decisions(path, [row])
-    assert not drop_last(path, Row("a", "gradient-free", "exclude", "", "ana"))
-    assert drop_last(path, row)
+    assert take_back(path, lambda r: r == Row("a", "gradient-free", "exclude", "", "ana")) is None
+    assert take_back(path, lambda r: r == row) == row
     assert path.read_text() == GOOD
+
+
+def test_undo_takes_back_a_row_with_later_rows_and_multiline_reasons_around_it(tmp_path):
+    # a hand-edited file: CRLF line ends, a quoted reason spanning two lines before and after
+    before = GOOD.replace("\n", "\r\n") + 'x,gradient-free,exclude,"two\r\nlines",ben,,\r\n'
+    path = write(tmp_path, before)
+    mine = Row("y", "gradient-free", "exclude", 'says "no",\nthen more', "ana")
+    append_decisions(path, [mine])
+    append_decisions(path, [Row("z", "gradient-free", "include", "", "ben")])  # another session, after
+    after_mine = path.read_bytes()[len(before.encode()) :].split(b"\n", 2)[2]  # ben's row
+    assert take_back(path, lambda r: r == mine) == mine
+    assert path.read_bytes() == before.encode() + after_mine
+    assert read_decisions(path)["paper"].tolist() == ["lora2024", "x", "z"]
+
+
+def test_rows_of_unknown_themes_are_named_with_the_closest_slug(tmp_path):
+    path = write(tmp_path, GOOD + "b,gradient-fre,include,,ana,,\nc,no-such-thing-at-all,maybe,,ana,,\n")
+    lines = unknown_theme_lines(read_decisions(path), ["gradient-free", "efficient-fine-tuning"], path)
+    assert lines == [
+        f"{path}:3: theme 'gradient-fre' is not a theme of themes.toml (closest: 'gradient-free'); row ignored",
+        f"{path}:4: theme 'no-such-thing-at-all' is not a theme of themes.toml; row ignored",
+    ]
 
 
 THEMES_TOML = """
@@ -153,6 +176,32 @@ def test_migration_moves_theme_file_decisions_once(tmp_path):
         ["other2023", "exclude", "inference only", "themes.toml"],
     ]
     assert migrate_theme_decisions(themes, path) == 0  # a second run adds nothing
+
+
+def _migrate(path: str, start, added) -> None:
+    import pathlib
+    import tomllib
+
+    themes = parse_themes(tomllib.loads(THEMES_TOML), pathlib.Path(path).parent / "themes.toml")
+    start.wait(60)
+    added.put(migrate_theme_decisions(themes, path))
+
+
+def test_migrations_run_at_once_add_each_row_once(tmp_path):
+    import multiprocessing as mp
+
+    path = write(tmp_path, GOOD)
+    spawn = mp.get_context("spawn")
+    start, added = spawn.Event(), spawn.Queue()
+    procs = [spawn.Process(target=_migrate, args=(str(path), start, added)) for _ in range(4)]
+    for p in procs:
+        p.start()
+    start.set()
+    counts = sorted(added.get(timeout=120) for _ in procs)
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    assert counts == [0, 0, 0, 2] and len(read_decisions(path)) == 3
 
 
 def test_labels_become_decisions():
@@ -200,3 +249,31 @@ def test_papers_are_named_by_key_id_arxiv_doi_or_title():
         ["Not a paper", "names no paper of the corpus"],
         ["Same Title", "names 2 papers"],
     ]
+
+
+def _append_many(path: str, reviewer: str, n: int, start) -> None:
+    start.wait(60)
+    for k in range(n):
+        append_decisions(path, [Row(f"p{k}", "gradient-free", "include", f"row {k}", reviewer)])
+
+
+def test_four_processes_appending_150_rows_each_lose_none(tmp_path):
+    # the reported failure: two processes appending 150 rows each left 152 of 300 rows
+    import multiprocessing as mp
+
+    path = write(tmp_path, GOOD)
+    spawn = mp.get_context("spawn")
+    start = spawn.Event()
+    procs = [spawn.Process(target=_append_many, args=(str(path), f"r{j}", 150, start)) for j in range(4)]
+    for p in procs:
+        p.start()
+    start.set()
+    for p in procs:
+        p.join(300)
+        assert p.exitcode == 0
+    table = read_decisions(path)
+    assert len(table) == 1 + 600 and path.read_text().startswith(GOOD)
+    rows = list(zip(table["reviewer"], table["paper"], table["reason"]))[1:]
+    assert sorted(rows) == sorted((f"r{j}", f"p{k}", f"row {k}") for j in range(4) for k in range(150))
+    for j in range(4):  # each writer's rows in the order it wrote them
+        assert [p for r, p, _ in rows if r == f"r{j}"] == [f"p{k}" for k in range(150)]
