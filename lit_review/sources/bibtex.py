@@ -52,7 +52,7 @@ _READ = frozenset(
     | {"keywords", "abstract", "eprint", "archiveprefix", "eprinttype", "primaryclass", "eprintclass"}
     | {"crossref"}
 )
-_YEAR = re.compile(r"^\s*(\d{4})\b")
+_YEAR = re.compile(r"^[\s{]*(\d{4})\b")  # "{2022}": a year braced twice, as some exports write it
 # BibLaTeX / EDTF date: the start of a range, "~" (circa) and "?" allowed; months 21-24 are seasons.
 _DATE = re.compile(r"^\s*(-?\d{1,4})(?:-(\d{2}))?(?:-(\d{2}))?")
 _KEYWORD_SPLIT = re.compile(r"[,;]")
@@ -101,7 +101,13 @@ def read(path: str | Path, name: str | None = None, shared: Shared | None = None
     rows: list[dict] = []
     for block in blocks:
         line = (block.start_line or 0) + 1
-        if isinstance(block, ParsingFailedBlock):
+        if isinstance(block, DuplicateFieldKeyBlock):  # the entry is kept, with each field's first value
+            batch.rejects.append(
+                Reject(name, line, _failure(block) + " (the first kept)", excerpt(block.raw), "field")
+            )
+            entry = _first_of_each_field(block.ignore_error_block)
+            _read_entry(batch, rows, entry, scope.fields(entry), context, line)
+        elif isinstance(block, ParsingFailedBlock):
             batch.rejects.append(Reject(name, line, _failure(block), excerpt(block.raw)))
         elif isinstance(block, Entry):
             damage = _damage(text.bad, line, block.raw)
@@ -125,6 +131,12 @@ class _Context:
         key = key.lower()
         found = self.by_key.get(key)
         return found if found is not None or self.elsewhere is None else self.elsewhere.get(key)
+
+
+def _first_of_each_field(entry: Entry) -> Entry:
+    seen: set[str] = set()
+    kept = [f for f in entry.fields if not (f.key.lower() in seen or seen.add(f.key.lower()))]
+    return Entry(entry.entry_type, entry.key, kept, entry.start_line, entry.raw)
 
 
 def _failure(block: ParsingFailedBlock) -> str:

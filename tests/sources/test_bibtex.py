@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -313,3 +314,26 @@ def test_a_macro_defined_nowhere_is_a_field_reject_not_its_name(tmp_path):
         ),
         (1, "field", "journal: @string macro 'ec' is not defined in this file; field not read", "ec"),
     ]  # publisher is not read: no reject for it
+
+
+PYBIBX = Path(__file__).resolve().parents[1] / "data" / "bibtex"
+
+
+def test_an_entry_with_a_field_given_twice_is_kept_with_the_first_value():
+    """pyBibX's real Scopus BibTeX export: 36 of 263 entries repeat funding_details (counted with
+    bibtexparser alone); they are papers, each with one field reject, not 36 lost records."""
+    batch = bibtex.read(PYBIBX / "pybibx__scopus.bib")
+    assert batch.n_read == len(batch.columns["line"]) == 263
+    twice = [r for r in batch.rejects if r.reason.startswith("field given twice")]
+    assert len(twice) == 36 and {r.kind for r in twice} == {"field"} and len(batch.rejects) == 36
+    assert twice[0].line == 2 and twice[0].reason == "field given twice: funding_details (the first kept)"
+    first = batch.columns["line"].index(2)
+    assert batch.columns["title"][first].startswith("ELECTRE-SCORE: A first outranking based method")
+
+
+def test_a_year_braced_twice_is_a_year():
+    """pyBibX's real Web of Science BibTeX export writes its 233 years as ``{{2022}}`` (3 of its 236
+    entries have none)."""
+    batch = bibtex.read(PYBIBX / "pybibx__wos.bib")
+    assert batch.n_read == 236 and batch.columns["year"].count(None) == 3
+    assert not [r for r in batch.rejects if r.reason == "year is not a year"]
