@@ -40,8 +40,8 @@ class Snapshot:
 
 
 def corpus_files(project: Project) -> list[Path]:
-    """The files the corpus is made of: listings, manifest, pinned keys."""
-    return [*project.source_files(), project.manifest, project.pins]
+    """The files the corpus is made of: listings, manifest, pinned keys and first-seen dates, update log."""
+    return [*project.source_files(), project.manifest, project.pins, project.first_seen, project.updates]
 
 
 def input_files(project: Project) -> list[Path]:
