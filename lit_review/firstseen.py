@@ -194,10 +194,10 @@ def what_is_new(first_seen: pd.Series, updates: list[Update]) -> News:
     dated capture (the newest first-seen day's papers are new); ``None`` with fewer than two days."""
     if updates:
         last = updates[-1]
-        return News(last.since, f"papers first seen by the last lit-review update (to {last.until})")
+        return News(last.since, f"first seen by the last lit-review update, to {last.until}")
     days = sorted({d for d in first_seen.dropna().tolist() if d})
     if len(days) < 2:
         return News(None, "no update recorded yet (lit-review update), and fewer than two dated captures")
     return News(
-        days[-2], f"papers first seen on the newest dated capture ({days[-1]}); no update recorded yet"
+        days[-2], f"first seen on the newest dated capture, {days[-1]}; no update recorded yet"
     )
