@@ -226,9 +226,36 @@ def cmd_fetch(args) -> int:
         request = fetch.hf_daily(args.date)
     else:
         request = fetch.hf_search(args.query)
-    saved = fetch.fetch(request, args.project)
+    saved = fetch.fetch(request, args.project, api_base=args.api_base, mailto=args.mailto)
     print(f"saved {request.url}\n  -> {saved} (listed in references/sources.toml)")
     return 0
+
+
+def cmd_enrich(args) -> int:
+    if args.online:
+        from .net.lookup import enrich_online
+
+        lookups, summary = enrich_online(
+            args.project, args.service, api_base=args.api_base, mailto=args.mailto, limit=args.limit,
+            dry_run=args.dry_run,
+        )  # fmt: skip
+        for line in summary.lines(dry_run=args.dry_run):
+            print(line)
+    return _enrich_offline(args)
+
+
+def _enrich_offline(args) -> int:
+    """INTEGRATION POINT: the offline half of ``enrich`` (branch ``enrich``: reading references/metadata/
+    and completing the papers) is called here; without it, only the online look-ups run."""
+    try:
+        from . import enrich as offline
+    except ImportError:
+        offline = None
+    run = getattr(offline, "cli_enrich", None)  # the name to agree on when the branches merge
+    if run is None:
+        print("enrich: reading references/metadata/ into the corpus is not in this version; nothing changed")
+        return 0
+    return run(args)
 
 
 def cmd_init(args) -> int:
@@ -287,6 +314,22 @@ def cmd_status(args) -> int:
     return 0
 
 
+def _network_options(p: argparse.ArgumentParser, env: str | None = None) -> None:
+    """``--api-base`` and ``--mailto``, shared by the commands that use the network."""
+    where = f"(else ${env}; " if env else "(else each service's LIT_REVIEW_<SERVICE>_API; "
+    p.add_argument(
+        "--api-base",
+        metavar="URL",
+        help=f"ask this server instead, a mirror with the service's path layout {where}default: the service)",
+    )
+    p.add_argument(
+        "--mailto",
+        metavar="EMAIL",
+        help="your email, sent in the User-Agent and to the polite pools of OpenAlex and Crossref "
+        "(else $LIT_REVIEW_MAILTO)",
+    )
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="lit-review", description="Reproducible themed literature reviews.")
     p.add_argument(
@@ -324,7 +367,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--dry-run", action="store_true", help="print the command instead of running it")
     s.set_defaults(func=cmd_lab)
 
-    s = sub.add_parser("fetch", help="download a paper list into references/sources/ (the only network use)")
+    s = sub.add_parser(
+        "fetch",
+        help="download a paper list into references/sources/ (uses the network; saves the raw answer)",
+    )
     site = s.add_subparsers(dest="site", required=True)
     hf = site.add_parser("hf", help="Hugging Face Papers API: a day's Daily Papers or a search")
     which = hf.add_mutually_exclusive_group(required=True)
@@ -335,7 +381,29 @@ def parser() -> argparse.ArgumentParser:
         "--query", required=True, help="words (searched in all fields) or an arXiv query (ti:, au:, ...)"
     )
     ax.add_argument("--max", type=int, default=100, help="number of results (default: 100)")
+    for site_parser, env in ((hf, "LIT_REVIEW_HF_API"), (ax, "LIT_REVIEW_ARXIV_API")):
+        _network_options(site_parser, env)
     s.set_defaults(func=cmd_fetch)
+
+    s = sub.add_parser(
+        "enrich",
+        help="complete papers lacking authors or ids from saved metadata (--online: look them up first)",
+    )
+    s.add_argument(
+        "--online",
+        action="store_true",
+        help="look up the papers lacking authors, ids or a DOI, saving every answer under references/metadata/",
+    )
+    s.add_argument(
+        "--service",
+        action="append",
+        choices=["arxiv", "hf", "openalex", "crossref", "s2"],
+        help="ask only this service (repeatable; default: all five)",
+    )
+    s.add_argument("--limit", metavar="N", type=_at_least(0), default=None, help="look up at most N papers")
+    s.add_argument("--dry-run", action="store_true", help="print what would be asked; send and write nothing")
+    _network_options(s)
+    s.set_defaults(func=cmd_enrich)
 
     s = sub.add_parser("themes", help="list the defined themes")
     s.set_defaults(func=cmd_themes)

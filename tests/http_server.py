@@ -2,13 +2,14 @@
 
 Routes map a path (and optionally its query string) to a list of responses served in turn
 (the last one repeats): ``Reply(status, body, headers)``; ``Reply.drop()`` closes the
-connection without answering. Every request received is logged in ``server.requests``.
+connection without answering; ``Reply(..., delay=s)`` answers after ``s`` seconds (a timeout). Every request received is logged in ``server.requests``.
 No test talks to any other address.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 import urllib.parse
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,6 +22,7 @@ class Reply:
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     drop_connection: bool = False
+    delay: float = 0.0
 
     @classmethod
     def file(cls, path: str | Path, status: int = 200, content_type: str = "application/json") -> Reply:
@@ -47,7 +49,8 @@ class RecordedServer:
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        # a short poll makes shutdown quick (the default 0.5 s would be paid by every test)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.02,), daemon=True)
 
     def route(self, path: str, *replies: Reply, query: str | None = None) -> None:
         """Serve ``replies`` in turn at ``path`` (with exactly ``query``, when given; else any query)."""
@@ -73,16 +76,21 @@ class RecordedServer:
                         Seen(split.path, urllib.parse.parse_qs(split.query), dict(self.headers.items()))
                     )
                 reply = server._reply_for(self.path)
+                if reply.delay:
+                    time.sleep(reply.delay)
                 if reply.drop_connection:
                     self.close_connection = True
                     self.connection.shutdown(2)
                     return
-                self.send_response(reply.status)
-                for k, v in reply.headers.items():
-                    self.send_header(k, v)
-                self.send_header("Content-Length", str(len(reply.body)))
-                self.end_headers()
-                self.wfile.write(reply.body)
+                try:
+                    self.send_response(reply.status)
+                    for k, v in reply.headers.items():
+                        self.send_header(k, v)
+                    self.send_header("Content-Length", str(len(reply.body)))
+                    self.end_headers()
+                    self.wfile.write(reply.body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up waiting (a timeout test)
 
             def log_message(self, *args):  # quiet
                 pass

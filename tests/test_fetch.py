@@ -1,9 +1,7 @@
-"""``lit-review fetch``: offline, with the HTTP call replaced by stored real responses."""
+"""``lit-review fetch``: the real client against a local server serving stored real responses."""
 
 import datetime as dt
 import tomllib
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -12,9 +10,12 @@ from lit_review import fetch
 from lit_review.cli import main
 from lit_review.errors import LitReviewError
 from lit_review.ingest import run_ingest
+from lit_review.net import Client, ServiceError
 from lit_review.project import Project
 from lit_review.sources import read_source
 from lit_review.sources.manifest import load_manifest
+
+from .http_server import RecordedServer, Reply
 
 FIXTURES = Path("/work/shared/fixtures")
 HF_DAY = FIXTURES / "hf" / "hfdaily-zh__2025-02-17.json"
@@ -22,31 +23,31 @@ ARXIV_TESTING = FIXTURES / "arxiv" / "arxivpy-2026__q_testing_s0_m10_bc5a6c384fe
 NOW = dt.datetime(2026, 11, 27, 14, 15, 16, 999, tzinfo=dt.UTC)
 
 
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch):
-    """Any real HTTP attempt fails the test."""
-
-    def refuse(*args, **kwargs):
-        raise AssertionError("a test tried to use the network")
-
-    monkeypatch.setattr(urllib.request, "urlopen", refuse)
-
-
-def serve(monkeypatch, path: Path, seen: list):
-    def fake_get(url):
-        seen.append(url)
-        return path.read_bytes()
-
-    monkeypatch.setattr(fetch, "http_get", fake_get)
+@pytest.fixture
+def srv(monkeypatch):
+    """A local server standing in for both services (through their environment variables)."""
+    with RecordedServer() as server:
+        monkeypatch.setenv("LIT_REVIEW_HF_API", server.url)
+        monkeypatch.setenv("LIT_REVIEW_ARXIV_API", server.url)
+        yield server
 
 
-def test_fetch_hf_daily_saves_raw_bytes_and_manifest_entry(project, monkeypatch):
-    seen = []
-    serve(monkeypatch, HF_DAY, seen)
+def quick(service):
+    return Client(service, min_interval=0, backoff=0.01)
+
+
+def test_fetch_hf_daily_saves_raw_bytes_and_manifest_entry(project, srv):
+    srv.route("/api/daily_papers", Reply.file(HF_DAY))
     before = (project / "references" / "sources.toml").read_text(encoding="utf-8")
     saved = fetch.fetch(fetch.hf_daily("2025-02-17"), project, now=NOW)
-    url = "https://huggingface.co/api/daily_papers?date=2025-02-17&limit=100"
-    assert seen == [url]
+    url = f"{srv.url}/api/daily_papers?date=2025-02-17&limit=100"  # the server actually asked
+    assert (
+        fetch.hf_daily("2025-02-17").url
+        == "https://huggingface.co/api/daily_papers?date=2025-02-17&limit=100"
+    )
+    assert [(r.path, r.query) for r in srv.requests] == [
+        ("/api/daily_papers", {"date": ["2025-02-17"], "limit": ["100"]})
+    ]
     assert saved == project / "references" / "sources" / "hf-daily-2025-02-17.json"
     assert saved.read_bytes() == HF_DAY.read_bytes()
     after = (project / "references" / "sources.toml").read_text(encoding="utf-8")
@@ -65,11 +66,16 @@ def test_fetch_hf_daily_saves_raw_bytes_and_manifest_entry(project, monkeypatch)
     assert not [r for r in corpus.rejects if r.source == "hf-daily-2025-02-17.json"]
 
 
-def test_fetch_arxiv_through_the_cli(project, monkeypatch, capsys):
-    seen = []
-    serve(monkeypatch, ARXIV_TESTING, seen)
-    assert main(["-C", str(project), "fetch", "arxiv", "--query", "testing", "--max", "10"]) == 0
-    assert seen == ["https://export.arxiv.org/api/query?search_query=all%3Atesting&start=0&max_results=10"]
+def test_fetch_arxiv_through_the_cli(project, capsys, monkeypatch):
+    monkeypatch.delenv("LIT_REVIEW_ARXIV_API", raising=False)
+    with RecordedServer() as srv:
+        srv.route("/api/query", Reply.file(ARXIV_TESTING, content_type="application/atom+xml"))
+        argv = ["-C", str(project), "fetch", "arxiv", "--query", "testing", "--max", "10"]
+        assert main([*argv, "--api-base", srv.url, "--mailto", "me@example.org"]) == 0
+    (seen,) = srv.requests
+    assert seen.path == "/api/query"
+    assert seen.query == {"search_query": ["all:testing"], "start": ["0"], "max_results": ["10"]}
+    assert "mailto:me@example.org" in seen.headers["User-Agent"]
     (saved,) = (project / "references" / "sources").glob("arxiv-*.xml")
     assert saved.name.startswith("arxiv-testing-m10-") and saved.read_bytes() == ARXIV_TESTING.read_bytes()
     info = load_manifest(project / "references" / "sources.toml")[saved.name]
@@ -79,8 +85,8 @@ def test_fetch_arxiv_through_the_cli(project, monkeypatch, capsys):
     assert saved.name in capsys.readouterr().out
 
 
-def test_same_request_same_name_and_refetch_refused(project, monkeypatch):
-    serve(monkeypatch, HF_DAY, [])
+def test_same_request_same_name_and_refetch_refused(project, srv):
+    srv.route("/api/papers/search", Reply.file(HF_DAY))  # a recorded HF list standing in for a search
     a, b = fetch.hf_search("diffusion language models"), fetch.hf_search("diffusion language models")
     assert a == b and a.file.startswith("hf-search-diffusion-language-models-")
     assert a.url == "https://huggingface.co/api/papers/search?q=diffusion%20language%20models"
@@ -89,27 +95,41 @@ def test_same_request_same_name_and_refetch_refused(project, monkeypatch):
     with pytest.raises(LitReviewError, match="already fetched"):
         fetch.fetch(a, project, now=NOW)
     assert (project / "references" / "sources.toml").read_bytes() == manifest
+    assert len(srv.requests) == 1  # refused before asking the service again
 
 
-def test_response_in_the_wrong_format_saves_nothing(project, monkeypatch):
-    monkeypatch.setattr(fetch, "http_get", lambda url: b"<html><body>Service unavailable</body></html>")
+def test_response_in_the_wrong_format_saves_nothing(project, srv):
+    srv.route("/api/query", Reply(200, b"<html><body>Service unavailable</body></html>"))
     manifest = (project / "references" / "sources.toml").read_bytes()
     files = sorted((project / "references" / "sources").iterdir())
     with pytest.raises(LitReviewError, match="not arxiv-atom"):
-        fetch.fetch(fetch.arxiv_query("testing", 5), project, now=NOW)
+        fetch.fetch(fetch.arxiv_query("testing", 5), project, now=NOW, client=quick("arxiv"))
     assert sorted((project / "references" / "sources").iterdir()) == files
     assert (project / "references" / "sources.toml").read_bytes() == manifest
 
 
-def test_http_error_is_one_line(monkeypatch):
-    def http_400(req, timeout):
-        raise urllib.error.HTTPError(req.full_url, 400, "Bad Request", {}, None)
-
-    monkeypatch.setattr(urllib.request, "urlopen", http_400)
+def test_service_down_is_one_line_and_saves_nothing(project, srv, capsys):
+    srv.route("/api/daily_papers", Reply(503, b"<html>down</html>"))
+    manifest = (project / "references" / "sources.toml").read_bytes()
     with pytest.raises(
-        LitReviewError, match=r"^HTTP 400 Bad Request from https://export\.arxiv\.org/api/query"
+        ServiceError, match=r"^Hugging Face Papers failed 3 times for http://127\.0\.0\.1:\d+/api/daily"
     ):
-        fetch.http_get("https://export.arxiv.org/api/query?id_list=abc")
+        fetch.fetch(
+            fetch.hf_daily("2025-02-17"), project, now=NOW, client=Client("hf", retries=2, backoff=0.01)
+        )
+    assert not (project / "references" / "sources" / "hf-daily-2025-02-17.json").exists()
+    assert (project / "references" / "sources.toml").read_bytes() == manifest
+
+
+def test_http_error_through_the_cli_is_one_line(project, srv, capsys):
+    srv.route("/api/query", Reply(400, b"bad query"))
+    assert main(["-C", str(project), "fetch", "arxiv", "--query", "x"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err.startswith(f"error: arXiv refused {srv.url}/api/query?search_query=all%3Ax")
+        and err.count("\n") == 1
+    )
+    assert "HTTP 400" in err and "(bad query)" in err
 
 
 def test_arxiv_query_forms():
@@ -119,12 +139,6 @@ def test_arxiv_query_forms():
         fetch.arxiv_query("x", 0)
     with pytest.raises(LitReviewError, match="empty query"):
         fetch.hf_search("  ")
-
-
-def test_manifest_entry_escapes_hostile_query():
-    req = fetch.hf_search('a "quoted" \\ back\nslash\x7f')
-    entry = tomllib.loads(fetch.manifest_entry(req, NOW, "0" * 64))["source"][0]
-    assert entry["query"] == 'a "quoted" \\ back\nslash\x7f'
 
 
 def test_cli_bad_date_is_one_line_error(project, capsys):

@@ -37,7 +37,16 @@ def _head(path: Path) -> str:
 
 def detect(path: str | Path):
     """The reader module for ``path``, chosen by its content (the listing reader when none claims it)."""
-    head = _head(Path(path))
+    return detect_head(_head(Path(path)))
+
+
+def detect_bytes(data: bytes):
+    """The reader module that would read a file holding ``data`` (an API response before it is saved)."""
+    return detect_head(data[:SNIFF_BYTES].removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace"))
+
+
+def detect_head(head: str):
+    """The reader module that claims a file starting with ``head`` (the listing reader when none does)."""
     for reader in READERS:
         if reader.sniff(head):
             return reader

@@ -12,7 +12,10 @@ or query, and when. Each ``[[source]]`` table describes one file under ``referen
     captured = "2025-12-10"          # ISO date, or "unknown"
     captured_basis = "why that date"
 
-``lit-review fetch`` also writes ``url`` (the request) and ``fetched`` (the UTC fetch time).
+``lit-review fetch`` also writes ``url`` (the request), ``fetched`` (the UTC fetch time) and
+``sha256``. ``lit-review enrich --online`` records its saved responses the same way, with
+``file`` a path relative to ``references/`` (``metadata/<service>/<name>``); a bare name is a
+file of ``references/sources/``.
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ def load_manifest(path: str | Path) -> dict[str, SourceInfo]:
         unknown = set(entry) - set(_FIELDS) - {"file", "seed", "sha256", "url", "fetched"}
         if unknown:
             raise LitReviewError(f"[[source]] {entry['file']!r}: unknown key(s) {sorted(unknown)}", path)
+        _check_file_name(entry["file"], path)
         values = {k: str(entry[k]) for k in _FIELDS if k in entry}
         info = SourceInfo(file=entry["file"], **values)
         try:
@@ -81,3 +85,15 @@ def load_manifest(path: str | Path) -> dict[str, SourceInfo]:
             raise LitReviewError(f"[[source]] {info.file!r} is listed twice", path)
         out[info.file] = info
     return out
+
+
+def _check_file_name(name: str, path: Path) -> None:
+    """A bare file name (in ``sources/``), or ``metadata/...`` relative to ``references/``."""
+    parts = name.split("/")
+    bad = not name or "\\" in name or any(p in ("", ".", "..") for p in parts)
+    if bad or (len(parts) > 1 and parts[0] != "metadata"):
+        raise LitReviewError(
+            f"[[source]] file = {name!r} is neither a file name (in references/sources/) nor a path "
+            "under metadata/ (relative to references/)",
+            path,
+        )
