@@ -198,6 +198,4 @@ def what_is_new(first_seen: pd.Series, updates: list[Update]) -> News:
     days = sorted({d for d in first_seen.dropna().tolist() if d})
     if len(days) < 2:
         return News(None, "no update recorded yet (lit-review update), and fewer than two dated captures")
-    return News(
-        days[-2], f"first seen on the newest dated capture, {days[-1]}; no update recorded yet"
-    )
+    return News(days[-2], f"first seen on the newest dated capture, {days[-1]}; no update recorded yet")
