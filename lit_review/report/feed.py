@@ -29,7 +29,7 @@ def feed_name(slug: str) -> str:
 
 def entry_id(paper_id: str) -> str:
     """The stable Atom id of a paper (a URN from its id)."""
-    return "urn:lit-review:paper:" + quote(paper_id, safe=":")
+    return "urn:lit-review:paper:" + quote(paper_id, safe=":/")
 
 
 def _text(value) -> str:
