@@ -123,18 +123,37 @@ def first_seen(
     """Each paper's first-seen date (ISO text, ``None`` where no source dates it) and the pins, old and new.
 
     ``records``: one row per record kept, with its ``source`` (file name) and the ``id`` of its paper
-    (``Corpus.records``); ``ids``: the papers' ids (the result is aligned on them).
+    (``Corpus.records``); ``ids``: the papers' ids (the result is aligned on them). Column-wise: each
+    record's source day as a day number, the minimum per paper by ``np.minimum.at``.
     """
-    days = {name: source_day(info) for name, info in sources.items()}
-    dated = pd.DataFrame({"id": records["id"].to_numpy(), "day": records["source"].map(days).to_numpy()})
-    dated = dated[dated["day"].notna()]
-    earliest = dated.assign(day=dated["day"].map(dt.date.isoformat)).groupby("id", sort=False)["day"].min()
-    found = ids.map(earliest)
-    pinned = ids.map(pins)
-    out = pinned.where(pinned.notna(), found).astype(object)
-    out = out.where(out.notna(), None)
-    new = {pid: day for pid, day in zip(ids, found) if isinstance(day, str) and pid not in pins}
-    return out, {**pins, **new}
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from ._infra.columns import strings
+
+    ordinal = {name: day.toordinal() for name, info in sources.items() if (day := source_day(info))}
+    if not ordinal and not pins:  # nothing dated (a corpus of plain files): no column to compute
+        return pd.Series(None, index=ids.index, dtype=object), {}
+    never = np.iinfo(np.int64).max
+    earliest = np.full(len(ids), never, dtype=np.int64)
+    if ordinal and len(records):
+        source = strings(records["source"])
+        where = pc.index_in(source, value_set=pa.array(list(ordinal), source.type)).fill_null(-1).to_numpy()
+        paper_ids = strings(ids)
+        row = pc.index_in(strings(records["id"]), value_set=paper_ids)
+        row = row.fill_null(-1).to_numpy()
+        dated = (where >= 0) & (row >= 0)
+        np.minimum.at(earliest, row[dated], np.asarray(list(ordinal.values()), dtype=np.int64)[where[dated]])
+    iso = {n: dt.date.fromordinal(int(n)).isoformat() for n in np.unique(earliest) if n != never}
+    found = [iso.get(n) for n in earliest.tolist()]
+    out, new = [], {}
+    for pid, day in zip(ids.tolist(), found):
+        pinned = pins.get(pid)
+        if pinned is None and day is not None:
+            new[pid] = day
+        out.append(pinned or day)
+    return pd.Series(out, index=ids.index, dtype=object), {**pins, **new}
 
 
 # -- what is new -----------------------------------------------------------------------------------
