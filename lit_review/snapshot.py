@@ -79,7 +79,8 @@ def save_snapshot(snapshot: Snapshot, path: str | Path) -> None:
     corpus = snapshot.result.corpus
     listings = [lst.drop_records() for lst in corpus.listings]
     corpus = dataclasses.replace(corpus, listings=listings, base_keys=None)
-    result = dataclasses.replace(snapshot.result, corpus=corpus, hits=None)  # the matches hold what they gave
+    # the matches hold what the hits gave; the papers hold their first-seen dates (the pins are the ingest's)
+    result = dataclasses.replace(snapshot.result, corpus=corpus, hits=None, first_seen=None)
     small = dataclasses.replace(snapshot, result=result)
     with atomic_open(path, "wb") as fh:
         pickle.dump(small, fh, protocol=pickle.HIGHEST_PROTOCOL)
