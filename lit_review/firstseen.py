@@ -148,11 +148,15 @@ def first_seen(
     iso = {n: dt.date.fromordinal(int(n)).isoformat() for n in np.unique(earliest) if n != never}
     found = [iso.get(n) for n in earliest.tolist()]
     out, new = [], {}
+    same = {
+        d: d for d in iso.values()
+    }  # one str object per day, however it was found: pickles (snapshots) stay byte-identical
     for pid, day in zip(ids.tolist(), found):
         pinned = pins.get(pid)
         if pinned is None and day is not None:
             new[pid] = day
-        out.append(pinned or day)
+        value = pinned or day
+        out.append(None if value is None else same.setdefault(value, value))
     return pd.Series(out, index=ids.index, dtype=object), {**pins, **new}
 
 

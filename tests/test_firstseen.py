@@ -184,3 +184,17 @@ def test_update_log_and_what_is_new(tmp_path):
     log.write_text("since,until,saved\n2025-02-12,2025-13-01,3\n")
     with pytest.raises(LitReviewError, match=r"updates.csv:2: until '2025-13-01' is not a date"):
         firstseen.load_updates(log)
+
+
+def test_dates_pickle_the_same_found_or_pinned(tmp_path):
+    """A build's snapshot pickles the papers: dates read back from the pins must pickle as the dates
+    found (one object per day), or a second build's snapshot is not byte-identical to the first."""
+    import pickle
+
+    sources = {"a.json": info("2025-02-13"), "b.json": info("2025-02-12")}
+    records = _records([("a.json", "p1"), ("a.json", "p2"), ("b.json", "p3"), ("a.json", "p4")])
+    ids = pd.Series(["p1", "p2", "p3", "p4"])
+    found, pins = firstseen.first_seen(records, ids, sources, {})
+    firstseen.save_pins(pins, tmp_path / "first-seen.csv")
+    again, _ = firstseen.first_seen(records, ids, sources, firstseen.load_pins(tmp_path / "first-seen.csv"))
+    assert again.tolist() == found.tolist() and pickle.dumps(again) == pickle.dumps(found)
