@@ -5,8 +5,9 @@ The recorded queries are the captures in ``references/sources.toml`` that have a
 answered it:
 
 * a Hugging Face Daily Papers day (``/api/daily_papers?date=D``): every later day up to
-  ``--until`` is fetched, one request per day; a day without papers (a weekend) is saved as the
-  ``[]`` the API answers, so it is recorded as fetched and never asked again;
+  ``--until`` is fetched, one request per day, but not the current UTC day, whose page still
+  fills (the next update fetches it, once complete); a day without papers (a weekend) is saved as
+  the ``[]`` the API answers, so it is recorded as fetched and never asked again;
 * a Hugging Face Papers search (``/api/papers/search?q=``): asked again if its last capture is
   older than ``--until``, saved under a name with the capture day;
 * an arXiv query (``/api/query?search_query=``): asked again for the submissions since its last
@@ -123,8 +124,9 @@ def plan_update(project: Project, until: dt.date, today: dt.date) -> list[tuple[
     for r in recorded_queries(project):
         if r.last is not None and r.last >= until:
             continue
-        if r.kind == "hf-daily":
-            plan += [(fetch.hf_daily(d.isoformat()), d.isoformat()) for d in _days(r.last, until)]
+        if r.kind == "hf-daily":  # a day's page fills while the day lasts: fetched once it is over (UTC)
+            last_day = min(until, today - dt.timedelta(days=1))
+            plan += [(fetch.hf_daily(d.isoformat()), d.isoformat()) for d in _days(r.last, last_day)]
         elif r.kind == "hf-search":
             request = fetch.hf_search(r.text)
             stem = request.file.removesuffix(".json")

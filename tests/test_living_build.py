@@ -87,7 +87,7 @@ def test_the_workflow_commands_keep_a_review_current(tmp_path, srv):
     PYTHONPATH, no network) against a local server, in a clone that pushes to a local remote."""
     t = FakeTime()
     today = dt.datetime.now(dt.UTC).date()
-    days = [today - dt.timedelta(days=n) for n in (2, 1, 0)]
+    days = [today - dt.timedelta(days=n) for n in (3, 2, 1)]  # today's page is left until the day is over
     # recorded answers, served in turn whatever the date asked (the workflow asks for today's)
     srv.route("/api/daily_papers", *(Reply(200, body(d)) for d in ("2025-02-12", "2025-02-13", "2025-02-14")))
     project = _project(tmp_path / "review", srv, t, day=days[0].isoformat())

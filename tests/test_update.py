@@ -285,3 +285,15 @@ def test_cli_update_with_api_base_and_the_environment_variable(review, srv):
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert r.stderr.startswith("error: update stopped at Hugging Face Papers 2025-02-15: ")
     assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_the_current_day_is_left_for_the_next_update(review, srv, t):
+    """A day's page fills while the day lasts: with --until today it is not saved half-full."""
+    serve_days(srv, ["2025-02-13", "2025-02-14"])
+    today = dt.date(2025, 2, 14)
+    out = update(review.root, "2025-02-14", client_factory=factory(srv, t), today=today)
+    assert [p.name for p in out.saved] == ["hf-daily-2025-02-13.json"]
+    again = update(review.root, None, client_factory=factory(srv, t), today=today)  # default: today
+    assert again.saved == [] and again.lines[0].startswith("up to date")
+    later = update(review.root, None, client_factory=factory(srv, t), today=today + dt.timedelta(days=1))
+    assert [p.name for p in later.saved] == ["hf-daily-2025-02-14.json"]
