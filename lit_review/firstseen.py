@@ -8,7 +8,8 @@ date do not date a paper. Once found, the date is pinned to the paper id and nev
 citation key), so rebuilding from scratch gives the same dates even if old captures are removed.
 
 ``lit-review update`` appends a row to ``updates.csv`` for each run that saved something: ``since``
-(the last day covered before it; empty for the first), ``until`` and how many responses it saved.
+(the last day covered before it; empty for the first), ``until``, how many responses it saved, and
+whether it completed (``no``: a service failed; the next update resumes it, with the same ``since``).
 "What is new" is what was first seen after the last row's ``since``.
 """
 
@@ -28,7 +29,7 @@ from .errors import LitReviewError
 from .sources.manifest import UNKNOWN, SourceInfo
 
 PIN_COLUMNS = ("first_seen", "id")
-UPDATE_COLUMNS = ("since", "until", "saved")
+UPDATE_COLUMNS = ("since", "until", "saved", "complete")
 _MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep",
                                       "oct", "nov", "dec"), 1)}  # fmt: skip
 
@@ -168,6 +169,7 @@ class Update:
     since: str  # the last day covered before the update ("" for the first)
     until: str
     saved: int
+    complete: bool = True
 
 
 def load_updates(path: str | Path) -> list[Update]:
@@ -176,11 +178,13 @@ def load_updates(path: str | Path) -> list[Update]:
     if not path.exists():
         return []
     out = []
-    for line, (since, until, saved) in _rows(path, UPDATE_COLUMNS):
+    for line, (since, until, saved, complete) in _rows(path, UPDATE_COLUMNS):
         since = _date(since, path, line, "since") if since else ""
         if not saved.isdigit():
             raise LitReviewError(f"saved {saved!r} is not a count", path, line)
-        out.append(Update(since, _date(until, path, line, "until"), int(saved)))
+        if complete not in ("yes", "no"):
+            raise LitReviewError(f"complete {complete!r} is neither yes nor no", path, line)
+        out.append(Update(since, _date(until, path, line, "until"), int(saved), complete == "yes"))
     return out
 
 
@@ -190,7 +194,16 @@ def record_update(path: str | Path, update: Update) -> None:
     with locked(path):
         old = path.read_text(encoding="utf-8") if path.exists() else ",".join(UPDATE_COLUMNS) + "\n"
         load_updates(path)  # a damaged log is reported before it is extended
-        atomic_write_text(path, old + f"{update.since},{update.until},{update.saved}\n")
+        done = "yes" if update.complete else "no"
+        atomic_write_text(path, old + f"{update.since},{update.until},{update.saved},{done}\n")
+
+
+def next_since(updates: list[Update], covered: str) -> str:
+    """The ``since`` of the next update: an interrupted update's own (it is resumed), else the last
+    update's ``until``; without updates, ``covered`` (the last day the captures cover)."""
+    if not updates:
+        return covered
+    return updates[-1].since if not updates[-1].complete else updates[-1].until
 
 
 @dataclass(frozen=True)

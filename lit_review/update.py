@@ -33,7 +33,7 @@ from pathlib import Path
 
 from . import fetch
 from .errors import LitReviewError
-from .firstseen import Update, load_updates, record_update, what_is_new
+from .firstseen import Update, load_updates, next_since, record_update, what_is_new
 from .net import services as sv
 from .net.client import Client
 from .net.save import is_saved
@@ -185,14 +185,27 @@ def update(
         return out
     out.planned = plan_update(project, out.until, today)
     if dry_run or not out.planned:
-        what = "would fetch" if out.planned else f"up to date: every recorded query is fetched to {out.until}"
+        today_note = " (today's Daily Papers once the day is over, UTC)" if out.until >= today else ""
+        what = (
+            "would fetch"
+            if out.planned
+            else f"up to date: every recorded query is fetched to {out.until}{today_note}"
+        )
         out.lines.append(f"{what}{':' if out.planned else ''}")
         out.lines += [f"  {req.url}" for req, _ in out.planned]
         return out
-    updates = load_updates(project.updates)
     covered = [r.last for r in recorded if r.last is not None]
-    since = updates[-1].until if updates else (max(covered).isoformat() if covered else "")
-    _fetch_all(project, out, client_factory or (lambda name: Client(name, api_base=api_base, mailto=mailto)))
+    since = next_since(load_updates(project.updates), max(covered).isoformat() if covered else "")
+    try:
+        _fetch_all(
+            project, out, client_factory or (lambda name: Client(name, api_base=api_base, mailto=mailto))
+        )
+    except LitReviewError:
+        if out.saved:  # logged as interrupted: the next update resumes it, new since the same day
+            record_update(
+                project.updates, Update(since, out.until.isoformat(), len(out.saved), complete=False)
+            )
+        raise
     record_update(project.updates, Update(since, out.until.isoformat(), len(out.saved)))
     out.lines += screen_new(project)
     return out

@@ -172,7 +172,7 @@ def test_update_log_and_what_is_new(tmp_path):
     news = firstseen.what_is_new(days, firstseen.load_updates(log))
     assert news.heading == "New in the first update" and news.mask(days).sum() == 4  # every dated paper
     firstseen.record_update(log, firstseen.Update("2025-02-12", "2025-02-19", 7))
-    assert log.read_text() == "since,until,saved\n,2025-02-12,1\n2025-02-12,2025-02-19,7\n"
+    assert log.read_text() == "since,until,saved,complete\n,2025-02-12,1,yes\n2025-02-12,2025-02-19,7,yes\n"
     news = firstseen.what_is_new(days, firstseen.load_updates(log))
     assert news.heading == "New since 2025-02-12" and news.mask(days).tolist() == [
         False,
@@ -181,7 +181,14 @@ def test_update_log_and_what_is_new(tmp_path):
         True,
         True,
     ]
-    log.write_text("since,until,saved\n2025-02-12,2025-13-01,3\n")
+    assert firstseen.next_since(firstseen.load_updates(log), "x") == "2025-02-19"
+    firstseen.record_update(log, firstseen.Update("2025-02-19", "2025-02-26", 2, complete=False))
+    assert firstseen.next_since(firstseen.load_updates(log), "x") == "2025-02-19"  # resumed: same since
+    assert firstseen.next_since([], "2025-02-12") == "2025-02-12"
+    log.write_text("since,until,saved,complete\n2025-02-12,2025-02-13,3,maybe\n")
+    with pytest.raises(LitReviewError, match=r"updates.csv:2: complete 'maybe' is neither yes nor no"):
+        firstseen.load_updates(log)
+    log.write_text("since,until,saved,complete\n2025-02-12,2025-13-01,3,yes\n")
     with pytest.raises(LitReviewError, match=r"updates.csv:2: until '2025-13-01' is not a date"):
         firstseen.load_updates(log)
 

@@ -126,8 +126,8 @@ def test_a_week_of_daily_updates_gives_each_day_its_papers(review, srv, t):
         assert set(papers) == every
         assert out.lines[0].endswith(f": {len(ids(day))} new papers in the corpus ({len(every)} in all)")
     log = (review.updates).read_text()
-    assert log.splitlines()[1:3] == ["2025-02-12,2025-02-13,1", "2025-02-13,2025-02-14,1"]
-    assert log.splitlines()[-1] == "2025-02-18,2025-02-19,1"
+    assert log.splitlines()[1:3] == ["2025-02-12,2025-02-13,1,yes", "2025-02-13,2025-02-14,1,yes"]
+    assert log.splitlines()[-1] == "2025-02-18,2025-02-19,1,yes"
 
 
 def test_one_update_for_the_week_then_idempotent(review, srv, t):
@@ -141,7 +141,7 @@ def test_one_update_for_the_week_then_idempotent(review, srv, t):
     new = {i for i, r in papers.items() if r["first_seen"] > "2025-02-12"}
     assert new == union and len(union) == 77  # 15 + 14 + 0 + 0 + 11 + 17 + 20
     assert all(papers[i]["first_seen"] == d for d in WEEK for i in ids(d))
-    assert review.updates.read_text() == "since,until,saved\n2025-02-12,2025-02-19,7\n"
+    assert review.updates.read_text() == "since,until,saved,complete\n2025-02-12,2025-02-19,7,yes\n"
     manifest = review.manifest.read_text()
     for day in WEEK:  # weekends recorded as fetched
         assert f'file = "hf-daily-{day}.json"' in manifest and f'page_date = "{day}"' in manifest
@@ -173,7 +173,8 @@ def test_a_failing_service_stops_with_one_line_and_keeps_what_was_saved(review, 
     assert saved == ["hf-daily-2025-02-12.json", "hf-daily-2025-02-13.json", "hf-daily-2025-02-14.json"]
     assert not list(review.sources_dir.glob(".*.tmp")) and not list(review.references.glob(".*.tmp"))
     assert sorted(load_manifest(review.manifest)) == saved  # the manifest lists exactly what was saved
-    assert not review.updates.exists()  # no update logged, nothing ingested
+    # logged as interrupted (to be resumed), nothing ingested
+    assert review.updates.read_text() == "since,until,saved,complete\n2025-02-12,2025-02-19,2,no\n"
     assert ((review.references / "papers.csv").read_bytes() if papers_before else None) == papers_before
 
     srv.requests.clear()
@@ -184,6 +185,8 @@ def test_a_failing_service_stops_with_one_line_and_keeps_what_was_saved(review, 
     assert {i for i, r in papers_csv(review).items() if r["first_seen"] > "2025-02-12"} == set().union(
         *(ids(d) for d in WEEK)
     )
+    assert review.updates.read_text().splitlines()[-1] == "2025-02-12,2025-02-19,5,yes"  # resumed: same since
+    assert out.lines[0] == "New since 2025-02-12: 77 new papers in the corpus (91 in all)"
 
 
 def test_retry_after_is_honoured_and_a_dropped_connection_retried(review, srv, t):
