@@ -13,6 +13,7 @@ one line naming the service and the request.
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -36,7 +37,8 @@ class ServiceError(LitReviewError):
 @dataclass(frozen=True)
 class Response:
     """A successful (or explicitly allowed) answer: ``url`` is the request as sent, without the email
-    and API key; ``content`` the body's bytes, verbatim."""
+    and API key; ``content`` the body's bytes as the service sent them (an HTTP content coding such
+    as gzip undone, nothing else: no decoding, no reformatting)."""
 
     url: str
     status: int
@@ -118,41 +120,60 @@ class Client:
         public = self.base + (f"{path}?{encode(pairs)}" if pairs else path)
         url = self._with_credentials(path, pairs)
         allowed = set(allow)
-        problem = ""
         for attempt in range(self.retries + 1):
             self._pace()
-            retry_after = None
-            try:
-                answer = self.session.get(url, timeout=self.timeout)
-            except requests.Timeout:
-                problem = f"no answer within {self.timeout:g} s"
-            except requests.ConnectionError as exc:
-                problem = f"connection failed ({_reason(exc)})"
-            else:
-                status, content = answer.status_code, answer.content
-                if 200 <= status < 300 or status in allowed:
-                    if not (
-                        self.service.empty_page_retry and status == 200 and empty_page_due(content, pairs)
-                    ):
-                        return Response(public, status, content, dict(answer.headers))
-                    problem = "an empty page where entries were due"
-                elif status in RETRY_STATUSES:
-                    problem = f"HTTP {status} {answer.reason}".rstrip()
-                    retry_after = _retry_after(answer.headers.get("Retry-After"))
-                else:
-                    raise ServiceError(f"{self.service.title} refused {public}: HTTP {status} {answer.reason}"
-                                       f"{_excerpt(content)}")  # fmt: skip
+            answer, problem, retry_after = self._attempt(url, public, pairs, allowed)
+            if answer is not None:
+                return answer
             if attempt == self.retries:
                 break
-            wait = self.backoff * 2**attempt if retry_after is None else retry_after
-            if wait > self.max_wait:
-                raise ServiceError(f"{self.service.title} asks to wait {wait:.0f} s before {public} "
+            if retry_after is not None and retry_after > self.max_wait:
+                raise ServiceError(f"{self.service.title} asks to wait {retry_after:.0f} s before {public} "
                                    f"({problem}); try again later")  # fmt: skip
-            self._sleep(wait)
+            self._sleep(min(self.backoff * 2**attempt, self.max_wait) if retry_after is None else retry_after)
         tries = self.retries + 1
         raise ServiceError(
             f"{self.service.title} failed {tries} time{'s' * (tries > 1)} for {public}: {problem}"
         )
+
+    def _attempt(
+        self, url: str, public: str, pairs: tuple[tuple[str, str], ...], allowed: set[int]
+    ) -> tuple[Response | None, str, float | None]:
+        """One request: the answer, or ``None``, what went wrong and the ``Retry-After`` asked (retryable).
+
+        A refusal that retrying cannot mend (another 4xx) raises :class:`ServiceError`.
+        """
+        try:
+            answer = self.session.get(url, timeout=self.timeout)
+        except requests.Timeout:
+            return None, f"no answer within {self.timeout:g} s", None
+        except requests.ConnectionError as exc:
+            return None, f"connection failed ({_reason(exc)})", None
+        status, content = answer.status_code, answer.content
+        if status in RETRY_STATUSES:
+            return (
+                None,
+                f"HTTP {status} {answer.reason}".rstrip(),
+                _retry_after(answer.headers.get("Retry-After")),
+            )
+        if not (200 <= status < 300 or status in allowed):
+            raise ServiceError(
+                f"{self.service.title} refused {public}: HTTP {status} {answer.reason}{_excerpt(content)}"
+            )
+        if self.service.empty_page_retry and status == 200 and empty_page_due(content, pairs):
+            return None, "an empty page where entries were due", None
+        self._adapt_pace(answer.headers)
+        return Response(public, status, content, dict(answer.headers)), "", None
+
+    def _adapt_pace(self, headers: Mapping[str, str]) -> None:
+        """Slow down to the budget a service announces (Crossref: ``X-Rate-Limit-Limit: 50`` per
+        ``X-Rate-Limit-Interval: 1s``); never faster than the service's documented pace."""
+        limit, interval = headers.get("X-Rate-Limit-Limit"), headers.get("X-Rate-Limit-Interval")
+        m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*", interval or "")
+        if not (limit and limit.strip().isdigit() and int(limit) > 0 and m):
+            return
+        seconds = float(m.group(1)) * {"ms": 0.001, "s": 1.0, "m": 60.0, None: 1.0}[m.group(2)]
+        self.min_interval = max(self.min_interval, seconds / int(limit))
 
     def _with_credentials(self, path: str, pairs: tuple[tuple[str, str], ...]) -> str:
         extra = []

@@ -24,13 +24,13 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
+from .._infra.iorw import remove_stale_temp_files
 from ..errors import LitReviewError
 from ..project import Project
 from ..sources import detect_bytes
-from ..sources.manifest import load_manifest
 from . import services as sv
 from .client import Client, ServiceError
-from .save import ENRICH_BASIS, manifest_name, save_response
+from .save import ENRICH_BASIS, is_saved, manifest_files, manifest_name, save_response
 
 DEFAULT_SERVICES = ("arxiv", "hf", "openalex", "crossref", "s2")
 _LISTING = {
@@ -82,13 +82,18 @@ class LookupSummary:
     not_found: list[Lookup] = field(default_factory=list)
     to_fetch: list[Lookup] = field(default_factory=list)  # --dry-run: what would be sent
     by_service: Counter = field(default_factory=Counter)
+    bases: dict[str, str] = field(default_factory=dict)  # service -> the address asked, when not the real one
+
+    def _address(self, lk: Lookup) -> str:
+        base = self.bases.get(lk.service)
+        return base + lk.query.target if base else lk.query.url
 
     def lines(self, dry_run: bool = False) -> list[str]:
         if dry_run:
             head = (
                 f"would send {len(self.to_fetch)} of {self.planned} look-ups ({self.skipped} already saved)"
             )
-            return [head, *(f"  {lk.service:9} {lk.query.url}" for lk in self.to_fetch)]
+            return [head, *(f"  {lk.service:9} {self._address(lk)}" for lk in self.to_fetch)]
         per = ", ".join(f"{s} {n}" for s, n in sorted(self.by_service.items())) or "none"
         return [
             f"{len(self.saved)} responses saved under references/metadata/ ({per}); "
@@ -97,9 +102,28 @@ class LookupSummary:
 
 
 def _str(value) -> str:
-    return (
-        "" if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA else str(value)
-    )
+    """A text cell as a string (``""`` for a missing value: NaN, None, NA)."""
+    return value if isinstance(value, str) else ""
+
+
+def _has_authors(authors) -> bool:
+    """Whether an ``authors`` cell names anyone (a tuple in a corpus, text in a ``papers.csv``)."""
+    if isinstance(authors, str):
+        return bool(authors.strip())
+    try:
+        return len(authors) > 0
+    except TypeError:  # NaN, None
+        return False
+
+
+def _needs(authors, arxiv: str, doi: str) -> set[str]:
+    """What a paper lacks: ``authors``, ``ids`` (neither arXiv id nor DOI), ``doi``."""
+    needs = set() if _has_authors(authors) else {"authors"}
+    if not arxiv and not doi:
+        needs.add("ids")
+    if not doi:
+        needs.add("doi")
+    return needs
 
 
 def _queries(service: str, title: str, arxiv: str, doi: str, needs: set[str]) -> sv.Query | None:
@@ -142,16 +166,8 @@ def plan_lookups(
     by_key: dict[str, tuple[sv.Query, list[str], set[str]]] = {}
     n_papers = 0
     for row in papers.sort_values("id", kind="stable").itertuples(index=False):
-        authors, arxiv, doi = getattr(row, "authors", ()), _str(getattr(row, "arxiv_id", "")), _str(row.doi)
-        needs = set()
-        if not (isinstance(authors, (tuple, list)) and len(authors)) and not (
-            isinstance(authors, str) and authors
-        ):
-            needs.add("authors")
-        if not arxiv and not doi:
-            needs.add("ids")
-        if not doi:
-            needs.add("doi")
+        arxiv, doi = _str(getattr(row, "arxiv_id", "")), _str(getattr(row, "doi", ""))
+        needs = _needs(getattr(row, "authors", ()), arxiv, doi)
         if not needs:
             continue
         if limit is not None and n_papers >= limit:
@@ -192,7 +208,7 @@ def run_lookups(
     factory = client_factory or Client
     clock = now or (lambda: dt.datetime.now(dt.UTC))
     summary = LookupSummary(planned=len(lookups))
-    saved_names = set(load_manifest(project.manifest))
+    saved_names = manifest_files(project.manifest)
     todo = []
     for lk in lookups:
         done = manifest_name(lk.relpath) in saved_names and (project.references / lk.relpath).is_file()
@@ -202,6 +218,9 @@ def run_lookups(
     if dry_run:
         summary.to_fetch = todo
         return summary
+    for folder in {(project.references / lk.relpath).parent for lk in todo}:
+        if folder.is_dir():
+            remove_stale_temp_files(folder)  # left by a run that was killed mid-write
     clients: dict[str, Client] = {}
     show = sys.stderr.isatty() if progress is None else progress
     try:
@@ -213,6 +232,11 @@ def run_lookups(
                 raise ServiceError(
                     f"{exc}; the {len(summary.saved)} responses saved before it are kept (run again to resume)"
                 ) from None
+            except LitReviewError:
+                if not is_saved(project, lk.relpath):
+                    raise
+                summary.skipped += 1  # saved meanwhile by another lit-review process
+                continue
             if path is None:
                 summary.not_found.append(lk)
             else:
@@ -277,4 +301,5 @@ def enrich_online(
         return Client(name, api_base=api_base, mailto=mailto)
 
     summary = run_lookups(project, lookups, client_factory or factory, dry_run, progress=progress)
+    summary.bases = {lk.service: sv.service(lk.service).base_url(api_base) for lk in lookups}
     return lookups, summary

@@ -29,20 +29,49 @@ ENRICH_BASIS = "fetched by lit-review enrich --online (UTC date of the request)"
 
 def manifest_name(relpath: str | PurePosixPath) -> str:
     """The manifest's ``file`` for ``relpath`` (relative to ``references/``): a bare name under
-    ``sources/``, else the relative path itself."""
+    ``sources/``, the relative path under ``metadata/``; nothing else is a capture."""
     path = PurePosixPath(relpath)
     if path.is_absolute() or not path.parts or ".." in path.parts or "\\" in str(path):
         raise ValueError(f"not a path inside references/: {relpath!r}")
     if len(path.parts) == 2 and path.parts[0] == "sources":
         return path.name
-    return str(path)
+    if len(path.parts) > 1 and path.parts[0] == "metadata":
+        return str(path)
+    raise ValueError(f"not a file of references/sources/ or references/metadata/: {relpath!r}")
 
 
 def is_saved(project: Project, relpath: str) -> bool:
     """Whether ``relpath`` was captured: its file exists and the manifest lists it."""
-    return (project.references / relpath).is_file() and manifest_name(relpath) in load_manifest(
+    return (project.references / relpath).is_file() and manifest_name(relpath) in manifest_files(
         project.manifest
     )
+
+
+# The file names of manifests this process read or wrote, by path, with the stat they had: a
+# look-up run appends thousands of entries, and parsing the whole manifest again for each (0.14 s
+# at 2,000 entries) would cost more than the requests. Another process's write changes the
+# stat (size, inode of the renamed file, mtime), and the manifest is then read again.
+_NAMES: dict[Path, tuple[tuple[int, int, int], frozenset[str]]] = {}
+
+
+def _signature(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return st.st_mtime_ns, st.st_size, st.st_ino
+
+
+def manifest_files(path: Path) -> frozenset[str]:
+    """The ``file`` names a manifest lists (validated by :func:`load_manifest` when read)."""
+    sig = _signature(path)
+    if sig is None:
+        return frozenset()
+    known = _NAMES.get(path)
+    if known is None or known[0] != sig:
+        known = sig, frozenset(load_manifest(path))
+        _NAMES[path] = known
+    return known[1]
 
 
 def manifest_entry(values: dict[str, str]) -> str:
@@ -93,8 +122,8 @@ def save_response(
         sha256=hashlib.sha256(content).hexdigest(), query=query, page_date=page_date, basis=basis,
     )  # fmt: skip
     with locked(project.manifest):
-        manifest = load_manifest(project.manifest)  # also validates it before we append to it
-        if name in manifest:
+        listed = manifest_files(project.manifest)  # also validates it before we append to it
+        if name in listed:
             raise LitReviewError(
                 "already fetched (delete the file and its [[source]] entry to fetch it again)", target
             )
@@ -112,4 +141,7 @@ def save_response(
         except BaseException:
             target.unlink(missing_ok=True)  # no capture without its manifest entry
             raise
+        sig = _signature(project.manifest)
+        if sig is not None:  # what we appended is valid by construction: no need to read it again
+            _NAMES[project.manifest] = sig, listed | {name}
     return target

@@ -243,3 +243,32 @@ def test_empty_page_rule():
     due = EMPTY_FEED.replace(b"<opensearch:totalResults>0<", b"<opensearch:totalResults>214881<")
     assert empty_page_due(due, (("search_query", "all:testing"), ("start", "0")))
     assert not empty_page_due(b"<html>", ())
+
+
+def test_own_backoff_is_capped(srv, t):
+    srv.route("/api/papers/search", Reply(502, b"Bad Gateway"))
+    with client("hf", srv, t, retries=6, backoff=1.0, max_wait=5.0) as c, pytest.raises(ServiceError):
+        c.fetch(services.hf_search("x"))
+    assert t.sleeps == [1.0, 2.0, 4.0, 5.0, 5.0, 5.0]
+
+
+def test_gzip_content_coding_is_undone_the_body_is_kept_as_sent(srv, t):
+    import gzip
+
+    body = OPENALEX.read_bytes()
+    srv.route("/works/doi:10.7717/peerj.4375", Reply(200, gzip.compress(body), {"Content-Encoding": "gzip"}))
+    with client("openalex", srv, t) as c:
+        assert c.fetch(services.openalex_doi("10.7717/peerj.4375")).content == body
+
+
+def test_pace_follows_the_budget_a_service_announces(srv, t):
+    headers = {"Content-Type": "application/json", "X-Rate-Limit-Limit": "5", "X-Rate-Limit-Interval": "1s"}
+    srv.route("/works", Reply(200, CROSSREF.read_bytes(), headers))
+    with client("crossref", srv, t) as c:
+        c.fetch(services.crossref_title("x"))
+        c.fetch(services.crossref_title("y"))
+        assert t.sleeps == [pytest.approx(0.2)]  # 5 per second, slower than the 0.1 s policy
+    srv.route("/works", Reply(200, CROSSREF.read_bytes(), {**headers, "X-Rate-Limit-Limit": "50"}))
+    with client("crossref", srv, FakeTime()) as c:
+        c.fetch(services.crossref_title("x"))
+        assert c.min_interval == 0.1  # a larger budget never makes it faster than the policy

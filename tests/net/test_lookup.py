@@ -1,6 +1,7 @@
 """``enrich --online``: the plan from a real corpus, and the real client against local servers
 serving recorded responses (nothing touches the internet)."""
 
+import datetime as dt
 import shutil
 import tomllib
 import xml.etree.ElementTree as ET
@@ -121,6 +122,8 @@ def test_online_through_the_cli_saves_verbatim_and_resumes(project, servers, cap
     assert n_requests(servers) == 5
     assert "0 responses saved" in capsys.readouterr().out
     # the project still builds, the metadata entries trip nothing
+    assert main(["-C", str(project), "status"]) == 0
+    assert "files not read: 0" in capsys.readouterr().out
     result = run_ingest(Project.at(project))
     assert not [r for r in result.corpus.rejects if r.source.startswith("metadata")]
     assert set(load_manifest(project / "references" / "sources.toml")) >= {e["file"] for e in entries}
@@ -155,9 +158,9 @@ def test_dry_run_sends_and_writes_nothing(project, servers, capsys):
     assert main(["-C", str(project), "enrich", "--online", "--limit", "2", "--dry-run"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "would send 10 of 10 look-ups (0 already saved)"
-    assert out[1].split()[0] == "arxiv" and out[1].split()[1].startswith(
-        "https://export.arxiv.org/api/query?"
-    )
+    assert out[1].split()[0] == "arxiv"  # the address asked: here LIT_REVIEW_ARXIV_API
+    assert out[1].split()[1].startswith(servers["main"].url + "/api/query?search_query=ti%3A%22")
+    assert out[3].split()[1].startswith(servers["openalex"].url + "/works?filter=title.search%3A")
     assert n_requests(servers) == 0 and not (project / "references" / "metadata").exists()
     assert (project / "references" / "sources.toml").read_bytes() == manifest
 
@@ -190,3 +193,88 @@ def test_bad_limit_and_service(project):
         enrich_online(project, limit=-1)
     with pytest.raises(LitReviewError, match="unknown service"):
         plan_lookups(load_corpus(project).head(1), ["scholar"])
+
+
+def test_plan_over_every_fixture_follows_the_rules():
+    import warnings
+
+    from lit_review.corpus import read_corpus
+
+    files = sorted(p for p in FIXTURES.glob("*/*") if p.suffix != ".md")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        papers = read_corpus(files)[0].papers
+    plan = plan_lookups(papers)
+    planned = {pid for lk in plan for pid in lk.paper_ids}
+
+    def has(v):
+        return isinstance(v, str) and bool(v)
+
+    lacking = {
+        r.id for r in papers.itertuples() if not len(r.authors) or not has(r.doi)
+    }  # authors, any id, or a DOI
+    assert planned == lacking and 300 < len(lacking) < len(papers)
+    # the one paper with a DOI and no authors (a Springer volume of iridia__crossref.bib)
+    (pid,) = [r.id for r in papers.itertuples() if not len(r.authors) and has(r.doi)]
+    doi = papers.set_index("id").loc[pid, "doi"]
+    got = sorted((lk.service, lk.query.kind, lk.query.text) for lk in plan if pid in lk.paper_ids)
+    title = papers.set_index("id").loc[pid, "title"]
+    assert got == [
+        ("arxiv", "title", title), ("crossref", "doi", doi), ("hf", "search", title),
+        ("openalex", "doi", doi), ("s2", "doi", doi),
+    ]  # fmt: skip
+    # an arXiv preprint with authors and no DOI: only its published version is looked for
+    preprint = next(r for r in papers.itertuples() if len(r.authors) and has(r.arxiv_id) and not has(r.doi))
+    kinds = sorted((lk.service, lk.query.kind) for lk in plan if preprint.id in lk.paper_ids)
+    assert kinds == [("crossref", "title"), ("openalex", "title"), ("s2", "arxiv")]
+
+
+def test_an_interrupted_run_resumes_and_cleans_what_a_kill_left(project, servers):
+    calls = []
+
+    class Interrupting(Client):
+        def fetch(self, query, **kw):
+            calls.append(query)
+            if len(calls) == 4:
+                raise KeyboardInterrupt  # Ctrl-C during the fourth request
+            return super().fetch(query, **kw)
+
+    with pytest.raises(KeyboardInterrupt):
+        enrich_online(project, limit=1, client_factory=lambda s: Interrupting(s, min_interval=0))
+    metadata = project / "references" / "metadata"
+    assert len([p for p in metadata.rglob("*") if p.is_file()]) == 3
+    stale = metadata / "crossref" / ".title-x.json.99999999.tmp"  # a writer killed mid-write
+    stale.parent.mkdir(exist_ok=True)
+    stale.write_bytes(b"half")
+    lookups, summary = enrich_online(project, limit=1, client_factory=quick)
+    assert (summary.skipped, len(summary.saved), len(lookups)) == (3, 2, 5)
+    assert not stale.exists()
+    manifest = load_manifest(project / "references" / "sources.toml")
+    files = sorted(
+        p.relative_to(project / "references").as_posix() for p in metadata.rglob("*") if p.is_file()
+    )
+    assert len(files) == 5 and all(f in manifest for f in files)
+
+
+def test_a_request_saved_meanwhile_by_another_process_is_skipped(project, servers):
+    from lit_review.net import save_response
+
+    plan = plan_lookups(load_corpus(project), ["crossref"], limit=1)
+
+    class Racing(Client):
+        def fetch(self, query, **kw):
+            got = super().fetch(query, **kw)
+            when = dt.datetime.now(dt.UTC)
+            save_response(
+                project,
+                plan[0].relpath,
+                got.content,
+                origin="Crossref",
+                listing="other",
+                url=got.url,
+                fetched=when,
+            )
+            return got
+
+    summary = run_lookups(project, plan, lambda s: Racing(s, min_interval=0))
+    assert summary.skipped == 1 and summary.saved == []

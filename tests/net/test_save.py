@@ -96,7 +96,14 @@ def test_concurrent_savers_lose_no_entry(project):
 def test_manifest_names():
     assert manifest_name("sources/hf-daily-2025-02-17.json") == "hf-daily-2025-02-17.json"
     assert manifest_name("metadata/s2/x.json") == "metadata/s2/x.json"
-    for bad in ("../x.json", "/etc/passwd", "metadata/../../x"):
+    for bad in (
+        "../x.json",
+        "/etc/passwd",
+        "metadata/../../x",
+        "reports/x.html",
+        "sources/a/b.json",
+        "x.json",
+    ):
         with pytest.raises(ValueError):
             manifest_name(bad)
 
@@ -118,3 +125,17 @@ def test_manifest_entry_escapes_hostile_values():
     hostile = 'a "quoted" \\ back\nslash\x7f'
     entry = tomllib.loads(manifest_entry({"file": "x", "query": hostile}))["source"][0]
     assert entry["query"] == hostile
+
+
+def test_an_entry_written_by_someone_else_is_seen(project):
+    _save(project, "metadata/crossref/d.json", CROSSREF.read_bytes())  # this process now knows the manifest
+    manifest = project / "references" / "sources.toml"
+    with open(manifest, "a", encoding="utf-8") as fh:  # another process, or a person, adds an entry
+        fh.write('\n[[source]]\nfile = "metadata/crossref/e.json"\n')
+    with pytest.raises(LitReviewError, match="already fetched"):
+        _save(project, "metadata/crossref/e.json", CROSSREF.read_bytes())
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8") + "[[source]]\nfile = 'broken\n", encoding="utf-8"
+    )
+    with pytest.raises(LitReviewError, match="invalid TOML"):  # and validated again before appending
+        _save(project, "metadata/crossref/f.json", CROSSREF.read_bytes())
