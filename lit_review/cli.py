@@ -249,6 +249,18 @@ def cmd_fetch(args) -> int:
     return 0
 
 
+def cmd_update(args) -> int:
+    from .update import update
+
+    outcome = update(
+        args.project, args.until, api_base=args.api_base, mailto=args.mailto, dry_run=args.dry_run
+    )
+    for saved in outcome.saved:
+        print(f"saved {saved.name}")
+    print("\n".join(outcome.lines))
+    return 0
+
+
 def cmd_enrich(args) -> int:
     if args.online:
         from .net.lookup import enrich_online
@@ -422,6 +434,16 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--dry-run", action="store_true", help="print what would be asked; send and write nothing")
     _network_options(s)
     s.set_defaults(func=cmd_enrich)
+
+    s = sub.add_parser(
+        "update",
+        help="fetch what is new for every query recorded in sources.toml (daily pages, searches), "
+        "then ingest and screen it",
+    )
+    s.add_argument("--until", metavar="YYYY-MM-DD", help="fetch up to this day (default: today, UTC)")
+    s.add_argument("--dry-run", action="store_true", help="print the requests it would make; write nothing")
+    _network_options(s)
+    s.set_defaults(func=cmd_update)
 
     s = sub.add_parser("themes", help="list the defined themes")
     s.set_defaults(func=cmd_themes)

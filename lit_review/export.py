@@ -39,11 +39,18 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 
-OUTPUT_FILES = ("library.bib", "papers.csv", "citekeys.csv", "duplicates.csv", "rejects.csv")
+OUTPUT_FILES = (
+    "library.bib",
+    "papers.csv",
+    "citekeys.csv",
+    "first-seen.csv",
+    "duplicates.csv",
+    "rejects.csv",
+)
 CSV_COLUMNS = [
     "id", "citekey", "title", "abstract", "authors", "year", "month", "day", "date_basis", "arxiv_id",
     "primary_class", "doi", "url", "venue", "entry_type", "keywords", "n_authors", "organization",
-    "upvotes", "themes", "n_sources", "sources",
+    "upvotes", "themes", "n_sources", "sources", "first_seen",
 ]  # fmt: skip
 LIST_SEPARATOR = "; "  # how papers.csv joins a paper's authors, keywords, themes and sources
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import citekeys
+from . import citekeys, firstseen
 from ._infra.iorw import atomic_open, atomic_write_text
 from ._infra.memory import bulk_work, gc_paused
 from .corpus import Corpus, Part, assemble, read_parts, records_table
@@ -29,6 +29,7 @@ class IngestResult:
     corpus: Corpus
     errors: list[LitReviewError] = field(default_factory=list)
     pins: pd.DataFrame | None = None
+    first_seen: dict[str, str] | None = None  # paper id -> first-seen date, old pins and new
     hits: dict | None = (
         None  # theme slug -> its term hits on the papers (themes.all_theme_hits), for match_all
     )
@@ -55,8 +56,9 @@ def run_ingest(
     paths=None,
     pins_path: Path | None = None,
     themes_path: Path | None = None,
+    first_seen_path: Path | None = None,
 ) -> IngestResult:
-    """Read, normalize, merge, key and theme the corpus in memory (writes nothing)."""
+    """Read, normalize, merge, key, date and theme the corpus in memory (writes nothing)."""
     files = _expand(paths) if paths else project.source_files()
     manifest = load_manifest(project.manifest)
     themes_file = themes_path or project.themes
@@ -65,8 +67,12 @@ def run_ingest(
     with bulk_work():
         corpus, errors, hits = _merge_and_match(read_parts(files, manifest), manifest, themes)
         keys, pins = citekeys.assign_keys(corpus.papers, pins, corpus.base_keys, corpus.known_as)
-        corpus.papers = apply_themes(corpus.papers.assign(citekey=keys), themes, hits)
-    return IngestResult(corpus, errors, pins, {t.slug: h for t, h in zip(themes, hits)})
+        seen, dates = firstseen.first_seen(
+            corpus.records, corpus.papers["id"], manifest,
+            firstseen.load_pins(first_seen_path or project.first_seen),
+        )  # fmt: skip
+        corpus.papers = apply_themes(corpus.papers.assign(citekey=keys, first_seen=seen), themes, hits)
+    return IngestResult(corpus, errors, pins, dates, {t.slug: h for t, h in zip(themes, hits)})
 
 
 def _merge_and_match(parts: list[Part], manifest, themes) -> tuple[Corpus, list[LitReviewError], list]:
@@ -104,6 +110,7 @@ def write_outputs(result: IngestResult, out: Path) -> dict[str, Path]:
             write_papers_csv(result.corpus.papers, fh)
 
     def small_files() -> None:
+        firstseen.save_pins(result.first_seen or {}, written["first-seen.csv"])
         atomic_write_text(written["duplicates.csv"], duplicates_csv(result.corpus))
         atomic_write_text(written["rejects.csv"], rejects_csv(result.corpus, result.errors))
 
@@ -124,7 +131,8 @@ def ingest(root=None, paths=None, out=None) -> IngestResult:
     project = Project.at(root)
     out = Path(out) if out else project.references
     pins = out / "citekeys.csv" if (out / "citekeys.csv").exists() else project.pins
-    result = run_ingest(project, paths, pins_path=pins)
+    seen = out / "first-seen.csv" if (out / "first-seen.csv").exists() else project.first_seen
+    result = run_ingest(project, paths, pins_path=pins, first_seen_path=seen)
     with gc_paused():
         write_outputs(result, out)
     return result
@@ -134,7 +142,7 @@ def load_corpus(root=None, paths=None) -> pd.DataFrame:
     """The project's corpus as a DataFrame, one row per unique paper (nothing is written).
 
     Columns: ``id, citekey, title, abstract, year, month, day, date_basis, n_authors,
-    organization, upvotes, themes, n_sources, sources`` (``sources``: ``file:line`` of every
-    record merged into the paper). Citation keys are those pinned in ``references/citekeys.csv``.
+    organization, upvotes, themes, n_sources, sources, first_seen`` (``sources``: ``file:line`` of
+    every record merged into the paper). Citation keys are those pinned in ``references/citekeys.csv``.
     """
     return run_ingest(Project.at(root), paths).corpus.papers

@@ -75,6 +75,16 @@ class Project:
         return self.references / "citekeys.csv"
 
     @property
+    def first_seen(self) -> Path:
+        """Pinned first-seen dates of the papers (lit_review.firstseen)."""
+        return self.references / "first-seen.csv"
+
+    @property
+    def updates(self) -> Path:
+        """The log of ``lit-review update`` runs (lit_review.firstseen)."""
+        return self.references / "updates.csv"
+
+    @property
     def decisions(self) -> Path:
         """Screening decisions, one row per paper, theme and reviewer (lit_review.screening.decisions)."""
         return self.references / "decisions.csv"

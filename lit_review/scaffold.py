@@ -1,6 +1,7 @@
 """``lit-review init``: a new review project, empty or filled with the bundled example corpus.
 
-Everything it writes comes from the package: ``templates/`` (themes, README, .gitignore),
+Everything it writes comes from the package: ``templates/`` (themes, README, .gitignore, the
+scheduled-build workflow ``.github/workflows/review.yml``),
 ``notebooks/`` (the report notebooks, copied so the project can change its own) and
 ``example/`` (the bundled corpus: listings, manifest, themes).
 """
@@ -62,7 +63,21 @@ def init_project(folder: str | Path, example: bool = False) -> Project:
     readme = (TEMPLATES / "README.md").read_text(encoding="utf-8")
     atomic_write_text(project.root / "README.md", readme.replace("{title}", _title(project.root.name)))
     shutil.copyfile(TEMPLATES / "gitignore", project.root / ".gitignore")
+    atomic_write_text(project.root / WORKFLOW, workflow_text())
     return project
+
+
+WORKFLOW = ".github/workflows/review.yml"
+
+
+def workflow_text(package: str | None = None) -> str:
+    """The scheduled-build workflow ``init`` writes: weekly and by hand, ``lit-review update`` and
+    ``build``, commit the new sources and pins, publish the reports. ``package``: the pip requirement
+    it installs (default: this version of lit-review)."""
+    from . import __version__
+
+    text = (TEMPLATES / "review.yml").read_text(encoding="utf-8")
+    return text.replace("{package}", package or f"lit-review=={__version__}")
 
 
 def _title(name: str) -> str:

@@ -40,8 +40,8 @@ class Snapshot:
 
 
 def corpus_files(project: Project) -> list[Path]:
-    """The files the corpus is made of: listings, manifest, pinned keys."""
-    return [*project.source_files(), project.manifest, project.pins]
+    """The files the corpus is made of: listings, manifest, pinned keys and first-seen dates, update log."""
+    return [*project.source_files(), project.manifest, project.pins, project.first_seen, project.updates]
 
 
 def input_files(project: Project) -> list[Path]:
@@ -79,7 +79,8 @@ def save_snapshot(snapshot: Snapshot, path: str | Path) -> None:
     corpus = snapshot.result.corpus
     listings = [lst.drop_records() for lst in corpus.listings]
     corpus = dataclasses.replace(corpus, listings=listings, base_keys=None)
-    result = dataclasses.replace(snapshot.result, corpus=corpus, hits=None)  # the matches hold what they gave
+    # the matches hold what the hits gave; the papers hold their first-seen dates (the pins are the ingest's)
+    result = dataclasses.replace(snapshot.result, corpus=corpus, hits=None, first_seen=None)
     small = dataclasses.replace(snapshot, result=result)
     with atomic_open(path, "wb") as fh:
         pickle.dump(small, fh, protocol=pickle.HIGHEST_PROTOCOL)

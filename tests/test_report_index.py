@@ -39,3 +39,24 @@ def test_sources_show_capture_dates_from_the_manifest(seed_corpus):
     for lst in c.listings:
         assert f"<code>{lst.source}</code>" in html and f">{lst.n_read}</td>" in html
     assert sources_html(c.listings, c.sources) == html  # no clock: same inputs, same bytes
+
+
+def test_new_papers_column_and_feed_links(tmp_path):
+    from lit_review.firstseen import News
+
+    for name in ("alpha.html", "alpha.atom", "beta.html"):
+        (tmp_path / name).write_text("x")
+    news = (
+        News("2025-02-12", "first seen by the last lit-review update, to 2025-02-19"),
+        {"alpha": 3, "beta": 0},
+    )
+    page = index_html(_themes(tmp_path), {"alpha": 7, "beta": 2}, {}, 12, tmp_path, news=news)
+    assert "<th" in page and ">New since 2025-02-12</th>" in page
+    assert '>7</td><td style="text-align:right;vertical-align:top">3</td>' in page  # papers, then new
+    assert "<p>New since 2025-02-12: first seen by the last lit-review update, to 2025-02-19.</p>" in page
+    assert '<a href="alpha.atom">Atom feed</a>' in page and 'href="beta.atom"' not in page
+    head = page.split("</head>")[0]
+    assert '<link rel="alternate" type="application/atom+xml" href="alpha.atom"' in head
+    assert "beta.atom" not in head
+    nothing = index_html(_themes(tmp_path), {}, {}, 0, tmp_path, news=(News(None, "no update"), {}))
+    assert "New since" not in nothing

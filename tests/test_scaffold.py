@@ -215,3 +215,23 @@ def test_lab_starts_a_server_for_whoever_runs_it(tmp_path):
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
     assert re.search(r"http://(127\.0\.0\.1|localhost):\d+/lab", seen), seen[-2000:]
+
+
+def test_init_writes_the_scheduled_build_workflow(tmp_path):
+    import yaml
+
+    from lit_review import __version__
+    from lit_review.scaffold import init_project
+
+    project = init_project(tmp_path / "r")
+    wf = yaml.safe_load((project.root / ".github" / "workflows" / "review.yml").read_text())
+    triggers = wf[True]  # YAML 1.1 reads the key `on` as true
+    assert triggers["schedule"][0]["cron"].split()[4] == "1" and "workflow_dispatch" in triggers
+    assert wf["env"]["LIT_REVIEW_PACKAGE"] == f"lit-review=={__version__}"
+    assert wf["permissions"]["contents"] == "write" and wf["permissions"]["pages"] == "write"
+    runs = [s.get("run", s.get("uses")) for s in wf["jobs"]["update"]["steps"]]
+    assert runs[2] == 'python -m pip install "$LIT_REVIEW_PACKAGE"'
+    assert runs[3:5] == ["lit-review update", "lit-review build"]
+    assert "git add references/" in runs[5] and "git push" in runs[5]
+    assert runs[-1] == "actions/upload-pages-artifact@v3"
+    assert wf["jobs"]["publish"]["steps"][0]["uses"] == "actions/deploy-pages@v4"

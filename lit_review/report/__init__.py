@@ -87,7 +87,7 @@ def build(
             outputs += _write_theme_files(project, snap, name, out_dir)
         done[name] = {"key": keys[name], "outputs": plan.record_outputs(out_dir, outputs)}
 
-    _write_index(all_themes, snap.result.corpus, outcome.failed, out_dir)
+    _write_index(project, all_themes, snap.result.corpus, outcome.failed, out_dir)
     new_state = {"reports": done, "index": plan.record_outputs(out_dir, ["index.html"])}
     if not outcome.failed:  # the inputs as they are now (ingest may have pinned new keys)
         new_state["global"] = plan.global_key(project, request, out_dir)
@@ -130,27 +130,37 @@ def _ingest(project: Project, themes: list[Theme], out_dir: Path, outcome: Build
 
 
 def _write_theme_files(project: Project, snap, slug: str, out_dir: Path) -> list[str]:
-    """Beside a theme's report: its BibTeX and its full ranked list; return their names."""
+    """Beside a theme's report: its BibTeX, its full ranked list and its Atom feed; return their names."""
     from ..export import write_bibtex
     from ..themes import theme_members
+    from .feed import feed_name, theme_feed
     from .theme_review import full_list_html, full_list_name, theme_review
 
     papers = snap.result.corpus.papers
     write_bibtex(papers[theme_members(papers, slug)], out_dir / f"{slug}.bib")
     full = full_list_name(slug)
-    atomic_write_text(out_dir / full, full_list_html(theme_review(project.root, slug, snapshot=snap)))
-    return [f"{slug}.bib", full]
+    review = theme_review(project.root, slug, snapshot=snap)
+    atomic_write_text(out_dir / full, full_list_html(review))
+    feed = theme_feed(slug, review.theme.title, review.included, papers["first_seen"])
+    atomic_write_text(out_dir / feed_name(slug), feed)
+    return [f"{slug}.bib", full, feed_name(slug)]
 
 
-def _write_index(themes: list[Theme], corpus, failed: dict[str, str], out_dir: Path) -> None:
+def _write_index(
+    project: Project, themes: list[Theme], corpus, failed: dict[str, str], out_dir: Path
+) -> None:
+    from ..firstseen import load_updates, what_is_new
     from .counts import theme_counts
     from .index import sources_html
 
     papers = corpus.papers
-    sizes = theme_counts(papers["themes"], [t.slug for t in themes])
+    slugs = [t.slug for t in themes]
+    sizes = theme_counts(papers["themes"], slugs)
+    seen = what_is_new(papers["first_seen"], load_updates(project.updates))
+    new = theme_counts(papers.loc[seen.mask(papers["first_seen"]), "themes"], slugs)
     sources = sources_html(corpus.listings, corpus.sources)
     atomic_write_text(
-        out_dir / "index.html", index_html(themes, sizes, failed, len(papers), out_dir, sources)
+        out_dir / "index.html", index_html(themes, sizes, failed, len(papers), out_dir, sources, (seen, new))
     )
 
 

@@ -20,6 +20,7 @@ def _esc(value) -> str:
 
 
 def _theme_row(t, size: int, failed: dict[str, str], out_dir: Path) -> list[str]:
+    from .feed import feed_name
     from .theme_review import full_list_name
 
     slug = _esc(t.slug)
@@ -27,7 +28,11 @@ def _theme_row(t, size: int, failed: dict[str, str], out_dir: Path) -> list[str]
     title = f'<a href="{slug}.html">{_esc(t.title)}</a>' if built else _esc(t.title)
     links = [
         f'<a href="{_esc(name)}">{label}</a>'
-        for name, label in ((full_list_name(t.slug), "full ranked list"), (f"{t.slug}.bib", "BibTeX"))
+        for name, label in (
+            (full_list_name(t.slug), "full ranked list"),
+            (f"{t.slug}.bib", "BibTeX"),
+            (feed_name(t.slug), "Atom feed"),
+        )  # fmt: skip
         if (out_dir / name).exists()
     ]
     if t.slug in failed:
@@ -62,11 +67,25 @@ def sources_html(listings, sources: dict) -> str:
 
 
 def index_html(
-    themes, sizes: dict[str, int], failed: dict[str, str], n_papers: int, out_dir: Path, sources: str = ""
-) -> str:
+    themes, sizes: dict[str, int], failed: dict[str, str], n_papers: int, out_dir: Path, sources: str = "",
+    news=None,
+) -> str:  # fmt: skip
     """The index of ``out_dir``: a row per theme (``sizes``: its paper count; ``failed``: its build
-    error), the overview, and ``sources`` (:func:`sources_html`)."""
+    error), the overview, and ``sources`` (:func:`sources_html`). ``news``: ``(News, {slug: new
+    papers the theme includes})`` (:func:`lit_review.firstseen.what_is_new`), a column of its own."""
+    from .feed import feed_link, feed_name
+
     rows = [_theme_row(t, sizes.get(t.slug, 0), failed, out_dir) for t in themes]
+    header, numeric, note = ["Theme", "Scope", "Papers", "Lists"], {2}, ""
+    if news is not None and news[0].since is not None:
+        seen, new = news
+        for row, t in zip(rows, themes):
+            row.insert(3, str(new.get(t.slug, 0)))
+        header.insert(3, _esc(seen.heading))
+        numeric, note = {2, 3}, f"<p>{_esc(seen.heading)}: {_esc(seen.basis)}.</p>"
+    feeds = "\n".join(
+        feed_link(t.slug, f"{t.title} (Atom feed)") for t in themes if (out_dir / feed_name(t.slug)).exists()
+    )
     overview = (
         f' <a href="{OVERVIEW}.html">Corpus overview</a>: sources, duplicates, years, overlaps between themes.'
         if (out_dir / f"{OVERVIEW}.html").exists()
@@ -75,8 +94,6 @@ def index_html(
     body = (
         "<h1>Literature review reports</h1>"
         f"<p>{n_papers} unique papers, {len(themes)} themes.{overview}</p>"
-        '<h2 id="themes">Themes</h2>'
-        + table_html(["Theme", "Scope", "Papers", "Lists"], rows, numeric={2})
-        + sources
+        '<h2 id="themes">Themes</h2>' + note + table_html(header, rows, numeric=numeric) + sources
     )
-    return page("Literature review reports", body)
+    return page("Literature review reports", body, head=feeds)

@@ -33,12 +33,15 @@ def table_html(header: list[str], rows: list[list[str]], numeric=(), cls: str = 
     return f"<table{klass}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def page(title: str, body: str, nav: str = "") -> str:
-    """A self-contained HTML page: inline CSS, no script, nothing fetched from the network."""
+def page(title: str, body: str, nav: str = "", head: str = "") -> str:
+    """A self-contained HTML page: inline CSS, no script, nothing fetched from the network.
+
+    ``head``: more of the head (the ``<link rel="alternate">`` of a feed)."""
+    head = f"{head}\n" if head else ""
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{nav}{body}\n</body>\n</html>\n"
+        f"<title>{html.escape(title)}</title>\n{head}<style>{CSS}</style>\n</head>\n<body>\n{nav}{body}\n</body>\n</html>\n"
     )
 
 
@@ -57,9 +60,9 @@ def with_contents(body: str) -> str:
     return body if first is None else body[: first.start()] + contents(body) + body[first.start() :]
 
 
-def render_html(nb, title: str) -> str:
+def render_html(nb, title: str, head: str = "") -> str:
     """Render an executed notebook as a page: inputs and prompts hidden, outputs as they are,
-    a link back to the index and a table of contents of its sections."""
+    a link back to the index and a table of contents of its sections (``head``: as :func:`page`)."""
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
@@ -72,4 +75,4 @@ def render_html(nb, title: str) -> str:
     )
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={HIDDEN_TAG}), enabled=True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    return page(title, with_contents(body), nav=INDEX_LINK)
+    return page(title, with_contents(body), nav=INDEX_LINK, head=head)

@@ -20,6 +20,7 @@ from pathlib import Path
 from .._infra.iorw import atomic_write_text
 from .._infra.parallel import WorkerPool
 from ..errors import LitReviewError
+from .feed import feed_link
 from .index import OVERVIEW
 from .render import render_html
 
@@ -119,7 +120,8 @@ def build_one(notebook: str, name: str, title: str, out: str, params: dict) -> t
     nb_path = Path(notebook)
     try:
         nb = execute(nb_path, params, nb_path.parent)
-        html_text = render_html(nb, title)
+        theme = params.get("theme")  # a theme's report announces its feed, written beside it by the build
+        html_text = render_html(nb, title, feed_link(theme, f"{title} (Atom feed)") if theme else "")
     except Exception as exc:  # the notebook's own error, reported with its theme and cell
         return name, _failure(name, exc)
     atomic_write_text(out_dir / f"{name}.ipynb", nbformat.writes(nb) + "\n")

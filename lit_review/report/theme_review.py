@@ -203,6 +203,48 @@ def header_html(r: ThemeReview) -> str:
     )
 
 
+def news(r: ThemeReview):
+    """Since when papers count as new (:func:`lit_review.firstseen.what_is_new`) and the new papers
+    of the theme: those it includes or whose terms match, with their verdicts, included first."""
+    from ..firstseen import load_updates, what_is_new
+
+    papers = r.papers.reset_index(drop=True)  # aligned with the matches
+    days = (
+        papers["first_seen"] if "first_seen" in papers else pd.Series(None, index=papers.index, dtype=object)
+    )
+    seen = what_is_new(days, load_updates(r.project.updates))
+    new = seen.mask(days)
+    table = papers[new].join(r.matches[new].drop(columns=["id"]))
+    table = table[table["included"] | (table["score"] > 0)]
+    table = table.sort_values(
+        ["included", "probability", "score", "citekey"], ascending=[False, False, False, True], kind="stable"
+    )
+    return seen, int(new.sum()), table.reset_index(drop=True)
+
+
+def news_html(r: ThemeReview) -> str:
+    """The 'New since' section: the theme's papers first seen since the previous update, each with
+    its verdict and a link, and how many new papers the corpus gained in all."""
+    seen, n_new, table = news(r)
+    head = f'<h2 id="new">{esc(seen.heading if seen.since is not None else "What is new")}</h2>'
+    if seen.since is None:
+        return f'{head}<p class="news">Nothing to compare with: {esc(seen.basis)}.</p>'
+    n_in = int(table["included"].sum())
+    summary = (
+        f'<p class="news">{n_new} new paper{"s" * (n_new != 1)} in the corpus ({esc(seen.basis)}); '
+        f"{len(table)} of them match this theme's terms or are included; <strong>{n_in} included</strong>.</p>"
+    )
+    if table.empty:
+        return head + summary
+    rows = [
+        [title_html(p), esc(short_authors(p.authors)), esc(p.first_seen), f"{p.score:g}",
+         esc(status(p, r.theme.min_score))]
+        for p in table.itertuples(index=False)
+    ]  # fmt: skip
+    header = ["Title", "Authors", "First seen", "Score", "Verdict"]
+    return head + summary + table_html(header, rows, numeric={3}, cls="news")
+
+
 def full_list_name(slug: str) -> str:
     """The file of a theme's full ranked list, beside its report."""
     return f"{slug}-all.html"

@@ -38,10 +38,14 @@ _HF_KEY = re.compile(r"""(?<!\\)["'](?:paper|arxiv_id|publishedAt|upvotes)["']\s
 _CSL_KEY = re.compile(r'(?<!\\)"(?:issued|container-title|date-parts|citation-key)"\s*:')
 _WS = re.compile(r"\s*")
 _REPR_START = re.compile(r"^\s*[\[{]\s*[\[{]?\s*'")
+_EMPTY_LIST = re.compile(r"\s*\[\s*\]\s*")  # the Daily Papers API's answer for a day without papers
 
 
 def sniff(head: str) -> bool:
-    """Whether ``head`` is JSON (or a Python repr) with HF paper keys and no CSL-JSON keys."""
+    """Whether ``head`` is JSON (or a Python repr) with HF paper keys and no CSL-JSON keys, or the
+    empty list ``[]`` (what ``/api/daily_papers`` answers for a day without papers, a weekend)."""
+    if _EMPTY_LIST.fullmatch(head):
+        return True
     start = head.lstrip()[:1]
     return start in ("[", "{") and bool(_HF_KEY.search(head)) and not _CSL_KEY.search(head)
 

@@ -212,3 +212,18 @@ def test_detected_by_content_not_name(tmp_path, name):
     p = tmp_path / "capture.txt"
     p.write_bytes((HF / name).read_bytes())
     assert detect(p) is hf_json
+
+
+@pytest.mark.parametrize("text", ["[]", "[]\n", " [ \n ] ", "\ufeff[]"])
+def test_empty_daily_page_is_a_source_without_papers(tmp_path, text):
+    # /api/daily_papers answers [] for a day without papers (a weekend): a valid, empty capture
+    p = tmp_path / "hf-daily-2025-02-15.json"
+    p.write_text(text, encoding="utf-8")
+    assert detect(p) is hf_json
+    batch = read_source(p)
+    assert batch.format == "hf-json" and batch.n_read == 0 and batch.rejects == []
+
+
+@pytest.mark.parametrize("text", ["[1]", "[[]]", "[] x", "{}"])
+def test_other_bare_json_not_claimed(text):
+    assert not hf_json.sniff(text)
