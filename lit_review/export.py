@@ -42,7 +42,7 @@ OUTPUT_FILES = ("library.bib", "papers.csv", "citekeys.csv", "duplicates.csv", "
 CSV_COLUMNS = [
     "id", "citekey", "title", "abstract", "authors", "year", "month", "day", "date_basis", "arxiv_id",
     "primary_class", "doi", "url", "venue", "entry_type", "keywords", "n_authors", "organization",
-    "upvotes", "themes", "n_sources", "sources",
+    "upvotes", "themes", "n_sources", "sources", "enriched_from",
 ]  # fmt: skip
 LIST_SEPARATOR = "; "  # how papers.csv joins a paper's authors, keywords, themes and sources
 

@@ -12,10 +12,11 @@ from pathlib import Path
 
 from ..errors import LitReviewError
 from ..record import Batch
-from . import arxiv_atom, bibtex, csljson, hf_json, listing, papers_csv, ris
+from . import arxiv_atom, arxiv_snapshot, bibtex, csljson, hf_json, listing, papers_csv, ris
 
 READERS = [
     arxiv_atom,
+    arxiv_snapshot,
     hf_json,
     bibtex,
     ris,
