@@ -281,12 +281,12 @@ def _near_candidates(index: pa.Table, details, papers: list[dict]) -> dict[str, 
 
 def near_title(a: str, b: str) -> bool:
     """Whether two titles are one title spelled differently: the same words in the same order but
-    for one, which is a small misspelling of the other (same first letter, one edit, or two in a
-    word of 8 letters or more; ``Modeling`` / ``Modelling``, ``Network`` / ``Networks``). A word with
+    for one, which is a small misspelling of the other (same first letter, one edit, a swap of two
+    neighbouring letters counting as one, or two in a word of 8 letters or more; ``Modeling`` / ``Modelling``, ``Network`` / ``Networks``). A word with
     a digit must be equal (``Llama 2`` / ``Llama 3``, ``Qwen2`` / ``Qwen2.5`` never match), and no
     word may be added or removed (``Trust Region On-Policy Distillation`` is another paper than
     ``Trust Region Policy Distillation``)."""
-    from rapidfuzz.distance import Levenshtein
+    from rapidfuzz.distance import OSA
 
     from ..text import words
 
@@ -299,4 +299,4 @@ def near_title(a: str, b: str) -> bool:
     x, y = diff[0]
     if any(c.isdigit() for c in x + y) or x[0] != y[0] or min(len(x), len(y)) < 4:
         return False
-    return Levenshtein.distance(x, y) <= (2 if min(len(x), len(y)) >= 8 else 1)
+    return OSA.distance(x, y) <= (2 if min(len(x), len(y)) >= 8 else 1)
