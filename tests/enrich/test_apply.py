@@ -1,0 +1,111 @@
+"""The enrich step of every ingest, on the bundled review with a metadata folder of real files."""
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from lit_review.enrich import report
+from lit_review.ingest import ingest
+from lit_review.sources import read_source
+
+FIXTURES = Path("/work/shared/fixtures")
+DATA = Path(__file__).resolve().parents[1] / "data" / "enrich" / "hf"
+THESIS = FIXTURES / "bibtex" / "coslu__thesis_bibliography.bib"  # 4 of its papers are in the bundled review
+
+
+def outputs(refs: Path) -> dict[str, bytes]:
+    return {
+        p.name: p.read_bytes() for p in sorted(refs.iterdir()) if p.is_file() and p.suffix in (".csv", ".bib")
+    }
+
+
+@pytest.fixture
+def enriched(project):
+    """The bundled review ingested once without metadata, then with a metadata folder."""
+    ingest(project)
+    before = pd.read_csv(project / "references" / "papers.csv", keep_default_na=False)
+    meta = project / "references" / "metadata"
+    (meta / "hf").mkdir(parents=True)
+    for f in [*sorted((FIXTURES / "hf").glob("*.json")), *sorted(DATA.glob("*.json"))]:
+        shutil.copy(f, meta / "hf" / f.name)
+    shutil.copy(THESIS, meta / THESIS.name)
+    result = ingest(project)
+    after = pd.read_csv(project / "references" / "papers.csv", keep_default_na=False)
+    return project, before, after, result
+
+
+def test_metadata_completes_papers_and_changes_nothing_else(enriched):
+    project, before, after, result = enriched
+    assert len(after) == len(before) == 544  # metadata never adds a paper
+    b, a = before.set_index("id"), after.set_index("id")
+    assert (a.loc[b.index, "citekey"] == b["citekey"]).all()  # pinned keys
+    assert (a.loc[b.index, "title"] == b["title"]).all()  # titles a source gave
+    done = a[a["enriched_from"] != ""]
+    assert len(done) == 4
+    thesis = {r.title.casefold(): r for r in read_source(THESIS).records}
+    for pid, p in done.iterrows():
+        r = thesis[p["title"].casefold()]
+        assert p["authors"] == "; ".join(r.authors)
+        assert p["enriched_from"].startswith(f"metadata/{THESIS.name}:{r.line} (authors")
+        assert b.loc[pid, "authors"] == ""
+    untouched = a.drop(index=done.index)
+    assert untouched.drop(columns="enriched_from").equals(
+        b.drop(index=done.index).drop(columns="enriched_from")
+    )
+    bib = (project / "references" / "library.bib").read_text(encoding="utf-8")
+    for key in done["citekey"]:
+        entry = bib.split(f"{{{key},", 1)[1].split("\n}", 1)[0]
+        assert "author = {" in entry
+    meta = sorted(p for p in (project / "references" / "metadata").rglob("*") if p.is_file())
+    assert result.enrichment.index.n_rows == sum(len(read_source(p).records) for p in meta)
+
+
+def test_rebuilds_are_byte_identical_and_reuse_the_index(enriched):
+    project, _, _, first = enriched
+    refs = project / "references"
+    assert not first.enrichment.index.reused
+    once = outputs(refs)
+    again = ingest(project)
+    assert again.enrichment.index.reused
+    assert outputs(refs) == once
+    shutil.rmtree(project / "reports" / ".cache")  # built again from the files: the same bytes
+    assert not ingest(project).enrichment.index.reused
+    assert outputs(refs) == once
+    assert "enrich-ambiguous.csv" in once and once["enrich-ambiguous.csv"].startswith(b"id,title,how,")
+
+
+def test_a_changed_metadata_file_rebuilds_the_index(enriched):
+    project, *_ = enriched
+    target = project / "references" / "metadata" / THESIS.name
+    target.unlink()
+    result = ingest(project)
+    assert not result.enrichment.index.reused
+    papers = result.corpus.papers
+    assert (papers["enriched_from"] == "").all()  # the only file that completed papers is gone
+
+
+def test_a_broken_metadata_file_is_reported_and_the_build_goes_on(enriched):
+    project, _, after, _ = enriched
+    broken = project / "references" / "metadata" / "broken.json"
+    broken.write_text('[{"paper": {"id": "2406.04329", "title": "x"', encoding="utf-8")
+    result = ingest(project)
+    refs = project / "references"
+    again = pd.read_csv(refs / "papers.csv", keep_default_na=False)
+    assert again.equals(after)
+    rejects = (refs / "rejects.csv").read_text(encoding="utf-8")
+    assert "metadata/broken.json" in rejects
+    assert len(result.corpus.papers) == 544
+
+
+def test_report_dry_run_writes_nothing(enriched):
+    project, *_ = enriched
+    shutil.rmtree(project / "reports" / ".cache")
+    (project / "references" / "enrich-ambiguous.csv").unlink()
+    files = sorted(p for p in project.rglob("*"))
+    text = report(project, dry_run=True)
+    assert sorted(p for p in project.rglob("*")) == files
+    assert "fields filled: authors 4, venue 4, year 4" in text
+    assert "dry run: nothing written" in text
+    assert "all" in text and "544" in text
