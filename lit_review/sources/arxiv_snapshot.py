@@ -76,11 +76,11 @@ def read_blocks(path: str | Path, name: str | None = None, lines: int = BLOCK_LI
 def _block(name: str, start: int, lines: list[bytes]) -> Batch:
     """One block of lines (the first is line ``start``) as a batch."""
     batch = Batch(name, FORMAT)
-    items = _arrow_items(lines)
-    if items is None:
-        items = _python_items(batch, start, lines)
-    else:
-        items = [(start + k, item) for k, item in enumerate(items)]
+    table = _arrow_table(lines)
+    if table is not None:
+        batch.columns = full_columns(_columns(batch, start, table))
+        return batch
+    items = _python_items(batch, start, lines)
     rows = [row for line, item in items if (row := _record(batch, line, item)) is not None]
     batch.columns = full_columns({k: [r.get(k) for r in rows] for k in (*_ROW_KEYS, "line")})
     return batch
@@ -99,28 +99,32 @@ _ROW_KEYS = (
     "month",
     "day",
 )
+_SCHEMA_FIELDS = (
+    ("id", "string"),
+    ("title", "string"),
+    ("abstract", "string"),
+    ("authors", "string"),
+    ("authors_parsed", "names"),
+    ("doi", "string"),
+    ("journal-ref", "string"),
+    ("categories", "string"),
+    ("versions", "versions"),
+)
 
 
-def _arrow_items(lines: list[bytes]) -> list[dict] | None:
-    """The block's objects parsed by Arrow (fast), or ``None`` when Arrow cannot take it whole."""
+def _arrow_table(lines: list[bytes]):
+    """The block parsed by Arrow's JSON reader (fast), or ``None`` when Arrow cannot take it whole."""
     import pyarrow as pa
     import pyarrow.json as pajson
 
     if any(not line.strip() for line in lines):
         return None  # Arrow skips blank lines: the line numbers would shift
-    schema = pa.schema(
-        [
-            ("id", pa.string()),
-            ("title", pa.string()),
-            ("abstract", pa.string()),
-            ("authors", pa.string()),
-            ("authors_parsed", pa.list_(pa.list_(pa.string()))),
-            ("doi", pa.string()),
-            ("journal-ref", pa.string()),
-            ("categories", pa.string()),
-            ("versions", pa.list_(pa.struct([("created", pa.string())]))),
-        ]
-    )
+    types = {
+        "string": pa.string(),
+        "names": pa.list_(pa.list_(pa.string())),
+        "versions": pa.list_(pa.struct([("created", pa.string())])),
+    }
+    schema = pa.schema([(n, types[t]) for n, t in _SCHEMA_FIELDS])
     data = b"".join(line if line.endswith(b"\n") else line + b"\n" for line in lines)
     options = pajson.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore")
     try:
@@ -131,9 +135,123 @@ def _arrow_items(lines: list[bytes]) -> list[dict] | None:
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    if len(table) != len(lines):
-        return None
-    return table.to_pylist()
+    return table if len(table) == len(lines) else None
+
+
+_ID = r"^(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$"
+_DOI_RE = r"(?i)(10\.\d{4,9}/\S*[^\s.,;])"
+
+
+def _columns(batch: Batch, start: int, table) -> dict[str, list]:
+    """Record columns of a block parsed by Arrow, column by column (rows Arrow cannot decide: Python)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    titled = pc.fill_null(pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(table["title"])), 0), False)
+    lines = np.arange(start, start + len(table))
+    for line in lines[~np.asarray(titled, bool)].tolist():
+        ident = table["id"][int(line - start)].as_py()
+        batch.rejects.append(Reject(batch.source, line, "paper without a title", excerpt(repr(ident))))
+    table = table.filter(titled)
+    lines = lines[np.asarray(titled, bool)]
+    ids = pc.struct_field(pc.extract_regex(table["id"], _ID.replace("^(", "^(?P<id>")), [0])
+    for k in np.flatnonzero(np.asarray(pc.is_null(ids), bool)).tolist():
+        batch.rejects.append(
+            Reject(
+                batch.source, int(lines[k]), "id is not an arXiv id", repr(table["id"][k].as_py()), "field"
+            )
+        )
+    created = pc.struct_field(
+        pc.list_element(
+            pc.fill_null(table["versions"], pa.scalar([{"created": None}], table["versions"].type)), 0
+        ),
+        [0],
+    )
+    parts = pc.extract_regex(
+        created, r"^\s*(?:\w+,\s*)?(?P<d>\d{1,2})\s+(?P<m>[A-Za-z]{3})\w*\s+(?P<y>\d{4})"
+    )
+    month = pc.index_in(pc.utf8_lower(pc.struct_field(parts, [1])), value_set=pa.array(list(_MONTHS)))
+    day = pc.cast(pc.struct_field(parts, [0]), pa.int64())
+    dated = pc.and_(pc.is_valid(month), pc.less_equal(day, 31))
+    for k in np.flatnonzero(
+        ~np.asarray(pc.fill_null(dated, False), bool) & np.asarray(pc.is_valid(created), bool)
+    ).tolist():
+        batch.rejects.append(
+            Reject(
+                batch.source,
+                int(lines[k]),
+                "unreadable first-version date",
+                repr(created[k].as_py()),
+                "field",
+            )
+        )
+    journal = pc.utf8_trim_whitespace(pc.replace_substring_regex(table["journal-ref"], r"\s+", " "))
+    doi = pc.utf8_lower(
+        pc.struct_field(pc.extract_regex(table["doi"], _DOI_RE.replace("(10", "(?P<doi>10")), [0])
+    )
+    return {
+        "line": lines.tolist(),
+        "title": table["title"].to_pylist(),
+        "abstract": pc.utf8_trim_whitespace(pc.fill_null(table["abstract"], "")).to_pylist(),
+        "authors": _author_column(table),
+        "arxiv_id": ids.to_pylist(),
+        "url": pc.binary_join_element_wise("https://arxiv.org/abs/", ids, "").to_pylist(),
+        "doi": doi.to_pylist(),
+        "venue": pc.if_else(pc.equal(journal, ""), None, journal).to_pylist(),
+        "primary_class": pc.struct_field(
+            pc.extract_regex(table["categories"], r"^\s*(?P<c>\S+)"), [0]
+        ).to_pylist(),
+        "year": pc.if_else(dated, pc.cast(pc.struct_field(parts, [2]), pa.int64()), None).to_pylist(),
+        "month": pc.if_else(dated, pc.add(month, 1), None).to_pylist(),
+        "day": pc.if_else(dated, day, None).to_pylist(),
+    }
+
+
+def _author_column(table) -> list[list[str]]:
+    """Each record's ``Family, Given`` names: ``authors_parsed`` joined column-wise (LaTeX decoded
+    where a name has any), the ``authors`` string where there is no ``authors_parsed``."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from .._fast.text import clean_text_column
+
+    parsed = table["authors_parsed"].combine_chunks()
+    people = pc.list_flatten(parsed)
+    family, given, suffix = (
+        clean_text_column(pc.cast(pc.fill_null(_part(people, i), ""), pa.large_string())) for i in range(3)
+    )
+    both = pc.and_(pc.not_equal(family, ""), pc.not_equal(given, ""))
+    comma, nothing = pa.scalar(", ", pa.large_string()), pa.scalar("", pa.large_string())
+    name = pc.if_else(
+        pc.and_(both, pc.not_equal(suffix, "")),
+        pc.binary_join_element_wise(family, suffix, given, comma),
+        pc.if_else(
+            both,
+            pc.binary_join_element_wise(family, given, comma),
+            pc.binary_join_element_wise(family, given, nothing),
+        ),
+    )
+    nested = pa.ListArray.from_arrays(parsed.offsets, name)
+    if pc.all(pc.not_equal(name, "")).as_py() is False:  # a part-less name: dropped
+        names = [[n for n in row if n] for row in nested.to_pylist()]
+    else:
+        names = nested.to_pylist()
+    missing = np.flatnonzero(np.asarray(pc.fill_null(pc.equal(pc.list_value_length(parsed), 0), True), bool))
+    for k in missing.tolist():
+        names[k] = _authors({"authors": table["authors"][k].as_py()})
+    return names
+
+
+def _part(people, i: int):
+    """Part ``i`` of each [family, given, suffix] (empty where missing)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    long_enough = pc.greater(pc.list_value_length(people), i)
+    padded = pc.if_else(long_enough, people, pa.scalar(["", "", ""], people.type))
+    return pc.utf8_trim_whitespace(pc.list_element(padded, i))
 
 
 def _python_items(batch: Batch, start: int, lines: list[bytes]) -> list[tuple[int, dict]]:

@@ -112,3 +112,14 @@ def test_authors_string_when_there_is_no_authors_parsed(tmp_path, items):
 def test_other_json_is_not_taken_for_a_snapshot():
     for path in sorted(Path("/work/shared/fixtures").glob("*/*.json")):
         assert detect(path) is not arxiv_snapshot, path
+
+
+def test_arrow_and_line_by_line_reading_agree(tmp_path, items):
+    """A block Arrow reads whole and the same block read line by line (a blank line forces it)."""
+    text = "\n".join(snapshot_line(i) for i in items) + "\n"
+    fast, slow = tmp_path / "fast.jsonl", tmp_path / "slow.jsonl"
+    fast.write_text(text, encoding="utf-8")
+    slow.write_text(text + "\n", encoding="utf-8")
+    assert read_source(fast).records == [
+        r.__class__(**{**r.__dict__, "source": "fast.jsonl"}) for r in read_source(slow).records
+    ]
