@@ -1,5 +1,5 @@
-"""The ``lit-review`` command line: ``init``, ``status``, ``ingest``, ``build``, ``lab``, ``fetch``, ``export``,
-``themes``, ``topics``, ``evaluate``, ``screen``, ``agreement``, ``migrate-decisions``."""
+"""The ``lit-review`` command line: ``init``, ``status``, ``ingest``, ``build``, ``lab``, ``fetch``, ``enrich``,
+``export``, ``themes``, ``topics``, ``evaluate``, ``screen``, ``agreement``, ``migrate-decisions``."""
 
 from __future__ import annotations
 
@@ -264,6 +264,18 @@ def cmd_lab(args) -> int:
     os.execv(command[0], command)  # replaces this process: JupyterLab owns the terminal from here
 
 
+def cmd_enrich(args) -> int:
+    from . import enrich
+
+    if args.pin:
+        from .project import Project
+
+        enrich.pin(Project.at(args.project).references / "enrich-pins.csv", *args.pin)
+        print(f"pinned {args.pin[0]} -> {args.pin[1]} (applied by the next ingest)")
+    print(enrich.report(args.project, dry_run=args.dry_run))
+    return 0
+
+
 def cmd_status(args) -> int:
     from .ingest import run_ingest
     from .project import Project
@@ -373,6 +385,18 @@ def parser() -> argparse.ArgumentParser:
         "migrate-decisions", help="copy themes.toml's [[theme.decision]] tables to decisions.csv"
     )
     s.set_defaults(func=cmd_migrate_decisions)
+
+    s = sub.add_parser(
+        "enrich", help="complete papers from references/metadata/: coverage, what it fills, what to pin"
+    )
+    s.add_argument("--dry-run", action="store_true", help="print what would change and write nothing")
+    s.add_argument(
+        "--pin",
+        nargs=2,
+        metavar=("PAPER_ID", "CHOICE"),
+        help="pin an ambiguous paper to arXiv:<id>, doi:<doi> or none (references/enrich-pins.csv)",
+    )
+    s.set_defaults(func=cmd_enrich)
 
     s = sub.add_parser("export", help="the corpus (or one theme's papers) as CSL-JSON, RIS or CSV")
     s.add_argument("--format", required=True, choices=["csl-json", "ris", "csv"], help="output format")

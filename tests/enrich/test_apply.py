@@ -109,3 +109,22 @@ def test_report_dry_run_writes_nothing(enriched):
     assert "fields filled: authors 4, venue 4, year 4" in text
     assert "dry run: nothing written" in text
     assert "all" in text and "544" in text
+
+
+def test_cli_enrich_reports_and_pins(enriched, capsys):
+    from lit_review.cli import main
+
+    project, _, after, _ = enriched
+    assert main(["-C", str(project), "enrich", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "papers completed: 4" in out and "dry run: nothing written" in out
+    done = after[after["enriched_from"] != ""]
+    pid = done["id"].iloc[0]
+    assert main(["-C", str(project), "enrich", "--pin", pid, "none"]) == 0
+    pins = (project / "references" / "enrich-pins.csv").read_text(encoding="utf-8")
+    assert pins == f"id,choice,note\n{pid},none,\n"
+    ingest(project)
+    again = pd.read_csv(project / "references" / "papers.csv", keep_default_na=False).set_index("id")
+    assert again.loc[pid, "enriched_from"] == "" and again.loc[pid, "authors"] == ""
+    assert main(["-C", str(project), "enrich", "--pin", pid, "arXiv:not-an-id"]) == 2
+    assert "must be arXiv:<id>, doi:<doi> or none" in capsys.readouterr().err
