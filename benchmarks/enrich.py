@@ -131,9 +131,10 @@ def papers_for(work: Path, records: int, n: int, seed: int = 1):
         t.upper() if rng.random() < 0.125 else t.replace(":", " -") if rng.random() < 0.14 else t
         for t in known
     ]
-    absent = [t for t in titles(int(n * 0.1) + len(ts), random.Random(seed + 7)) if t not in set(ts)][
-        : n - len(known)
-    ]
+    have = {"".join(c for c in t.casefold() if c.isalnum()) for t in ts}
+    fresh = titles(2 * (n - len(known)) + 1000, random.Random(seed + 7))  # a few collide with records
+    absent = [t for t in fresh if "".join(c for c in t.casefold() if c.isalnum()) not in have]
+    absent = absent[: n - len(known)]
     rows = [{"line": k, "title": t} for k, t in enumerate(known + absent, 1)]
     papers = build_corpus([Batch("listing.txt", "hf-listing", columns=columns_of(rows))]).papers
     assert isinstance(papers, pd.DataFrame)

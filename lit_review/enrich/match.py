@@ -253,13 +253,16 @@ def _row_facts(index: pa.Table, details, rows: set[int]) -> dict[int, dict]:
 
 def _near_candidates(index: pa.Table, details, papers: list[dict]) -> dict[str, list[int]]:
     """paper title key -> index rows whose title is near it (:func:`near_title`), looked for among
-    the rows sharing the first or last characters of its key."""
+    the rows sharing the first or last characters of its key. Titles one misspelt word apart have
+    keys at most two edits apart: rapidfuzz keeps those (in C) before the word-level rule runs."""
+    import pyarrow as pa
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
     from .index import key_blocks
 
     if not papers:
         return {}
-    import pyarrow as pa
-
     keys = pa.array([p["key"] for p in papers], pa.large_string())
     blocks = key_blocks(keys)
     heads = _positions(index, "key_head", blocks["key_head"].to_pylist())
@@ -267,13 +270,23 @@ def _near_candidates(index: pa.Table, details, papers: list[dict]) -> dict[str, 
     rows = sorted({r for d in (heads, tails) for rs in d.values() for r in rs})
     if not rows:
         return {}
-    found = details(rows).select(["key", "title"]).to_pylist()
-    keys = {r: f["key"] for r, f in zip(rows, found)}
-    titles = {r: f["title"] for r, f in zip(rows, found)}
-    out: dict[str, list[int]] = {}
+    row_keys = dict(zip(rows, index["key"].take(pa.array(rows, pa.int64())).to_pylist()))
+    close: dict[str, list[int]] = {}
     for p, head, tail in zip(papers, blocks["key_head"].to_pylist(), blocks["key_tail"].to_pylist()):
         found = sorted({*heads.get(head, ()), *tails.get(tail, ())})
-        near = [r for r in found if keys[r] != p["key"] and near_title(p["title"], titles[r])]
+        hits = process.extract(
+            p["key"], [row_keys[r] for r in found], scorer=Levenshtein.distance, score_cutoff=2, limit=None
+        )
+        near = sorted(found[k] for _, d, k in hits if d > 0)
+        if near:
+            close[p["key"]] = near
+    wanted = sorted({r for rs in close.values() for r in rs})
+    if not wanted:
+        return {}
+    titles = dict(zip(wanted, details(wanted).column("title").to_pylist()))
+    out: dict[str, list[int]] = {}
+    for p in papers:
+        near = [r for r in close.get(p["key"], ()) if near_title(p["title"], titles[r])]
         if near:
             out[p["key"]] = near
     return out
