@@ -160,7 +160,7 @@ def build_index(files: list[Path], names: list[str]) -> tuple[pa.Table, list[Rej
             errors.append(exc)
     if not tables:
         return _empty(), rejects, errors
-    return pa.concat_tables(tables).combine_chunks(), rejects, errors
+    return pa.concat_tables(tables), rejects, errors
 
 
 def _batches(path: Path, name: str):

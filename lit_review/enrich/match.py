@@ -255,6 +255,7 @@ def _near_candidates(index: pa.Table, details, papers: list[dict]) -> dict[str, 
     """paper title key -> index rows whose title is near it (:func:`near_title`), looked for among
     the rows sharing the first or last characters of its key. Titles one misspelt word apart have
     keys at most two edits apart: rapidfuzz keeps those (in C) before the word-level rule runs."""
+    import numpy as np
     import pyarrow as pa
     from rapidfuzz import process
     from rapidfuzz.distance import Levenshtein
@@ -271,22 +272,26 @@ def _near_candidates(index: pa.Table, details, papers: list[dict]) -> dict[str, 
     if not rows:
         return {}
     row_keys = dict(zip(rows, index["key"].take(pa.array(rows, pa.int64())).to_pylist()))
-    close: dict[str, list[int]] = {}
-    for p, head, tail in zip(papers, blocks["key_head"].to_pylist(), blocks["key_tail"].to_pylist()):
-        found = sorted({*heads.get(head, ()), *tails.get(tail, ())})
-        hits = process.extract(
-            p["key"], [row_keys[r] for r in found], scorer=Levenshtein.distance, score_cutoff=2, limit=None
-        )
-        near = sorted(found[k] for _, d, k in hits if d > 0)
-        if near:
-            close[p["key"]] = near
+    close: dict[str, set[int]] = {}
+    for which, found in (("key_head", heads), ("key_tail", tails)):
+        askers: dict[str, list[str]] = {}
+        for p, block in zip(papers, blocks[which].to_pylist()):
+            if block in found:
+                askers.setdefault(block, []).append(p["key"])
+        for block, asking in askers.items():  # papers sharing a block: one distance matrix
+            members = found[block]
+            dist = process.cdist(
+                asking, [row_keys[r] for r in members], scorer=Levenshtein.distance, score_cutoff=2, workers=1
+            )
+            for i, j in zip(*np.nonzero((dist > 0) & (dist <= 2))):
+                close.setdefault(asking[i], set()).add(members[j])
     wanted = sorted({r for rs in close.values() for r in rs})
     if not wanted:
         return {}
     titles = dict(zip(wanted, details(wanted).column("title").to_pylist()))
     out: dict[str, list[int]] = {}
     for p in papers:
-        near = [r for r in close.get(p["key"], ()) if near_title(p["title"], titles[r])]
+        near = [r for r in sorted(close.get(p["key"], ())) if near_title(p["title"], titles[r])]
         if near:
             out[p["key"]] = near
     return out
