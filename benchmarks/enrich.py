@@ -126,7 +126,9 @@ def papers_for(work: Path, records: int, n: int, seed: int = 1):
 
     rng = random.Random(seed)
     ts = json.loads((work / f"metadata-{records}" / "titles.json").read_text(encoding="utf-8"))
-    known = rng.sample(ts, int(n * 0.9))
+    picked = sorted(rng.sample(range(len(ts)), int(n * 0.9)))
+    truth = [f"{k // 100_000 + 700:04d}.{k % 100_000:05d}" for k in picked]  # the ids generate gives
+    known = [ts[k] for k in picked]
     known = [
         t.upper() if rng.random() < 0.125 else t.replace(":", " -") if rng.random() < 0.14 else t
         for t in known
@@ -138,7 +140,8 @@ def papers_for(work: Path, records: int, n: int, seed: int = 1):
     rows = [{"line": k, "title": t} for k, t in enumerate(known + absent, 1)]
     papers = build_corpus([Batch("listing.txt", "hf-listing", columns=columns_of(rows))]).papers
     assert isinstance(papers, pd.DataFrame)
-    return papers, len(known)
+    expected = dict(zip(known, truth))
+    return papers, expected
 
 
 def phase(name: str, records: int, n: int, work: Path) -> dict:
@@ -158,7 +161,7 @@ def phase(name: str, records: int, n: int, work: Path) -> dict:
         out["index_s"] = round(time.perf_counter() - t, 1)
         out["index_mb"] = round(sum(p.stat().st_size for p in cache.iterdir()) / 2**20)
     else:
-        papers, n_known = papers_for(work, records, n)
+        papers, expected = papers_for(work, records, n)
         t = time.perf_counter()
         index = load_index(folder, cache if name == "warm" else None)
         out["index_s"] = round(time.perf_counter() - t, 1)
@@ -167,7 +170,10 @@ def phase(name: str, records: int, n: int, work: Path) -> dict:
         filled, e = enrich_papers(papers, index, {})
         out["match_fill_s"] = round(time.perf_counter() - t, 1)
         out["matched"] = len(e.matches)
-        out["known"] = n_known
+        out["known"] = len(expected)
+        got = dict(zip(filled["title"], filled["arxiv_id"]))
+        out["right"] = sum(got.get(t) == i for t, i in expected.items())
+        out["wrong"] = int(filled["arxiv_id"].notna().sum()) - out["right"]
         out["ambiguous"] = len(e.ambiguous)
         out["with_authors"] = int(filled["authors"].map(len).gt(0).sum())
     out["total_s"] = round(out["index_s"] + out.get("match_fill_s", 0), 1)
@@ -214,12 +220,12 @@ def main() -> None:
 
 
 def table(results: list[dict]) -> str:
-    lines = ["| metadata records | papers | phase | index s | match + fill s | total s | peak MB | matched / known | ambiguous |",
-             "|---:|---:|---|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
+    lines = ["| metadata records | papers | phase | index s | match + fill s | total s | peak MB | right / known | wrong | ambiguous |",
+             "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
     for r in results:
-        matched = f"{r['matched']:,} / {r['known']:,}" if "matched" in r else ""
+        matched = f"{r['right']:,} / {r['known']:,}" if "right" in r else ""
         lines.append(f"| {r['records']:,} | {r['papers']:,} | {r['phase']} | {r['index_s']} | {r.get('match_fill_s', '')} | "
-                     f"{r['total_s']} | {r['peak_mb']:,} | {matched} | {r.get('ambiguous', '')} |")  # fmt: skip
+                     f"{r['total_s']} | {r['peak_mb']:,} | {matched} | {r.get('wrong', '')} | {r.get('ambiguous', '')} |")  # fmt: skip
     return "\n".join(lines)
 
 
