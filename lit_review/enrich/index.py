@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +31,7 @@ INDEX_COLUMNS = [
 ]  # fmt: skip
 MATCH_COLUMNS = ["key", "arxiv_id", "doi", "family", "year", "key_head", "key_tail"]
 ROW_GROUP = 65_536
+PARALLEL_BYTES = 64 << 20  # a snapshot larger than this is read in worker processes
 BLOCK_CHARS = 12  # near titles are looked for among titles that share the first or last 12 key characters
 
 
@@ -145,32 +147,73 @@ def _reused(path: Path, side: Path, names: list[str]) -> MetadataIndex:
     return MetadataIndex(path, None, rejects, errors, names, reused=True)
 
 
-def build_index(files: list[Path], names: list[str]) -> tuple[pa.Table, list[Reject], list[LitReviewError]]:
-    """Read and normalize every metadata file into one index table (:data:`INDEX_COLUMNS`)."""
+def build_index(
+    files: list[Path], names: list[str], workers: int | None = None
+) -> tuple[pa.Table, list[Reject], list[LitReviewError]]:
+    """Read and normalize every metadata file into one index table (:data:`INDEX_COLUMNS`).
+
+    A large arXiv snapshot is read a block at a time, its blocks parsed and normalized in
+    ``workers`` worker processes (default: one per core)."""
     import pyarrow as pa
 
+    from ..sources import arxiv_snapshot, detect
+
+    workers = workers or os.cpu_count() or 1
     tables, rejects, errors = [], [], []
     for path, name in zip(files, names):
         try:
-            for batch in _batches(path, name):
-                table, more = _indexed(batch)
-                tables.append(table)
-                rejects += batch.rejects + more
+            reader = detect(path)
+            if reader is not arxiv_snapshot:
+                batch = reader.read(path, name)
+                parts = [(*_indexed(batch), batch.rejects)]
+            elif workers > 1 and path.stat().st_size > PARALLEL_BYTES:
+                parts = _snapshot_in_workers(path, name, workers)
+            else:
+                parts = [(*_indexed(b), b.rejects) for b in arxiv_snapshot.read_blocks(path, name)]
         except LitReviewError as exc:
             errors.append(exc)
+            continue
+        for table, more, read in parts:
+            tables.append(table)
+            rejects += read + more
     if not tables:
         return _empty(), rejects, errors
     return pa.concat_tables(tables), rejects, errors
 
 
-def _batches(path: Path, name: str):
-    from ..sources import arxiv_snapshot, detect
+def _snapshot_in_workers(path: Path, name: str, workers: int) -> list[tuple]:
+    """The snapshot's blocks indexed in worker processes (a few blocks in flight at a time)."""
+    from collections import deque
 
-    reader = detect(path)
-    if reader is arxiv_snapshot:  # millions of lines: a block at a time
-        yield from arxiv_snapshot.read_blocks(path, name)
-    else:
-        yield reader.read(path, name)
+    from .._infra.parallel import WorkerPool, handoff_folder, receive_table
+    from ..sources import arxiv_snapshot
+
+    parts, pending = [], deque()
+
+    def collect() -> None:
+        sent, more, read = pending.popleft().result()
+        parts.append((receive_table(sent), more, read))
+
+    with handoff_folder() as folder, WorkerPool(workers) as pool:
+        for start, lines in arxiv_snapshot.raw_blocks(path):
+            pending.append(pool.submit(_index_block, name, start, lines, folder))
+            while len(pending) > workers:
+                collect()
+        while pending:
+            collect()
+    return parts
+
+
+def _index_block(name: str, start: int, lines: list[bytes], folder: str) -> tuple:
+    """In a worker: one block of snapshot lines as index rows, sent back through ``folder``."""
+    from .._infra.memory import gc_paused
+    from .._infra.parallel import send_table
+    from ..sources import arxiv_snapshot
+
+    with gc_paused():
+        batch = arxiv_snapshot.read_block(name, start, lines)
+        table, more = _indexed(batch)
+    return send_table(table, folder, f"{start}"), more, batch.rejects
 
 
 def _indexed(batch) -> tuple[pa.Table, list[Reject]]:

@@ -57,6 +57,13 @@ def read_blocks(path: str | Path, name: str | None = None, lines: int = BLOCK_LI
     """The file as batches of at most ``lines`` lines each (the memory of one block at a time)."""
     path = Path(path)
     name = name or path.name
+    for start, block in raw_blocks(path, lines):
+        yield read_block(name, start, block)
+
+
+def raw_blocks(path: str | Path, lines: int | None = None) -> Iterator[tuple[int, list[bytes]]]:
+    """``(first line number, lines as bytes)`` of each block of the file (:data:`BLOCK_LINES`), unparsed."""
+    lines = lines or BLOCK_LINES
     try:
         fh = open(path, "rb")
     except OSError as exc:
@@ -69,11 +76,11 @@ def read_blocks(path: str | Path, name: str | None = None, lines: int = BLOCK_LI
                 return
             if start == 1:
                 block[0] = block[0].removeprefix(b"\xef\xbb\xbf")
-            yield _block(name, start, block)
+            yield start, block
             start += len(block)
 
 
-def _block(name: str, start: int, lines: list[bytes]) -> Batch:
+def read_block(name: str, start: int, lines: list[bytes]) -> Batch:
     """One block of lines (the first is line ``start``) as a batch."""
     batch = Batch(name, FORMAT)
     table = _arrow_table(lines)

@@ -63,3 +63,24 @@ def test_cache_key_depends_on_names_sizes_and_times(tmp_path):
     k1 = cache_key([a], tmp_path)
     a.write_text("[ ]", encoding="utf-8")
     assert cache_key([a], tmp_path) != k1
+
+
+def test_a_snapshot_indexed_in_workers_equals_one_read_in_this_process(tmp_path, monkeypatch):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sources"))
+    from test_arxiv_snapshot import real_items, snapshot_line
+
+    from lit_review.enrich import index
+    from lit_review.sources import arxiv_snapshot
+
+    path = tmp_path / "snapshot.jsonl"
+    lines = [snapshot_line(i) for i in real_items()]
+    lines[5] = lines[5][:30]  # a bad line: its reject comes back from the worker
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    here = index.build_index([path], ["metadata/snapshot.jsonl"], workers=1)
+    monkeypatch.setattr(index, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(arxiv_snapshot, "BLOCK_LINES", 9)
+    there = index.build_index([path], ["metadata/snapshot.jsonl"], workers=2)
+    assert there[0].equals(here[0]) and there[1] == here[1] and len(here[0]) == len(lines) - 1
+    assert [(r.line, r.kind) for r in here[1]] == [(6, "record")]
