@@ -270,7 +270,7 @@ def cmd_enrich(args) -> int:
     if args.pin:
         from .project import Project
 
-        enrich.pin(Project.at(args.project).references / "enrich-pins.csv", *args.pin)
+        enrich.pin(Project.at(args.project).enrich_pins, *args.pin)
         print(f"pinned {args.pin[0]} -> {args.pin[1]} (applied by the next ingest)")
     print(enrich.report(args.project, dry_run=args.dry_run))
     return 0

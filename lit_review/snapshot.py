@@ -40,8 +40,17 @@ class Snapshot:
 
 
 def corpus_files(project: Project) -> list[Path]:
-    """The files the corpus is made of: listings, manifest, pinned keys."""
-    return [*project.source_files(), project.manifest, project.pins]
+    """The files the corpus is made of: listings, manifest, pinned keys, and the metadata files
+    and pins that complete its papers (``references/metadata/``, ``enrich-pins.csv``)."""
+    from .project import files_under
+
+    return [
+        *project.source_files(),
+        project.manifest,
+        project.pins,
+        *files_under(project.metadata),
+        project.enrich_pins,
+    ]
 
 
 def input_files(project: Project) -> list[Path]:

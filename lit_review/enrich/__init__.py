@@ -44,10 +44,6 @@ class Enrichment:
     candidates: dict[int, dict] = field(default_factory=dict)  # index position -> record (ambiguous ones)
 
 
-def metadata_folder(project: Project) -> Path:
-    return project.references / "metadata"
-
-
 def enrich_papers(
     papers: pd.DataFrame, index: MetadataIndex, pins: dict[str, str]
 ) -> tuple[pd.DataFrame, Enrichment]:
@@ -72,11 +68,11 @@ def apply(project: Project, corpus: Corpus, write: bool = True) -> Enrichment | 
     """
     from ..basekey import base_key, first_author
 
-    folder = metadata_folder(project)
+    folder = project.metadata
     if not folder.is_dir():
         return None
     index = load_index(folder, project.reports / CACHE if write else None)
-    pins = load_pins(project.references / "enrich-pins.csv")
+    pins = load_pins(project.enrich_pins)
     papers, enrichment = enrich_papers(corpus.papers, index, pins)
     changed = sorted({p for p, f, _ in enrichment.fills if f in ("authors", "year")})
     if corpus.base_keys is not None and changed:
@@ -160,7 +156,7 @@ def report(project: Project | str | Path | None = None, dry_run: bool = False) -
     before = e.before if e is not None else papers
     lines += _table(coverage(before))
     if e is None:
-        lines.append(f"no metadata folder ({metadata_folder(project)}): nothing to fill")
+        lines.append(f"no metadata folder ({project.metadata}): nothing to fill")
         return "\n".join(lines)
     idx = e.index
     lines.append(

@@ -86,11 +86,10 @@ class MetadataIndex:
 
 
 def metadata_files(folder: Path) -> list[Path]:
-    """Every file under ``folder`` (sub-folders too; hidden names skipped), in path order."""
-    if not folder.is_dir():
-        return []
-    hidden = lambda p: any(part.startswith(".") for part in p.relative_to(folder).parts)  # noqa: E731
-    return sorted(p for p in folder.rglob("*") if p.is_file() and not hidden(p))
+    """Every metadata file under ``folder`` (sub-folders too; hidden names skipped), in path order."""
+    from ..project import files_under
+
+    return files_under(folder)
 
 
 def cache_key(files: list[Path], base: Path) -> str:

@@ -128,3 +128,17 @@ def test_cli_enrich_reports_and_pins(enriched, capsys):
     assert again.loc[pid, "enriched_from"] == "" and again.loc[pid, "authors"] == ""
     assert main(["-C", str(project), "enrich", "--pin", pid, "arXiv:not-an-id"]) == 2
     assert "must be arXiv:<id>, doi:<doi> or none" in capsys.readouterr().err
+
+
+def test_reports_are_stale_when_metadata_or_pins_change(project):
+    from lit_review.enrich import pin
+    from lit_review.project import Project
+    from lit_review.report.plan import corpus_key
+
+    p = Project.at(project)
+    before = corpus_key(p)
+    p.metadata.mkdir()
+    shutil.copy(THESIS, p.metadata / THESIS.name)
+    with_metadata = corpus_key(p)
+    pin(p.enrich_pins, "t-0", "none")
+    assert len({before, with_metadata, corpus_key(p)}) == 3
