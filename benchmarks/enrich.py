@@ -178,6 +178,7 @@ def phase(name: str, records: int, n: int, work: Path) -> dict:
         out["with_authors"] = int(filled["authors"].map(len).gt(0).sum())
     out["total_s"] = round(out["index_s"] + out.get("match_fill_s", 0), 1)
     out["peak_mb"] = round(peak_mb())
+    out["worker_peak_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
     return out
 
 
@@ -220,12 +221,12 @@ def main() -> None:
 
 
 def table(results: list[dict]) -> str:
-    lines = ["| metadata records | papers | phase | index s | match + fill s | total s | peak MB | right / known | wrong | ambiguous |",
+    lines = ["| metadata records | papers | phase | index s | match + fill s | total s | peak MB (worker) | right / known | wrong | ambiguous |",
              "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
     for r in results:
         matched = f"{r['right']:,} / {r['known']:,}" if "right" in r else ""
         lines.append(f"| {r['records']:,} | {r['papers']:,} | {r['phase']} | {r['index_s']} | {r.get('match_fill_s', '')} | "
-                     f"{r['total_s']} | {r['peak_mb']:,} | {matched} | {r.get('wrong', '')} | {r.get('ambiguous', '')} |")  # fmt: skip
+                     f"{r['total_s']} | {r['peak_mb']:,}{' (' + format(r['worker_peak_mb'], ',') + ')' if r.get('worker_peak_mb') else ''} | {matched} | {r.get('wrong', '')} | {r.get('ambiguous', '')} |")  # fmt: skip
     return "\n".join(lines)
 
 
