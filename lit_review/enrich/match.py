@@ -257,6 +257,7 @@ def _near_candidates(index: pa.Table, details, papers: list[dict]) -> dict[str, 
     keys at most two edits apart: rapidfuzz keeps those (in C) before the word-level rule runs."""
     import numpy as np
     import pyarrow as pa
+    import pyarrow.compute as pc
     from rapidfuzz import process
     from rapidfuzz.distance import Levenshtein
 
@@ -271,18 +272,21 @@ def _near_candidates(index: pa.Table, details, papers: list[dict]) -> dict[str, 
     rows = sorted({r for d in (heads, tails) for rs in d.values() for r in rs})
     if not rows:
         return {}
-    row_keys = dict(zip(rows, index["key"].take(pa.array(rows, pa.int64())).to_pylist()))
+    row_array = np.asarray(rows, dtype=np.int64)
+    row_lens = np.asarray(pc.utf8_length(index["key"].take(pa.array(row_array))), dtype=np.int64)
+    length = dict(zip(rows, row_lens.tolist()))
     close: dict[str, set[int]] = {}
     for which, found in (("key_head", heads), ("key_tail", tails)):
-        askers: dict[str, list[str]] = {}
+        askers: dict[tuple[str, int], list[str]] = {}
         for p, block in zip(papers, blocks[which].to_pylist()):
             if block in found:
-                askers.setdefault(block, []).append(p["key"])
-        for block, asking in askers.items():  # papers sharing a block: one distance matrix
-            members = found[block]
-            dist = process.cdist(
-                asking, [row_keys[r] for r in members], scorer=Levenshtein.distance, score_cutoff=2, workers=1
-            )
+                askers.setdefault((block, len(p["key"])), []).append(p["key"])
+        for (block, n), asking in askers.items():  # keys two edits apart differ in length by two at most
+            members = [r for r in found[block] if abs(length[r] - n) <= 2]
+            if not members:
+                continue
+            member_keys = index["key"].take(pa.array(members, pa.int64())).to_pylist()
+            dist = process.cdist(asking, member_keys, scorer=Levenshtein.distance, score_cutoff=2, workers=1)
             for i, j in zip(*np.nonzero((dist > 0) & (dist <= 2))):
                 close.setdefault(asking[i], set()).add(members[j])
     wanted = sorted({r for rs in close.values() for r in rs})
@@ -299,11 +303,12 @@ def _near_candidates(index: pa.Table, details, papers: list[dict]) -> dict[str, 
 
 def near_title(a: str, b: str) -> bool:
     """Whether two titles are one title spelled differently: the same words in the same order but
-    for one, which is a small misspelling of the other (same first letter, one edit, a swap of two
-    neighbouring letters counting as one, or two in a word of 8 letters or more; ``Modeling`` / ``Modelling``, ``Network`` / ``Networks``). A word with
-    a digit must be equal (``Llama 2`` / ``Llama 3``, ``Qwen2`` / ``Qwen2.5`` never match), and no
-    word may be added or removed (``Trust Region On-Policy Distillation`` is another paper than
-    ``Trust Region Policy Distillation``)."""
+    for one, which is a small misspelling of the other: same first letter, one edit (a swap of two
+    neighbouring letters counts as one), two in a word of 8 letters or more (``Modeling`` /
+    ``Modelling``, ``Netwrok`` / ``Network``). Refused: a word with a digit (``Llama 2`` /
+    ``Llama 3``, ``Qwen2`` / ``Qwen2.5``), a plural (``Model`` / ``Models``: titles of different
+    papers often differ so), a word added or removed (``Trust Region On-Policy Distillation`` is
+    another paper than ``Trust Region Policy Distillation``)."""
     from rapidfuzz.distance import OSA
 
     from ..text import words
@@ -316,5 +321,8 @@ def near_title(a: str, b: str) -> bool:
         return False
     x, y = diff[0]
     if any(c.isdigit() for c in x + y) or x[0] != y[0] or min(len(x), len(y)) < 4:
+        return False
+    short, long = sorted((x, y), key=len)
+    if long in (short + "s", short + "es"):  # a plural: ``Generative Model`` / ``Generative Models``
         return False
     return OSA.distance(x, y) <= (2 if min(len(x), len(y)) >= 8 else 1)
