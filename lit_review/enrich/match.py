@@ -273,22 +273,32 @@ def _near_candidates(index: pa.Table, details, papers: list[dict]) -> dict[str, 
     if not rows:
         return {}
     row_array = np.asarray(rows, dtype=np.int64)
-    row_lens = np.asarray(pc.utf8_length(index["key"].take(pa.array(row_array))), dtype=np.int64)
-    length = dict(zip(rows, row_lens.tolist()))
+    row_keys = index["key"].take(pa.array(row_array))
+    at = {r: k for k, r in enumerate(rows)}  # row -> its place in row_array
+    lengths = np.asarray(pc.utf8_length(row_keys), dtype=np.int64)
+    row_keys = row_keys.to_pylist()
     close: dict[str, set[int]] = {}
     for which, found in (("key_head", heads), ("key_tail", tails)):
-        askers: dict[tuple[str, int], list[str]] = {}
+        askers: dict[str, list[str]] = {}
         for p, block in zip(papers, blocks[which].to_pylist()):
             if block in found:
-                askers.setdefault((block, len(p["key"])), []).append(p["key"])
-        for (block, n), asking in askers.items():  # keys two edits apart differ in length by two at most
-            members = [r for r in found[block] if abs(length[r] - n) <= 2]
-            if not members:
-                continue
-            member_keys = index["key"].take(pa.array(members, pa.int64())).to_pylist()
-            dist = process.cdist(asking, member_keys, scorer=Levenshtein.distance, score_cutoff=2, workers=1)
-            for i, j in zip(*np.nonzero((dist > 0) & (dist <= 2))):
-                close.setdefault(asking[i], set()).add(members[j])
+                askers.setdefault(block, []).append(p["key"])
+        for block, asking in askers.items():
+            members = np.asarray([at[r] for r in found[block]], dtype=np.int64)
+            for n in sorted({len(k) for k in asking}):  # keys two edits apart: lengths two apart at most
+                sel = members[np.abs(lengths[members] - n) <= 2]
+                ask = [k for k in asking if len(k) == n]
+                if not len(sel):
+                    continue
+                dist = process.cdist(
+                    ask,
+                    [row_keys[m] for m in sel.tolist()],
+                    scorer=Levenshtein.distance,
+                    score_cutoff=2,
+                    workers=1,
+                )
+                for i, j in zip(*np.nonzero((dist > 0) & (dist <= 2))):
+                    close.setdefault(ask[i], set()).add(rows[sel[j]])
     wanted = sorted({r for rs in close.values() for r in rs})
     if not wanted:
         return {}
