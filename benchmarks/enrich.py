@@ -239,6 +239,8 @@ def figure(results: list[dict], path: Path) -> None:
     fig, (ax, bx) = plt.subplots(1, 2, figsize=(9, 3.6), layout="constrained")
     for name in ("cold", "warm", "dry-run"):
         rs = [r for r in results if r["phase"] == name]
+        if not rs:
+            continue
         ax.plot([r["records"] for r in rs], [r["total_s"] for r in rs], marker="o", label=name)
         bx.plot([r["records"] for r in rs], [r["peak_mb"] for r in rs], marker="o", label=name)
     for a, label in ((ax, "seconds"), (bx, "peak MB")):
