@@ -59,7 +59,8 @@ def cmd_ingest(args) -> int:
         print(f"rejected: {r}", file=sys.stderr)
     print(_summary(result))
     where = out or Project.at(args.project).references
-    print(f"wrote {', '.join(OUTPUT_FILES)} to {where}")
+    written = [*OUTPUT_FILES, *(["enrich-ambiguous.csv"] if result.enrichment is not None else [])]
+    print(f"wrote {', '.join(written)} to {where}")
     return 0 if result.ok else EXIT_REJECTS
 
 
