@@ -142,3 +142,29 @@ def test_reports_are_stale_when_metadata_or_pins_change(project):
     with_metadata = corpus_key(p)
     pin(p.enrich_pins, "t-0", "none")
     assert len({before, with_metadata, corpus_key(p)}) == 3
+
+
+def test_a_published_version_in_the_metadata_makes_an_arxiv_paper_inproceedings(tmp_path):
+    """Real pair: MDLM (arXiv 2406.04329) in a Hugging Face daily dump, and its NeurIPS 2024 entry
+    in a hand-kept collection (.bib with eprint): the paper becomes @inproceedings, keeps its eprint."""
+    from lit_review.bibtex import read_bibtex
+
+    dump = FIXTURES / "hf" / "hfdaily-zh__2024-06-13.json"
+    dlm = FIXTURES / "bibtex" / "bvitamins__collections__dlm.bib"
+    (tmp_path / "references" / "sources").mkdir(parents=True)
+    (tmp_path / "references" / "metadata").mkdir()
+    shutil.copy(dump, tmp_path / "references" / "sources" / dump.name)
+    shutil.copy(dlm, tmp_path / "references" / "metadata" / dlm.name)
+    result = ingest(tmp_path)
+    papers = result.corpus.papers.set_index("id")
+    mdlm = papers.loc["arXiv:2406.04329"]
+    hf_title = next(r.title for r in read_source(dump).records if r.arxiv_id == "2406.04329")
+    bib = next(r for r in read_source(dlm).records if r.arxiv_id == "2406.04329")
+    assert mdlm["title"] == " ".join(hf_title.split())
+    assert (mdlm["venue"], mdlm["entry_type"]) == (bib.venue, "inproceedings")
+    assert mdlm["enriched_from"] == f"metadata/{dlm.name}:{bib.line} (venue)"
+    assert len(papers) == len({r.arxiv_id for r in read_source(dump).records})
+    entry = read_bibtex(tmp_path / "references" / "library.bib").set_index("citekey").loc[mdlm["citekey"]]
+    assert entry["entry_type"] == "inproceedings"
+    assert entry["booktitle"] == "Advances in Neural Information Processing Systems"
+    assert entry["eprint"] == "2406.04329" and entry["archivePrefix"] == "arXiv"
