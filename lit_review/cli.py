@@ -1,5 +1,6 @@
-"""The ``lit-review`` command line: ``init``, ``status``, ``ingest``, ``build``, ``lab``, ``fetch``, ``export``,
-``themes``, ``topics``, ``evaluate``, ``screen``, ``decide``, ``agreement``, ``migrate-decisions``."""
+"""The ``lit-review`` command line: ``init``, ``status``, ``ingest``, ``build``, ``lab``, ``fetch``, ``enrich``,
+``update``, ``export``, ``themes``, ``topics``, ``evaluate``, ``screen``, ``decide``, ``agreement``,
+``migrate-decisions``."""
 
 from __future__ import annotations
 
@@ -60,7 +61,8 @@ def cmd_ingest(args) -> int:
         print(f"rejected: {line}" if not line.startswith(" ") else line, file=sys.stderr)
     print(_summary(result))
     where = out or Project.at(args.project).references
-    print(f"wrote {', '.join(OUTPUT_FILES)} to {where}")
+    written = [*OUTPUT_FILES, *(["enrich-ambiguous.csv"] if result.enrichment is not None else [])]
+    print(f"wrote {', '.join(written)} to {where}")
     return 0 if result.ok else EXIT_REJECTS
 
 
@@ -261,33 +263,6 @@ def cmd_update(args) -> int:
     return 0
 
 
-def cmd_enrich(args) -> int:
-    if args.online:
-        from .net.lookup import enrich_online
-
-        lookups, summary = enrich_online(
-            args.project, args.service, api_base=args.api_base, mailto=args.mailto, limit=args.limit,
-            dry_run=args.dry_run,
-        )  # fmt: skip
-        for line in summary.lines(dry_run=args.dry_run):
-            print(line)
-    return _enrich_offline(args)
-
-
-def _enrich_offline(args) -> int:
-    """INTEGRATION POINT: the offline half of ``enrich`` (branch ``enrich``: reading references/metadata/
-    and completing the papers) is called here; without it, only the online look-ups run."""
-    try:
-        from . import enrich as offline
-    except ImportError:
-        offline = None
-    run = getattr(offline, "cli_enrich", None)  # the name to agree on when the branches merge
-    if run is None:
-        print("enrich: reading references/metadata/ into the corpus is not in this version; nothing changed")
-        return 0
-    return run(args)
-
-
 def cmd_init(args) -> int:
     from .scaffold import init_project
 
@@ -327,6 +302,26 @@ def cmd_lab(args) -> int:
     if importlib.util.find_spec("jupyterlab") is None:
         raise LitReviewError("JupyterLab is not installed in this environment: pip install jupyterlab")
     os.execv(command[0], command)  # replaces this process: JupyterLab owns the terminal from here
+
+
+def cmd_enrich(args) -> int:
+    from . import enrich
+
+    if args.pin:
+        from .project import Project
+
+        enrich.pin(Project.at(args.project).enrich_pins, *args.pin)
+        print(f"pinned {args.pin[0]} -> {args.pin[1]} (applied by the next ingest)")
+    if args.online:  # look up first (saved under references/metadata/), then report what they fill
+        from .net.lookup import enrich_online
+
+        _, summary = enrich_online(
+            args.project, args.service, api_base=args.api_base, mailto=args.mailto, limit=args.limit,
+            dry_run=args.dry_run,
+        )  # fmt: skip
+        print("\n".join(summary.lines(dry_run=args.dry_run)))
+    print(enrich.report(args.project, dry_run=args.dry_run))
+    return 0
 
 
 def cmd_status(args) -> int:
@@ -417,7 +412,8 @@ def parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser(
         "enrich",
-        help="complete papers lacking authors or ids from saved metadata (--online: look them up first)",
+        help="complete papers from references/metadata/: coverage, what it fills, what to pin "
+        "(--online: look the incomplete ones up first)",
     )
     s.add_argument(
         "--online",
@@ -431,7 +427,17 @@ def parser() -> argparse.ArgumentParser:
         help="ask only this service (repeatable; default: all five)",
     )
     s.add_argument("--limit", metavar="N", type=_at_least(0), default=None, help="look up at most N papers")
-    s.add_argument("--dry-run", action="store_true", help="print what would be asked; send and write nothing")
+    s.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print what would be asked and would change; send and write nothing",
+    )
+    s.add_argument(
+        "--pin",
+        nargs=2,
+        metavar=("PAPER_ID", "CHOICE"),
+        help="pin an ambiguous paper to arXiv:<id>, doi:<doi> or none (references/enrich-pins.csv)",
+    )
     _network_options(s)
     s.set_defaults(func=cmd_enrich)
 

@@ -50,7 +50,7 @@ OUTPUT_FILES = (
 CSV_COLUMNS = [
     "id", "citekey", "title", "abstract", "authors", "year", "month", "day", "date_basis", "arxiv_id",
     "primary_class", "doi", "url", "venue", "entry_type", "keywords", "n_authors", "organization",
-    "upvotes", "themes", "n_sources", "sources", "first_seen",
+    "upvotes", "themes", "n_sources", "sources", "first_seen", "enriched_from",
 ]  # fmt: skip
 LIST_SEPARATOR = "; "  # how papers.csv joins a paper's authors, keywords, themes and sources
 

@@ -33,6 +33,7 @@ class IngestResult:
     hits: dict | None = (
         None  # theme slug -> its term hits on the papers (themes.all_theme_hits), for match_all
     )
+    enrichment: object | None = None  # lit_review.enrich.Enrichment, when there is a metadata folder
 
     @property
     def ok(self) -> bool:
@@ -57,8 +58,12 @@ def run_ingest(
     pins_path: Path | None = None,
     themes_path: Path | None = None,
     first_seen_path: Path | None = None,
+    write_cache: bool = True,
 ) -> IngestResult:
-    """Read, normalize, merge, key, date and theme the corpus in memory (writes nothing)."""
+    """Read, normalize, merge, complete from ``references/metadata/``, key, date and theme the corpus
+    in memory (writes nothing but the metadata index cache, and not that with ``write_cache=False``)."""
+    from . import enrich
+
     files = _expand(paths) if paths else project.source_files()
     manifest = load_manifest(project.manifest)
     themes_file = themes_path or project.themes
@@ -66,13 +71,16 @@ def run_ingest(
     pins = citekeys.load_pins(pins_path or project.pins)
     with bulk_work():
         corpus, errors, hits = _merge_and_match(read_parts(files, manifest), manifest, themes)
+        enrichment = enrich.apply(project, corpus, write=write_cache)
+        if enrichment is not None:
+            errors = errors + enrichment.index.errors
         keys, pins = citekeys.assign_keys(corpus.papers, pins, corpus.base_keys, corpus.known_as)
         seen, dates = firstseen.first_seen(
             corpus.records, corpus.papers["id"], manifest,
             firstseen.load_pins(first_seen_path or project.first_seen),
         )  # fmt: skip
         corpus.papers = apply_themes(corpus.papers.assign(citekey=keys, first_seen=seen), themes, hits)
-    return IngestResult(corpus, errors, pins, dates, {t.slug: h for t, h in zip(themes, hits)})
+    return IngestResult(corpus, errors, pins, dates, {t.slug: h for t, h in zip(themes, hits)}, enrichment)
 
 
 def _merge_and_match(parts: list[Part], manifest, themes) -> tuple[Corpus, list[LitReviewError], list]:
@@ -113,6 +121,13 @@ def write_outputs(result: IngestResult, out: Path) -> dict[str, Path]:
         firstseen.save_pins(result.first_seen or {}, written["first-seen.csv"])
         atomic_write_text(written["duplicates.csv"], duplicates_csv(result.corpus))
         atomic_write_text(written["rejects.csv"], rejects_csv(result.corpus, result.errors))
+        if result.enrichment is not None:
+            from .enrich import ambiguous_csv
+
+            written["enrich-ambiguous.csv"] = out / "enrich-ambiguous.csv"
+            atomic_write_text(
+                written["enrich-ambiguous.csv"], ambiguous_csv(result.enrichment, result.corpus.papers)
+            )
 
     # the two large files at once (mostly Arrow, which releases the GIL); the small ones after the first
     with ThreadPoolExecutor(2) as pool:

@@ -25,6 +25,17 @@ WORKING_NOTEBOOKS = ".notebooks"  # in reports/: where a project without its own
 START = "start one with `lit-review init DIR`"
 
 
+def files_under(folder: Path) -> list[Path]:
+    """Every file under ``folder`` (sub-folders too; hidden names skipped), in path order."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
+
+
 def is_project(folder: Path) -> bool:
     return (folder / "references" / "sources").is_dir()
 
@@ -83,6 +94,16 @@ class Project:
     def updates(self) -> Path:
         """The log of ``lit-review update`` runs (lit_review.firstseen)."""
         return self.references / "updates.csv"
+
+    @property
+    def metadata(self) -> Path:
+        """Metadata files that complete the corpus's papers (lit_review.enrich)."""
+        return self.references / "metadata"
+
+    @property
+    def enrich_pins(self) -> Path:
+        """A person's choices where the metadata is ambiguous (lit_review.enrich.pins)."""
+        return self.references / "enrich-pins.csv"
 
     @property
     def decisions(self) -> Path:

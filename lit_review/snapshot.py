@@ -40,8 +40,20 @@ class Snapshot:
 
 
 def corpus_files(project: Project) -> list[Path]:
-    """The files the corpus is made of: listings, manifest, pinned keys and first-seen dates, update log."""
-    return [*project.source_files(), project.manifest, project.pins, project.first_seen, project.updates]
+    """The files the corpus is made of: listings, manifest, pinned keys and first-seen dates, update
+    log, and the metadata files and pins that complete its papers (``references/metadata/``,
+    ``enrich-pins.csv``)."""
+    from .enrich.index import metadata_files
+
+    return [
+        *project.source_files(),
+        project.manifest,
+        project.pins,
+        project.first_seen,
+        project.updates,
+        *metadata_files(project.metadata),
+        project.enrich_pins,
+    ]
 
 
 def input_files(project: Project) -> list[Path]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 from contextlib import contextmanager
@@ -139,3 +140,22 @@ def read_listing_lines(path: str | Path) -> ListingText:
         first = min(bad)
         raise LitReviewError(f"not a UTF-8 text listing: {bad[first]}", path, first)
     return ListingText(lines, bad, ends_with_newline)
+
+
+_PACKAGE = Path(__file__).resolve().parents[1]
+
+
+def digest(*parts) -> str:
+    """A sha256 over ``parts`` (bytes as they are, anything else as sorted JSON), each part delimited."""
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else json.dumps(part, sort_keys=True, default=str).encode())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def package_digest() -> str:
+    """Hash of lit-review's own code: a new version or a local edit invalidates what it computed."""
+    return digest(
+        *[(p.relative_to(_PACKAGE).as_posix(), p.read_bytes()) for p in sorted(_PACKAGE.rglob("*.py"))]
+    )

@@ -22,12 +22,11 @@ the hashes recorded when they were written, so a stale or tampered report is reb
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .._infra.iorw import atomic_write_text, sha256_file
+from .._infra.iorw import atomic_write_text, digest, package_digest, sha256_file
 from ..project import Project
 from ..snapshot import corpus_files
 
@@ -38,22 +37,6 @@ if TYPE_CHECKING:
     from .run import Report
 
 STATE = ".build-state.json"
-_PACKAGE = Path(__file__).resolve().parents[1]
-
-
-def digest(*parts) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        h.update(part if isinstance(part, bytes) else json.dumps(part, sort_keys=True, default=str).encode())
-        h.update(b"\0")
-    return h.hexdigest()
-
-
-def package_digest() -> str:
-    """Hash of the package's code: a new version or a local edit invalidates every report."""
-    return digest(
-        *[(p.relative_to(_PACKAGE).as_posix(), p.read_bytes()) for p in sorted(_PACKAGE.rglob("*.py"))]
-    )
 
 
 def files_digest(paths) -> str:

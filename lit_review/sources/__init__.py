@@ -19,6 +19,7 @@ from ..errors import LitReviewError
 from ..record import Batch
 from . import (
     arxiv_atom,
+    arxiv_snapshot,
     bibshared,
     bibtex,
     crossref,
@@ -36,6 +37,7 @@ from . import (
 
 READERS = [
     arxiv_atom,
+    arxiv_snapshot,
     hf_json,
     openalex,  # the API JSON readers before CSL-JSON, which takes any list of objects with type and title
     s2,

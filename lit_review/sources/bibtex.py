@@ -214,15 +214,15 @@ def _date(fields: dict[str, str], batch: Batch, line: int) -> dict:
         if match.group(2) and 1 <= int(match.group(2)) <= 12:  # 21-24: a season, no month
             month = int(match.group(2))
             day = int(match.group(3)) if match.group(3) else None
-    elif "date" in fields:
+    elif fields.get("date"):  # an empty field (`month = {}`, as some tools write) is no field
         batch.rejects.append(Reject(batch.source, line, "date is not a date", fields["date"], "field"))
-    if year is None and "year" in fields:
+    if year is None and fields.get("year"):
         match = _YEAR.match(fields["year"])
         if match:
             year = int(match.group(1))
         else:
             batch.rejects.append(Reject(batch.source, line, "year is not a year", fields["year"], "field"))
-    if "month" in fields:
+    if fields.get("month"):
         month = _month(fields["month"]) or month
         if month is None:
             batch.rejects.append(Reject(batch.source, line, "month is not a month", fields["month"], "field"))
