@@ -4,7 +4,7 @@ A :class:`Query` is one request described without a server: a service, a path an
 parameters in order. The same query always has the same :attr:`Query.url` (on the service's
 real base address) and so the same saved file name, wherever it is actually sent (a mirror or
 test server given by ``--api-base`` or the service's environment variable, which must have the
-real service's path layout). Policies, with their sources: ``docs/enrich-online.md``.
+real service's path layout). Policies, with their sources: ``docs/enrich.md (Online look-ups)``.
 """
 
 from __future__ import annotations
