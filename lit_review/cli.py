@@ -306,10 +306,10 @@ def cmd_lab(args) -> int:
 
 def cmd_enrich(args) -> int:
     from . import enrich
+    from .ingest import run_ingest
+    from .project import Project
 
     if args.pin:
-        from .project import Project
-
         enrich.pin(Project.at(args.project).enrich_pins, *args.pin)
         print(f"pinned {args.pin[0]} -> {args.pin[1]} (applied by the next ingest)")
     if args.online:  # look up first (saved under references/metadata/), then report what they fill
@@ -320,7 +320,8 @@ def cmd_enrich(args) -> int:
             dry_run=args.dry_run,
         )  # fmt: skip
         print("\n".join(summary.lines(dry_run=args.dry_run)))
-    print(enrich.report(args.project, dry_run=args.dry_run))
+    project = Project.at(args.project)
+    print(enrich.report(project, run_ingest(project, write_cache=not args.dry_run), dry_run=args.dry_run))
     return 0
 
 

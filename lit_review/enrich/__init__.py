@@ -138,18 +138,14 @@ def coverage(papers: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def report(project: Project | str | Path | None = None, dry_run: bool = False) -> str:
-    """What ``lit-review enrich`` prints: coverage per source file before and after the metadata
-    folder, what it fills (per field and per metadata file), and the papers it could not decide.
+def report(project: Project, result, dry_run: bool = False) -> str:
+    """What ``lit-review enrich`` prints of an ingest ``result`` (``ingest.run_ingest``): coverage per
+    source file before and after the metadata folder, what it fills (per field and per metadata
+    file), and the papers it could not decide.
 
-    Without ``dry_run`` it writes ``references/enrich-ambiguous.csv`` (and keeps the index cache);
-    with it, nothing is written."""
+    Without ``dry_run`` it writes ``references/enrich-ambiguous.csv``; with it, nothing."""
     from .._infra.iorw import atomic_write_text
-    from ..ingest import run_ingest
-    from ..project import Project
 
-    project = project if isinstance(project, Project) else Project.at(project)
-    result = run_ingest(project, write_cache=not dry_run)
     e = result.enrichment
     lines = ["coverage before the metadata folder (papers lacking):"]
     papers = result.corpus.papers

@@ -104,7 +104,10 @@ def test_report_dry_run_writes_nothing(enriched):
     shutil.rmtree(project / "reports" / ".cache")
     (project / "references" / "enrich-ambiguous.csv").unlink()
     files = sorted(p for p in project.rglob("*"))
-    text = report(project, dry_run=True)
+    from lit_review.ingest import run_ingest
+    from lit_review.project import Project
+
+    text = report(Project.at(project), run_ingest(Project.at(project), write_cache=False), dry_run=True)
     assert sorted(p for p in project.rglob("*")) == files
     assert "fields filled: authors 4, venue 4, year 4" in text
     assert "dry run: nothing written" in text
