@@ -24,8 +24,8 @@ def _abbreviation(piece: str) -> bool:
 
 
 def split_sentences(text: str | None) -> list[str]:
-    """The sentences of ``text`` (``[]`` for none), in order, white space collapsed."""
-    text = " ".join(str(text or "").split())
+    """The sentences of ``text`` (``[]`` for none or a missing value), in order, white space collapsed."""
+    text = " ".join(text.split()) if isinstance(text, str) else ""
     if not text:
         return []
     out, start = [], 0
