@@ -130,16 +130,21 @@ def _ingest(project: Project, themes: list[Theme], out_dir: Path, outcome: Build
 
 
 def _write_theme_files(project: Project, snap, slug: str, out_dir: Path) -> list[str]:
-    """Beside a theme's report: its BibTeX and its full ranked list; return their names."""
+    """Beside a theme's report: its BibTeX, its full ranked list and its related-work drafts (citing
+    that BibTeX's keys); return their names."""
     from ..export import write_bibtex
     from ..themes import theme_members
     from .theme_review import full_list_html, full_list_name, theme_review
 
     papers = snap.result.corpus.papers
     write_bibtex(papers[theme_members(papers, slug)], out_dir / f"{slug}.bib")
+    review = theme_review(project.root, slug, snapshot=snap)
     full = full_list_name(slug)
-    atomic_write_text(out_dir / full, full_list_html(theme_review(project.root, slug, snapshot=snap)))
-    return [f"{slug}.bib", full]
+    atomic_write_text(out_dir / full, full_list_html(review))
+    drafts = review.synthesis.drafts()
+    for name, text in drafts.items():
+        atomic_write_text(out_dir / name, text)
+    return [f"{slug}.bib", full, *drafts]
 
 
 def _write_index(themes: list[Theme], corpus, failed: dict[str, str], out_dir: Path) -> None:

@@ -20,6 +20,7 @@ def _esc(value) -> str:
 
 
 def _theme_row(t, size: int, failed: dict[str, str], out_dir: Path) -> list[str]:
+    from ..synthesis import draft_name
     from .theme_review import full_list_name
 
     slug = _esc(t.slug)
@@ -27,7 +28,12 @@ def _theme_row(t, size: int, failed: dict[str, str], out_dir: Path) -> list[str]
     title = f'<a href="{slug}.html">{_esc(t.title)}</a>' if built else _esc(t.title)
     links = [
         f'<a href="{_esc(name)}">{label}</a>'
-        for name, label in ((full_list_name(t.slug), "full ranked list"), (f"{t.slug}.bib", "BibTeX"))
+        for name, label in (
+            (full_list_name(t.slug), "full ranked list"),
+            (f"{t.slug}.bib", "BibTeX"),
+            (draft_name(t.slug, "tex"), "related-work draft (LaTeX)"),
+            (draft_name(t.slug, "md"), "related-work draft (Markdown)"),
+        )
         if (out_dir / name).exists()
     ]
     if t.slug in failed:

@@ -51,7 +51,13 @@ def synthesize(papers: pd.DataFrame, theme: Theme, random_state: int = 0) -> Syn
     sub = subtopics(papers, theme, random_state)
     names = sub.papers["group"].map(dict(zip(sub.groups["group"], sub.groups["name"])))
     return Synthesis(
-        theme, papers, g, sub, classify(papers, theme), monthly(papers, names), paragraphs(papers, sub, g)
+        theme,
+        papers,
+        g,
+        sub,
+        classify(papers, theme),
+        monthly(papers, names, sub.groups["name"].tolist()),
+        paragraphs(papers, sub, g),
     )
 
 

@@ -22,12 +22,12 @@ def month_of(papers: pd.DataFrame) -> pd.Series:
     return text.where(ok, pd.NA).astype("object")
 
 
-def monthly(papers: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
+def monthly(papers: pd.DataFrame, groups: pd.Series, order: list | None = None) -> pd.DataFrame:
     """Papers per month (rows, ``YYYY-MM`` in order, every month between the first and the last) and
-    sub-topic (columns: ``groups``' values in order of first appearance sorted); papers without a
-    month are counted in a last row :data:`UNDATED`. ``groups``: each paper's sub-topic, aligned to ``papers``."""
+    sub-topic (columns: ``order``, else ``groups``' values in order of first appearance); papers without
+    a month are counted in a last row :data:`UNDATED`. ``groups``: each paper's sub-topic, aligned to ``papers``."""
     months = month_of(papers)
-    names = list(dict.fromkeys(groups.tolist()))
+    names = list(order) if order is not None else list(dict.fromkeys(groups.tolist()))
     dated = months.notna()
     table = pd.crosstab(months[dated], groups[dated]) if dated.any() else pd.DataFrame(columns=names)
     if dated.any():

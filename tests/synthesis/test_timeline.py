@@ -18,3 +18,8 @@ def test_months_in_order_gaps_filled_and_undated_counted():
 def test_no_dates_at_all():
     t = monthly(pd.DataFrame({"year": [None, 2020]}), pd.Series(["x", "y"]))
     assert t.index.tolist() == [UNDATED] and t.loc[UNDATED].tolist() == [1, 1]
+
+
+def test_columns_follow_the_given_order_even_for_groups_without_papers():
+    t = monthly(pd.DataFrame({"year": [2024], "month": [1]}), pd.Series(["b"]), order=["a", "b"])
+    assert t.columns.tolist() == ["a", "b"] and t.loc["2024-01"].tolist() == [0, 1]
