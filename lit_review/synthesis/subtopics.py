@@ -9,7 +9,8 @@
    coordinate descent, ``random_state``): a paper goes to its strongest component. NMF was measured
    against k-means and agglomerative clustering on the bundled themes (``docs/synthesis.md``).
 3. The number of groups ``k`` is the one of ``2 .. min(8, n // 4)`` with the highest mean cosine
-   silhouette of the papers' TF-IDF rows (ties: the smaller k); 1 group for fewer than 8 papers.
+   silhouette of the papers' TF-IDF rows (ties: the smaller k; over a fixed sample of
+   :data:`SILHOUETTE_SAMPLE` papers in a larger theme); 1 group for fewer than 8 papers.
 4. Each found group is labelled by its :data:`N_LABEL` most distinctive terms: the largest mean
    TF-IDF inside the group minus the mean outside (ties by term), a term inside another kept one skipped.
 
@@ -30,6 +31,8 @@ MAX_GROUPS = 8
 MIN_PAPERS = 8  # fewer papers to cluster: one group
 PAPERS_PER_GROUP = 4  # at least this many papers per group on average
 N_LABEL = 3
+SILHOUETTE_SAMPLE = 2_000  # papers the silhouette of a larger theme is measured on (a fixed sample)
+MAX_TERMS = 5_000  # the most frequent terms: bounds the time of a large theme (the bundled ones have fewer)
 YOURS, FOUND = "yours", "found"
 NO_TERMS = "papers sharing no term with the others"
 
@@ -56,7 +59,8 @@ def _matrix(texts: pd.Series, theme: Theme):
     from ..topics import ML_STOP_WORDS
 
     vec = TfidfVectorizer(
-        stop_words=sorted(ENGLISH_STOP_WORDS | ML_STOP_WORDS), **(VECTORIZER | {"min_df": 2})
+        stop_words=sorted(ENGLISH_STOP_WORDS | ML_STOP_WORDS),
+        **(VECTORIZER | {"min_df": 2, "max_features": MAX_TERMS}),
     )
     try:
         X = vec.fit_transform(texts.tolist())
@@ -90,7 +94,10 @@ def choose_k(X, random_state: int = 0) -> tuple[np.ndarray, dict[int, float]]:
         labels = _fit(X, k, random_state)
         if len(np.unique(labels)) < 2:
             continue
-        scores[k] = round(float(silhouette_score(X, labels, metric="cosine")), 6)
+        sample = (
+            dict(sample_size=SILHOUETTE_SAMPLE, random_state=random_state) if n > SILHOUETTE_SAMPLE else {}
+        )
+        scores[k] = round(float(silhouette_score(X, labels, metric="cosine", **sample)), 6)
         if scores[k] > max((v for j, v in scores.items() if j < k), default=-2.0):
             best = labels
     return best, scores
