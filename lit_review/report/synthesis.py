@@ -7,7 +7,6 @@ from __future__ import annotations
 import pandas as pd
 
 from ..synthesis import draft_name
-from ..synthesis.facets import UNCLASSIFIED
 from ..synthesis.subtopics import MAX_GROUPS, YOURS
 from ..synthesis.timeline import UNDATED
 from . import plots
@@ -137,4 +136,4 @@ def draft_html(r: ThemeReview, n_paragraphs: int = 2) -> str:
     )
 
 
-__all__ = ["draft_html", "facet_map_html", "subtopics_html", "timeline_html", "UNCLASSIFIED"]
+__all__ = ["draft_html", "facet_map_html", "subtopics_html", "timeline_html"]

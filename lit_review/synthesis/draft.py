@@ -21,6 +21,7 @@ import pandas as pd
 from ..bibtex import encode_latex, typeset
 from .subtopics import FOUND, Subtopics
 
+EMPTY = "No paper is included in this theme yet."
 NOTE = (
     "Draft written by lit-review: the sentences in quotation marks are extracted verbatim from the "
     "cited papers' abstracts and must be rewritten before use."
@@ -90,13 +91,15 @@ def to_latex(paras: list[Paragraph], title: str, bib: str) -> str:
         if p.others:
             parts.append(f"Other work: \\citep{{{','.join(p.others)}}}.")
         body.append("\n".join(parts))
+    # no citation, no bibliography: bibtex fails on a document that cites nothing
+    refs = f"\\bibliographystyle{{plainnat}}\n\\bibliography{{{bib}}}\n" if paras else ""
     return (
         f"% {NOTE}\n"
         "\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n"
         "\\usepackage[round]{natbib}\n\\begin{document}\n"
         f"\\section*{{Related work: {_tex(title)}}}\n"
-        f"\\noindent\\emph{{{_tex(NOTE)}}}\n\n" + "\n\n".join(body) + "\n\n"
-        f"\\bibliographystyle{{plainnat}}\n\\bibliography{{{bib}}}\n\\end{{document}}\n"
+        f"\\noindent\\emph{{{_tex(NOTE)}}}\n\n" + ("\n\n".join(body) or EMPTY) + "\n\n"
+        f"{refs}\\end{{document}}\n"
     )
 
 
@@ -118,8 +121,6 @@ def to_markdown(paras: list[Paragraph], title: str) -> str:
             parts.append(f"Other work: [{'; '.join('@' + k for k in p.others)}].")
         body.append(" ".join(parts))
     yaml_title = ("Related work: " + title).replace("'", "''")
-    return (
-        f"---\ntitle: '{_md(yaml_title)}'\n---\n\n<!-- {NOTE} -->\n\n> *{_md(NOTE)}*\n\n"
-        + "\n\n".join(body)
-        + "\n\n# References\n"
+    return f"---\ntitle: '{_md(yaml_title)}'\n---\n\n<!-- {NOTE} -->\n\n> *{_md(NOTE)}*\n\n" + (
+        "\n\n".join(body) + "\n\n# References\n" if body else EMPTY + "\n"
     )

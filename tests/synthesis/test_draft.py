@@ -124,3 +124,16 @@ def test_the_markdown_draft_renders_with_every_citation_found(written, slug):
     cited = [k for group in re.findall(r'data-cites="([^"]*)"', html) for k in group.split()]
     assert sorted(cited) == sorted(keys)  # every paper cited, once
     assert html.count('class="csl-entry"') == len(keys)  # each in the references
+
+
+@pytest.mark.slow
+def test_a_theme_with_no_paper_gets_a_draft_that_still_compiles(bundled, tmp_path):
+    papers = bundled.included("gradient-free").head(0)
+    drafts = synthesize(papers, bundled.by_slug["gradient-free"]).drafts()
+    tex = drafts["gradient-free-related-work.tex"]
+    assert "No paper is included" in tex and "\\bibliography" not in tex
+    assert "No paper is included" in drafts["gradient-free-related-work.md"]
+    (tmp_path / "d.tex").write_text(tex, encoding="utf-8")
+    assert (
+        _run("pdflatex", "-interaction=nonstopmode", "-halt-on-error", "d.tex", cwd=tmp_path).returncode == 0
+    )
