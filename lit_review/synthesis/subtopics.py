@@ -76,10 +76,16 @@ def _matrix(texts: pd.Series, theme: Theme):
 
 
 def _fit(X, k: int, random_state: int) -> np.ndarray:
+    import warnings
+
     from sklearn.decomposition import NMF
+    from sklearn.exceptions import ConvergenceWarning
 
     nmf = NMF(n_components=k, init="nndsvda", solver="cd", max_iter=400, random_state=random_state)
-    with np.errstate(invalid="ignore"):
+    # Only each paper's strongest component is used: a factorization short of sklearn's tolerance after
+    # 400 iterations still gives it (deterministically), and the warning would land in the reports.
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
         W = nmf.fit_transform(X)
     return W.argmax(axis=1)
 

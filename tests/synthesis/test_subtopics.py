@@ -87,3 +87,12 @@ def test_a_user_group_no_paper_matches_is_not_shown():
     papers = pd.DataFrame({"id": ["a", "b"], "title": ["Alpha", "Beta"], "abstract": ["one", "two"]})
     s = subtopics(papers, _theme([{"name": "Nothing", "terms": ["no such words"]}]))
     assert "Nothing" not in s.groups["name"].tolist() and s.groups["size"].sum() == 2
+
+
+def test_no_warning_reaches_the_report(bundled, recwarn):
+    import warnings
+
+    warnings.simplefilter("always")
+    for slug, theme in bundled.by_slug.items():
+        subtopics(bundled.included(slug), theme)
+    assert [str(w.message) for w in recwarn] == []
