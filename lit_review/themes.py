@@ -18,6 +18,16 @@ Themes live in a human-edited TOML file (``references/themes.toml``)::
     decision = "include"                 # or "exclude"
     reason = "why a person decided so"
 
+    [[theme.subtopic]]                   # optional: a sub-topic the user names and seeds
+    name = "Zeroth-order fine-tuning"
+    terms = ["zeroth-order", "MeZO"]
+
+    [[theme.facet]]                      # optional: a facet of the systematic map
+    name = "approach"
+    values = [
+      { name = "evolution strategies", terms = ["evolution strategies", "CMA-ES"] },
+    ]
+
 A paper's score is the sum, over the include terms found, of the term's weight, counted
 twice when the term is in the title. A paper is included when its score reaches
 ``min_score`` and no exclude term is found; a manual decision overrides both. Every
@@ -60,6 +70,22 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class Group:
+    """A named set of terms: a user's sub-topic, or one value of a facet."""
+
+    name: str
+    terms: tuple[Term, ...]
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A facet of a systematic map (its classification scheme): a name and its values."""
+
+    name: str
+    values: tuple[Group, ...]
+
+
+@dataclass(frozen=True)
 class Theme:
     """One theme as defined in the theme file (``digest``: hash of that definition alone)."""
 
@@ -70,6 +96,8 @@ class Theme:
     exclude: tuple[Term, ...] = ()
     min_score: float = 2.0
     decisions: tuple[Decision, ...] = field(default_factory=tuple)
+    subtopics: tuple[Group, ...] = ()
+    facets: tuple[Facet, ...] = ()
 
     @property
     def digest(self) -> str:
@@ -83,6 +111,11 @@ class Theme:
             "exclude": [(t.term, t.pattern.pattern, t.weight) for t in self.exclude],
             "decisions": [(d.paper, d.include, d.reason) for d in self.decisions],
         }  # fmt: skip
+        terms = lambda g: [g.name, [(t.term, t.pattern.pattern, t.weight) for t in g.terms]]  # noqa: E731
+        if self.subtopics:  # only when given: the digest of a theme without them is unchanged
+            data["subtopics"] = [terms(g) for g in self.subtopics]
+        if self.facets:
+            data["facets"] = [[f.name, [terms(v) for v in f.values]] for f in self.facets]
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
@@ -124,7 +157,81 @@ def _term(spec, path: Path, slug: str) -> Term:
     return Term(text, compiled, float(spec.get("weight", 1.0)))
 
 
-def parse_themes(data: dict, path: Path) -> list[Theme]:
+def _line(text: str, slug: str, needle: str, nth: int = 1) -> int | None:
+    """The line of the ``nth`` match of the regular expression ``needle`` (case-insensitive) after theme
+    ``slug``'s slug line (1-based; None if not found)."""
+    lines = text.splitlines()
+    slug_line = re.compile(rf"""\s*slug\s*=\s*["']{re.escape(slug)}["']""")
+    start = next((i for i, ln in enumerate(lines) if slug_line.match(ln)), 0)
+    found = re.compile(needle, re.IGNORECASE)
+    hits = (i + 1 for i in range(start, len(lines)) if found.search(lines[i]))
+    return next((h for k, h in enumerate(hits, 1) if k == nth), None)
+
+
+def _quoted(name: str) -> str:
+    """The regular expression of the line ``name = "<name>"``."""
+    return rf"""\bname\s*=\s*["']{re.escape(name)}["']"""
+
+
+def _group(raw, path: Path, slug: str, what: str, text: str) -> Group:
+    """A sub-topic or facet value: ``name`` and a non-empty list of ``terms`` (strings or term tables)."""
+    name = raw.get("name") if isinstance(raw, dict) else None
+    if not isinstance(name, str) or not name.strip():
+        raise LitReviewError(
+            f'theme {slug!r}: a {what} needs name = "..."',
+            path,
+            _line(text, slug, r"\[\[theme\.subtopic\]\]|\bvalues\s*="),
+        )
+    terms = raw.get("terms")
+    if not isinstance(terms, list) or not terms:
+        raise LitReviewError(
+            f"theme {slug!r}: {what} {name!r} needs terms = [...] (at least one)",
+            path,
+            _line(text, slug, _quoted(name)),
+        )
+    return Group(name.strip(), tuple(_term(t, path, slug) for t in terms))
+
+
+def _unique(names: list[str], path: Path, slug: str, what: str, text: str) -> None:
+    seen = set()
+    for n in names:
+        if n.lower() in seen:
+            line = _line(text, slug, _quoted(n), nth=2)
+            raise LitReviewError(f"theme {slug!r}: {what} {n!r} is defined twice", path, line)
+        seen.add(n.lower())
+
+
+def _subtopics(raw: dict, path: Path, slug: str, text: str) -> tuple[Group, ...]:
+    groups = [_group(g, path, slug, "subtopic", text) for g in raw.get("subtopic", [])]
+    _unique([g.name for g in groups], path, slug, "subtopic", text)
+    return tuple(groups)
+
+
+def _facets(raw: dict, path: Path, slug: str, text: str) -> tuple[Facet, ...]:
+    facets = []
+    for f in raw.get("facet", []):
+        name = f.get("name") if isinstance(f, dict) else None
+        if not isinstance(name, str) or not name.strip():
+            raise LitReviewError(
+                f'theme {slug!r}: a facet needs name = "..."',
+                path,
+                _line(text, slug, r"\[\[theme\.facet\]\]"),
+            )
+        values = f.get("values")
+        if not isinstance(values, list) or not values:
+            raise LitReviewError(
+                f"theme {slug!r}: facet {name!r} needs values = [{{ name = ..., terms = [...] }}, ...]",
+                path, _line(text, slug, _quoted(name)),
+            )  # fmt: skip
+        groups = [_group(v, path, slug, f"value of facet {name!r}", text) for v in values]
+        _unique([g.name for g in groups], path, slug, f"value of facet {name!r}", text)
+        facets.append(Facet(name.strip(), tuple(groups)))
+    _unique([f.name for f in facets], path, slug, "facet", text)
+    return tuple(facets)
+
+
+def parse_themes(data: dict, path: Path, text: str = "") -> list[Theme]:
+    """Themes from the parsed TOML ``data`` of ``path`` (``text``: the file's text, for error lines)."""
     themes = []
     seen = set()
     for raw in data.get("theme", []):
@@ -156,6 +263,8 @@ def parse_themes(data: dict, path: Path) -> list[Theme]:
                 exclude=tuple(_term(t, path, slug) for t in raw.get("exclude", [])),
                 min_score=float(raw.get("min_score", 2.0)),
                 decisions=tuple(decisions),
+                subtopics=_subtopics(raw, path, slug, text),
+                facets=_facets(raw, path, slug, text),
             )
         )
     return themes
@@ -165,12 +274,13 @@ def load_themes(path: str | Path) -> list[Theme]:
     """Read theme definitions from a TOML file."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except FileNotFoundError:
         raise LitReviewError("theme file not found", path) from None
     except tomllib.TOMLDecodeError as exc:
         raise LitReviewError(f"invalid TOML: {exc}", path) from None
-    return parse_themes(data, path)
+    return parse_themes(data, path, text)
 
 
 def match_paper(theme: Theme, title: str, abstract: str, ids: tuple[str, ...] = ()) -> Match:
@@ -340,6 +450,26 @@ def apply_themes(papers: pd.DataFrame, themes: list[Theme], hits: list[Hits] | N
     _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
     sets = [tuple(themes[order[j]].slug for j in np.flatnonzero(member[i])) for i in first]
     return papers.assign(themes=[sets[i] for i in inverse.tolist()])
+
+
+def group_scores(groups, papers: pd.DataFrame) -> np.ndarray:
+    """``score[paper, g]``: the theme score of group ``g``'s terms on each paper (the weights of the
+    terms found, doubled in the title, as :func:`match_paper` scores a theme); ``groups``: sequences
+    of :class:`Term` (or :class:`Group`)."""
+    import numpy as np
+
+    groups = [g.terms if isinstance(g, Group) else tuple(g) for g in groups]
+    score = np.zeros((len(papers), len(groups)))
+    unique = list(dict.fromkeys(t.pattern for g in groups for t in g))
+    if not unique or not len(papers):
+        return score
+    columns = [arrow(papers[c].fillna("").astype(str)) for c in ("title", "abstract")]
+    in_title, in_text = (dict(zip(unique, search_many(unique, col))) for col in columns)
+    for j, g in enumerate(groups):
+        for t in g:
+            title = in_title[t.pattern]
+            score[:, j] += t.weight * np.where(title, TITLE_WEIGHT, in_text[t.pattern])
+    return score
 
 
 def theme_members(papers: pd.DataFrame, slug: str) -> pd.Series:

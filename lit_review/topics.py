@@ -98,13 +98,15 @@ class Topics:
         return int(self.papers["topic"].notna().sum())
 
 
-def _texts(papers: pd.DataFrame) -> pd.Series:
+def paper_texts(papers: pd.DataFrame) -> pd.Series:
+    """Each paper's ``title. abstract`` (the text topics and sub-topics are found in)."""
     title = papers["title"].fillna("").astype(str)
     abstract = papers["abstract"].fillna("").astype(str) if "abstract" in papers else ""
     return (title + ". " + abstract).str.strip(" .")
 
 
-def _vectorize(texts: pd.Series):
+def vectorize(texts: pd.Series):
+    """The TF-IDF matrix of ``texts`` with :data:`VECTORIZER`'s settings, and its terms."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
     small = int((texts != "").sum()) < MIN_PAPERS_FOR_PRUNING
@@ -155,13 +157,13 @@ def discover(papers: pd.DataFrame, n_topics: int = 10, random_state: int = 0, th
     if n_topics < 1:
         raise LitReviewError(f"topic discovery: the number of topics must be at least 1, not {n_topics}")
     papers = papers.sort_values("id", kind="stable").reset_index(drop=True)
-    texts = _texts(papers)
+    texts = paper_texts(papers)
     n_text = int((texts != "").sum())
     if n_text < 2:
         raise LitReviewError(
             f"topic discovery needs at least 2 papers with a title or abstract; found {n_text}"
         )
-    X, terms = _vectorize(texts)
+    X, terms = vectorize(texts)
     k = min(n_topics, n_text, X.shape[1])
     note = (
         ""

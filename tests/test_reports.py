@@ -90,7 +90,7 @@ def test_theme_report_contents(built):
     assert "included by term match (score " in _text(
         (dst / "reports" / "diffusion-guidance.html").read_text()
     )
-    assert html.count('src="data:image/png;base64,') == 4  # PRISMA, years, terms, overlap
+    assert html.count('src="data:image/png;base64,') == 6  # PRISMA, years, terms, overlap, map, timeline
     assert "Provenance" in text and "sha256" in text and "pandas" in text
     assert "print(" not in html and "import " not in text  # inputs are hidden
 
@@ -127,6 +127,34 @@ def test_full_ranked_list_is_built_and_recorded(built):
     assert "diffusion-guidance-all.html" in state["reports"]["diffusion-guidance"]["outputs"]
     index = (dst / "reports" / "index.html").read_text()
     assert 'href="diffusion-guidance-all.html"' in index and "2025-12-10" in index
+
+
+@pytest.mark.slow
+def test_related_work_drafts_are_built_recorded_linked_and_cite_the_bib(built):
+    import json
+
+    dst, _, _ = built
+    reports = dst / "reports"
+    state = json.loads((reports / ".build-state.json").read_text())
+    index = (reports / "index.html").read_text()
+    for slug in ("gradient-free", "efficient-fine-tuning", "diffusion-guidance"):
+        bib = sorted(e.key for e in bibtexparser.parse_file(str(reports / f"{slug}.bib")).entries)
+        tex = (reports / f"{slug}-related-work.tex").read_text()
+        md = (reports / f"{slug}-related-work.md").read_text()
+        assert sorted(re.findall(r"\\citep\{([^}]*)\}", tex)) == bib  # each paper of the .bib, once
+        assert sorted(re.findall(r"\[@([^\]]*)\]", md)) == bib
+        outputs = state["reports"][slug]["outputs"]
+        assert f"{slug}-related-work.tex" in outputs and f"{slug}-related-work.md" in outputs
+        assert f'href="{slug}-related-work.tex"' in index and f'href="{slug}-related-work.md"' in index
+        report = (reports / f"{slug}.html").read_text()
+        assert f'href="{slug}-related-work.md"' in report
+        for section in ("Sub-topics", "Systematic map", "Timeline", "Related-work draft"):
+            assert f">{section}<" in report
+    gf = _text((reports / "gradient-free.html").read_text())
+    assert "Zeroth-order fine-tuning of language models" in gf and "yours (themes.toml)" in gf
+    assert "Unclassified" in gf and "Gist (quoted from the abstract)" in gf
+    overview = _text((reports / "overview.html").read_text())
+    assert "Sub-topics of the themes" in overview and "Black-box prompt tuning" in overview
 
 
 @pytest.mark.slow
@@ -245,8 +273,8 @@ def test_manual_decision_overrides(project):
     themes = project / "references" / "themes.toml"
     text = themes.read_text()
     text = text.replace(
-        'exclude = []\n\n[[theme]]\nslug = "efficient-fine-tuning"',
-        'exclude = []\n\n[[theme.decision]]\npaper = "wpca2025"\ndecision = "exclude"\nreason = "NAS proxy, out of scope here"\n\n'
+        '\n[[theme]]\nslug = "efficient-fine-tuning"',  # after gradient-free's last table
+        '\n[[theme.decision]]\npaper = "wpca2025"\ndecision = "exclude"\nreason = "NAS proxy, out of scope here"\n\n'
         '[[theme.decision]]\npaper = "lst2022"\ndecision = "include"\nreason = "reviewer call"\n\n'
         '[[theme]]\nslug = "efficient-fine-tuning"',
         1,

@@ -101,3 +101,80 @@ def test_match_all_takes_hits_gathered_from_records_and_agrees_with_apply_themes
     ]
     with pytest.raises(ValueError, match="hits for 5 themes"):
         match_all(defined, papers, gathered[:5])
+
+
+# sub-topics and facets: parsed, validated with one-line errors naming the file and line
+
+
+def _parse_text(tmp_path, text):
+    from lit_review.themes import load_themes
+
+    path = tmp_path / "themes.toml"
+    path.write_text(text, encoding="utf-8")
+    return load_themes(path)
+
+
+HEAD = '[[theme]]\nslug = "t"\ntitle = "T"\nscope = "s"\ninclude = ["x"]\n'
+
+
+def test_subtopics_and_facets_are_read_in_file_order(tmp_path):
+    (t,) = _parse_text(
+        tmp_path,
+        HEAD
+        + '[[theme.subtopic]]\nname = "B first"\nterms = ["beta", { term = "g", pattern = "gam+a" }]\n'
+        + '[[theme.subtopic]]\nname = "A second"\nterms = ["alpha"]\n'
+        + '[[theme.facet]]\nname = "kind"\nvalues = [ { name = "v1", terms = ["one"] }, { name = "v2", terms = ["two"] } ]\n',
+    )
+    assert [g.name for g in t.subtopics] == ["B first", "A second"]
+    assert [x.term for x in t.subtopics[0].terms] == ["beta", "g"] and t.subtopics[0].terms[1].pattern.search(
+        "GAMMMA"
+    )
+    assert [(f.name, [v.name for v in f.values]) for f in t.facets] == [("kind", ["v1", "v2"])]
+
+
+def test_a_theme_without_subtopics_or_facets_keeps_its_digest(tmp_path):
+    import hashlib
+    import json
+
+    (plain,) = _parse_text(tmp_path, HEAD)
+    (more,) = _parse_text(tmp_path, HEAD + '[[theme.subtopic]]\nname = "S"\nterms = ["s"]\n')
+    before = {  # the definition's digest as it was before sub-topics and facets existed
+        "slug": "t", "title": "T", "scope": "s", "min_score": 2.0, "decisions": [], "exclude": [],
+        "include": [("x", r"\bx\b", 1.0)],
+    }  # fmt: skip
+    assert plain.digest == hashlib.sha256(json.dumps(before, sort_keys=True).encode()).hexdigest()
+    assert more.digest != plain.digest  # a report shows its sub-topics: editing them rebuilds it
+
+
+@pytest.mark.parametrize(
+    "tail, message, line",
+    [
+        ('[[theme.subtopic]]\nterms = ["a"]\n', "a subtopic needs name", 6),
+        ('[[theme.subtopic]]\nname = "S"\nterms = []\n', "subtopic 'S' needs terms", 7),
+        ('[[theme.subtopic]]\nname = "S"\nterms = ["a"]\n[[theme.subtopic]]\nname = "s"\nterms = ["b"]\n',
+         "subtopic 's' is defined twice", 10),
+        ('[[theme.facet]]\nname = "F"\n', "facet 'F' needs values", 7),
+        ('[[theme.facet]]\nname = "F"\nvalues = [ { name = "v" } ]\n', "value of facet 'F' 'v' needs terms", 8),
+        ('[[theme.subtopic]]\nname = "S"\nterms = [{ term = "bad", pattern = "(" }]\n', "invalid pattern", None),
+    ],
+)  # fmt: skip
+def test_bad_subtopics_and_facets_give_one_line_errors_with_the_line(tmp_path, tail, message, line):
+    from lit_review.errors import LitReviewError
+
+    with pytest.raises(LitReviewError) as err:
+        _parse_text(tmp_path, HEAD + tail)
+    text = str(err.value)
+    assert message in text and "\n" not in text and text.startswith(str(tmp_path / "themes.toml"))
+    if line is not None:
+        assert err.value.line == line, text
+
+
+def test_the_bundled_theme_files_are_identical_and_define_the_flagship_maps():
+    from lit_review.themes import load_themes
+
+    assert (ROOT / "references" / "themes.toml").read_bytes() == (
+        ROOT / "lit_review" / "example" / "themes.toml"
+    ).read_bytes()
+    by_slug = {t.slug: t for t in load_themes(ROOT / "references" / "themes.toml")}
+    for slug in ("gradient-free", "efficient-fine-tuning"):
+        assert len(by_slug[slug].facets) == 2 and all(len(f.values) >= 3 for f in by_slug[slug].facets)

@@ -130,7 +130,8 @@ def _ingest(project: Project, themes: list[Theme], out_dir: Path, outcome: Build
 
 
 def _write_theme_files(project: Project, snap, slug: str, out_dir: Path) -> list[str]:
-    """Beside a theme's report: its BibTeX, its full ranked list and its Atom feed; return their names."""
+    """Beside a theme's report: its BibTeX, its full ranked list, its Atom feed and its related-work
+    drafts (citing that BibTeX's keys); return their names."""
     from ..export import write_bibtex
     from ..themes import theme_members
     from .feed import feed_name, theme_feed
@@ -138,12 +139,15 @@ def _write_theme_files(project: Project, snap, slug: str, out_dir: Path) -> list
 
     papers = snap.result.corpus.papers
     write_bibtex(papers[theme_members(papers, slug)], out_dir / f"{slug}.bib")
-    full = full_list_name(slug)
     review = theme_review(project.root, slug, snapshot=snap)
+    full = full_list_name(slug)
     atomic_write_text(out_dir / full, full_list_html(review))
     feed = theme_feed(slug, review.theme.title, review.included, papers["first_seen"])
     atomic_write_text(out_dir / feed_name(slug), feed)
-    return [f"{slug}.bib", full, feed_name(slug)]
+    drafts = review.synthesis.drafts()
+    for name, text in drafts.items():
+        atomic_write_text(out_dir / name, text)
+    return [f"{slug}.bib", full, feed_name(slug), *drafts]
 
 
 def _write_index(

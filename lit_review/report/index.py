@@ -20,6 +20,7 @@ def _esc(value) -> str:
 
 
 def _theme_row(t, size: int, failed: dict[str, str], out_dir: Path) -> list[str]:
+    from ..synthesis import draft_name
     from .feed import feed_name
     from .theme_review import full_list_name
 
@@ -32,6 +33,8 @@ def _theme_row(t, size: int, failed: dict[str, str], out_dir: Path) -> list[str]
             (full_list_name(t.slug), "full ranked list"),
             (f"{t.slug}.bib", "BibTeX"),
             (feed_name(t.slug), "Atom feed"),
+            (draft_name(t.slug, "tex"), "related-work draft (LaTeX)"),
+            (draft_name(t.slug, "md"), "related-work draft (Markdown)"),
         )  # fmt: skip
         if (out_dir / name).exists()
     ]

@@ -140,3 +140,26 @@ def topics_html(o: Overview, n_topics: int = 10, max_papers: int = TOPIC_SAMPLE)
         else ""
     )
     return note + topics_table_html(topics)
+
+
+def subtopics_html(o: Overview) -> str:
+    """Each theme's sub-topics (:func:`lit_review.synthesis.subtopics.subtopics` of its included papers),
+    the corpus-level view beside the topics: name or terms, origin, papers."""
+    from ..synthesis.subtopics import YOURS, subtopics
+    from ..themes import theme_members
+
+    rows = []
+    for t in o.themes:
+        members = o.papers[theme_members(o.papers, t.slug)]
+        if members.empty:
+            rows.append([f'<a href="{esc(t.slug)}.html">{esc(t.title)}</a>', "&ndash;", "", "0"])
+            continue
+        for g in subtopics(members, t).groups.itertuples(index=False):
+            theme = f'<a href="{esc(t.slug)}.html">{esc(t.title)}</a>' if g.group == 1 else ""
+            origin = "yours" if g.source == YOURS else "found"
+            rows.append([theme, f"{g.group}. {esc(g.name)}", origin, str(g.size)])
+    return (
+        "<p>Each theme's included papers in sub-topics: named in the theme file (yours) or found by "
+        "clustering the rest (NMF on TF-IDF, as in each theme's report).</p>"
+        + table_html(["Theme", "Sub-topic", "Origin", "Papers"], rows, numeric={3})
+    )

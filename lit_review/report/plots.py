@@ -9,6 +9,7 @@ from __future__ import annotations
 import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from ..record import excerpt
 
@@ -97,6 +98,52 @@ def prisma_figure(counts: dict, n_reasons: int = 3) -> Figure:
     _arrow(ax, identified, removed)
     _arrow(ax, screened, excluded_box)
     _arrow(ax, (3.0, 3.2), undecided)
+    return fig
+
+
+def bubble_chart(table: pd.DataFrame, title: str) -> Figure:
+    """A bubble chart of a facet x facet count table (rows on the y axis, columns on the x axis): a
+    bubble's area is its count, written in it; empty cells get no bubble."""
+    rows, cols = [excerpt(str(i), 44) for i in table.index], [excerpt(str(c), 28) for c in table.columns]
+    fig, ax = _figure(1.6 + 1.1 * len(cols) + 2.2, 1.2 + 0.45 * len(rows))
+    values = table.to_numpy()
+    biggest = max(int(values.max()) if values.size else 0, 1)
+    for y in range(len(rows)):
+        for x in range(len(cols)):
+            n = int(values[len(rows) - 1 - y, x])
+            if n:
+                ax.scatter([x], [y], s=900 * n / biggest, color=COLOR, alpha=0.55, linewidths=0)
+                ax.text(x, y, str(n), ha="center", va="center", fontsize=8)
+    ax.set_xticks(range(len(cols)), cols, rotation=30, ha="right", fontsize=8)
+    ax.set_yticks(range(len(rows)), rows[::-1], fontsize=8)
+    ax.set_xlim(-0.7, len(cols) - 0.3)
+    ax.set_ylim(-0.7, len(rows) - 0.3)
+    ax.set_xlabel(str(table.columns.name or ""))
+    ax.set_ylabel(str(table.index.name or ""))
+    ax.set_title(title)
+    ax.grid(True, color="#eeeeee")
+    ax.set_axisbelow(True)
+    return fig
+
+
+def stacked_bars(table: pd.DataFrame, title: str) -> Figure:
+    """Bars per row of ``table`` (months), stacked by column (sub-topics), with a legend."""
+    fig, ax = _figure(7.6, 3.4)
+    bottom = [0] * len(table)
+    cmap = matplotlib.colormaps["tab10"]
+    labels = [str(i) for i in table.index]
+    for k, col in enumerate(table.columns):
+        values = [int(v) for v in table[col]]
+        ax.bar(labels, values, bottom=bottom, color=cmap(k % 10), label=excerpt(str(col), 40))
+        bottom = [b + v for b, v in zip(bottom, values)]
+    ax.set_ylabel("papers")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_title(title)
+    if len(labels) > 8:
+        ax.tick_params(axis="x", labelrotation=60, labelsize=7)
+    ax.spines[["top", "right"]].set_visible(False)
+    if len(table.columns):
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     return fig
 
 

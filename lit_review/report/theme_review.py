@@ -10,7 +10,8 @@ import html
 import importlib.metadata as md
 import platform
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from urllib.parse import quote
 
 import pandas as pd
@@ -50,6 +51,13 @@ class ThemeReview:
     def papers(self) -> pd.DataFrame:
         return self.result.corpus.papers
 
+    @cached_property
+    def synthesis(self):
+        """Sub-topics, gists, map, timeline and draft of the included papers (:func:`lit_review.synthesis.synthesize`)."""
+        from ..synthesis import synthesize
+
+        return synthesize(self.included, self.theme)
+
 
 def check_parameters(theme, project=None, min_score=None, top_n=50, snapshot=None, **_) -> None:
     """Check the theme notebook's parameters before any work: one line naming a bad one and what it takes."""
@@ -79,7 +87,7 @@ def theme_review(
     if min_score is not None and float(min_score) != th.min_score:
         from ..screening.verdicts import screen_themes
 
-        th = Theme(th.slug, th.title, th.scope, th.include, th.exclude, float(min_score), th.decisions)
+        th = replace(th, min_score=float(min_score))
         matches = match_theme(th, papers)
         screened = screen_themes(papers, [th], proj.decisions)[th.slug]
     matches = screened_matches(matches, screened)
@@ -309,26 +317,35 @@ def status(p, min_score: float | None = None) -> str:
 
 def _rows(r: ThemeReview, papers: pd.DataFrame, key_links: bool) -> list[list[str]]:
     rows = []
+    gist = dict(zip(r.synthesis.gists["id"], r.synthesis.gists["gist"]))
     for i, p in enumerate(papers.itertuples(index=False), 1):
         key = f"<code>{esc(p.citekey)}</code>"
         rows.append([
-            str(i), title_html(p), esc(short_authors(p.authors)), year_text(p),
+            str(i), title_html(p), f'<span class="gist">{esc(gist.get(p.id, ""))}</span>',
+            esc(short_authors(p.authors)), year_text(p),
             f'<a href="#{esc(p.citekey)}">{key}</a>' if key_links else key,
             f"{p.score:g}", esc("; ".join(p.matched)), esc(status(p, r.theme.min_score)),
         ])  # fmt: skip
     return rows
 
 
-RANKED_HEADER = ["#", "Title", "Authors", "Year", "Citation key", "Score", "Matched terms", "Status"]
+RANKED_HEADER = ["#", "Title", "Gist (quoted from the abstract)", "Authors", "Year", "Citation key", "Score",
+                 "Matched terms", "Status"]  # fmt: skip
+RANKED_NUMERIC = {0, 4, 6}
 
 
 def downloads_html(r: ThemeReview) -> str:
-    """Links to the theme's full ranked list and its BibTeX, written beside the report by the build."""
+    """Links to the theme's full ranked list, its BibTeX and its related-work drafts, written beside
+    the report by the build."""
+    from ..synthesis import draft_name
+
     slug = esc(r.theme.slug)
+    tex, md = (esc(draft_name(r.theme.slug, ext)) for ext in ("tex", "md"))
     return (
         f'<p class="downloads">All {len(r.included)} included papers: '
         f'<a href="{esc(full_list_name(r.theme.slug))}">full ranked list</a> · '
-        f'<a href="{slug}.bib">BibTeX ({slug}.bib)</a></p>'
+        f'<a href="{slug}.bib">BibTeX ({slug}.bib)</a> · '
+        f'related-work draft: <a href="{tex}">LaTeX ({tex})</a>, <a href="{md}">Markdown ({md})</a></p>'
     )
 
 
@@ -341,7 +358,7 @@ def ranked_table(r: ThemeReview, top_n: int = 50) -> str:
         if more
         else ""
     )
-    table = table_html(RANKED_HEADER, _rows(r, shown, key_links=True), numeric={0, 3, 5}, cls="ranked")
+    table = table_html(RANKED_HEADER, _rows(r, shown, key_links=True), numeric=RANKED_NUMERIC, cls="ranked")
     return note + table + downloads_html(r)
 
 
@@ -353,7 +370,9 @@ def full_list_html(r: ThemeReview) -> str:
         f'<h1>{esc(title)}</h1><p>Ranked by relevance as in <a href="{esc(t.slug)}.html">the report</a> '
         f"(theme <code>{esc(t.slug)}</code>, minimum score {t.min_score:g}); "
         f'<a href="{esc(t.slug)}.bib">BibTeX ({esc(t.slug)}.bib)</a>.</p>'
-        + table_html(RANKED_HEADER, _rows(r, r.included, key_links=False), numeric={0, 3, 5}, cls="ranked")
+        + table_html(
+            RANKED_HEADER, _rows(r, r.included, key_links=False), numeric=RANKED_NUMERIC, cls="ranked"
+        )
     )
     return page(title, body, nav=INDEX_LINK)
 
