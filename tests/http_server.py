@@ -104,3 +104,19 @@ class RecordedServer:
     def __exit__(self, *exc) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
+
+
+class FakeTime:
+    """An injected clock for the client that only moves when the client sleeps: waits are
+    recorded, never spent (``Client(..., sleep=t.sleep, clock=t.clock)``)."""
+
+    def __init__(self):
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def clock(self) -> float:
+        return self.now

@@ -11,6 +11,8 @@ from lit_review.citekeys import PIN_COLUMNS, assign_keys, commit_pins, load_pins
 from lit_review.errors import LitReviewError
 from lit_review.ingest import ingest
 
+from .processes import run_together
+
 
 @pytest.fixture(scope="module")
 def ingested(tmp_path_factory):
@@ -226,18 +228,8 @@ def _commit(path: str, tag: str, start) -> None:
 
 
 def test_four_builds_pinning_at_once_keep_every_pin_and_no_key_twice(tmp_path):
-    import multiprocessing as mp
-
     path = tmp_path / "citekeys.csv"
     save_pins(pd.DataFrame(columns=list(PIN_COLUMNS)), path)
-    spawn = mp.get_context("spawn")
-    start = spawn.Event()
-    procs = [spawn.Process(target=_commit, args=(str(path), tag, start)) for tag in "abcd"]
-    for p in procs:
-        p.start()
-    start.set()
-    for p in procs:
-        p.join(300)
-        assert p.exitcode == 0
+    run_together(_commit, [(str(path), tag) for tag in "abcd"])
     pins = load_pins(path)  # which also checks no key and no id is pinned twice
     assert sorted(pins["id"]) == sorted(f"{t}-{k}" for t in "abcd" for k in range(3))

@@ -16,6 +16,7 @@ from lit_review.sources import read_source
 from lit_review.sources.manifest import load_manifest
 
 from .http_server import RecordedServer, Reply
+from .processes import run_together
 
 FIXTURES = Path("/work/shared/fixtures")
 HF_DAY = FIXTURES / "hf" / "hfdaily-zh__2025-02-17.json"
@@ -158,19 +159,9 @@ def _append_entries(manifest: str, tag: str, n: int, start) -> None:
 
 
 def test_fetches_at_the_same_time_each_keep_their_manifest_entry(project):
-    import multiprocessing as mp
-
     manifest = Project.at(project).manifest
     before = load_manifest(manifest)
-    spawn = mp.get_context("spawn")
-    start = spawn.Event()
-    procs = [spawn.Process(target=_append_entries, args=(str(manifest), t, 25, start)) for t in "abcd"]
-    for p in procs:
-        p.start()
-    start.set()
-    for p in procs:
-        p.join(300)
-        assert p.exitcode == 0
+    run_together(_append_entries, [(str(manifest), t, 25) for t in "abcd"])
     after = load_manifest(manifest)
     assert set(after) == set(before) | {f"{t}-{k}.json" for t in "abcd" for k in range(25)}
     assert len(tomllib.loads(manifest.read_text())["source"]) == len(before) + 100  # none twice

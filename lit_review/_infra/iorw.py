@@ -94,6 +94,11 @@ class ListingText:
     bad: dict[int, str]
     ends_with_newline: bool
 
+    def damage(self, first: int, last: int) -> str:
+        """Why a record on lines ``first``..``last`` (1-based) cannot be trusted: ``line N: reason``
+        of its first damaged line, or ``""``."""
+        return next((f"line {n}: {self.bad[n]}" for n in range(first, last + 1) if n in self.bad), "")
+
 
 def read_listing_lines(path: str | Path) -> ListingText:
     """Read a listing file as lines, with the 1-based numbers of damaged lines and why.

@@ -110,7 +110,7 @@ def read(path: str | Path, name: str | None = None, shared: Shared | None = None
         elif isinstance(block, ParsingFailedBlock):
             batch.rejects.append(Reject(name, line, _failure(block), excerpt(block.raw)))
         elif isinstance(block, Entry):
-            damage = _damage(text.bad, line, block.raw)
+            damage = text.damage(line, line + (block.raw or "").count("\n"))
             if damage:
                 batch.rejects.append(Reject(name, line, damage, excerpt(block.raw)))
                 continue
@@ -147,14 +147,6 @@ def _failure(block: ParsingFailedBlock) -> str:
         return "field given twice: " + ", ".join(sorted(block.duplicate_keys))
     why = getattr(block.error, "abort_reason", None) or str(block.error) or type(block.error).__name__
     return "unreadable BibTeX entry: " + " ".join(why.split())
-
-
-def _damage(bad: dict[int, str], line: int, raw: str | None) -> str:
-    last = line + (raw or "").count("\n")
-    for number in range(line, last + 1):
-        if number in bad:
-            return f"line {number}: {bad[number]}"
-    return ""
 
 
 def _read_entry(batch, rows, entry, read, context: _Context, line) -> None:

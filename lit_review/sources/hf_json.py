@@ -29,6 +29,7 @@ from pathlib import Path
 from .._fast.names import person_name_column
 from ..errors import LitReviewError
 from ..record import Batch, Reject, excerpt, full_columns
+from . import apijson
 from .arxiv_atom import iso_date
 from .ids import abs_url, arxiv_id, arxiv_id_in
 
@@ -54,7 +55,7 @@ def read(path: str | Path, name: str | None = None) -> Batch:
     """Read one Hugging Face Papers JSON file into a :class:`Batch` (see the module docstring)."""
     path = Path(path)
     name = name or path.name
-    text = _text(path)
+    text = apijson.load(path, "Hugging Face papers")
     batch = Batch(name, FORMAT, "api")
     rows = []
     for line, item in _items(path, text):
@@ -81,21 +82,6 @@ def read(path: str | Path, name: str | None = None) -> Batch:
 
 # what _record sets (the others are missing in every row; a key a row lacks reads as None, its default)
 _ROW_KEYS = ("title", "abstract", "authors", "arxiv_id", "url", "upvotes", "year", "month", "day")
-
-
-def _text(path: Path) -> str:
-    try:
-        data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
-    except OSError as exc:
-        raise LitReviewError(f"cannot read file: {exc.strerror or exc}", path) from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise LitReviewError(f"not UTF-8 JSON (byte 0x{data[exc.start]:02x})", path, line) from None
-    if not text.strip():
-        raise LitReviewError("empty file: no Hugging Face papers JSON", path, 1)
-    return text
 
 
 class _Broken:

@@ -64,7 +64,7 @@ def read(path: str | Path, name: str | None = None) -> Batch:
     rows = []
     for start, end in zip(starts, [*starts[1:], len(lines)]):
         line = start + 1
-        damage = next((f"line {n}: {text.bad[n]}" for n in range(line, end + 1) if n in text.bad), "")
+        damage = text.damage(line, end)
         if damage:
             batch.rejects.append(Reject(name, line, damage, lines[start]))
             continue

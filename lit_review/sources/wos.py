@@ -70,7 +70,7 @@ def read(path: str | Path, name: str | None = None) -> Batch:
     rows = []
     for start, end, ended in blocks:
         line = start + 1
-        damage = next((f"line {n}: {text.bad[n]}" for n in range(line, end + 1) if n in text.bad), "")
+        damage = text.damage(line, end)
         if damage or not ended:
             reason = damage or "record has no 'ER' end line (truncated?)"
             batch.rejects.append(Reject(name, line, reason, lines[start]))

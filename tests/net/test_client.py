@@ -12,7 +12,7 @@ from lit_review.errors import LitReviewError
 from lit_review.net import Client, ServiceError, services, user_agent
 from lit_review.net.services import empty_page_due
 
-from ..http_server import RecordedServer, Reply
+from ..http_server import FakeTime, RecordedServer, Reply
 
 FIXTURES = Path("/work/shared/fixtures")
 HF_DAY = FIXTURES / "hf" / "hfdaily-zh__2025-02-17.json"
@@ -24,21 +24,6 @@ S2 = FIXTURES / "semanticscholar" / "Citation.json"
 EMPTY_FEED = json.loads(
     (Path(__file__).parent / "fixtures" / "arxivpy__id_0000.0000_s0_m100_8b51d9633a68.json").read_text()
 )["body"].encode("utf-8")
-
-
-class FakeTime:
-    """An injected clock that only moves when the client sleeps: waits are recorded, never spent."""
-
-    def __init__(self):
-        self.now = 1000.0
-        self.sleeps = []
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def clock(self):
-        return self.now
 
 
 @pytest.fixture

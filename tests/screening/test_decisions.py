@@ -19,6 +19,7 @@ from lit_review.screening.decisions import (
 )
 from lit_review.themes import parse_themes
 
+from ..processes import run_together
 from ..test_evaluate import LABELS
 
 HEADER = "paper,theme,decision,reason,reviewer,date,role\n"
@@ -259,18 +260,8 @@ def _append_many(path: str, reviewer: str, n: int, start) -> None:
 
 def test_four_processes_appending_150_rows_each_lose_none(tmp_path):
     # the reported failure: two processes appending 150 rows each left 152 of 300 rows
-    import multiprocessing as mp
-
     path = write(tmp_path, GOOD)
-    spawn = mp.get_context("spawn")
-    start = spawn.Event()
-    procs = [spawn.Process(target=_append_many, args=(str(path), f"r{j}", 150, start)) for j in range(4)]
-    for p in procs:
-        p.start()
-    start.set()
-    for p in procs:
-        p.join(300)
-        assert p.exitcode == 0
+    run_together(_append_many, [(str(path), f"r{j}", 150) for j in range(4)])
     table = read_decisions(path)
     assert len(table) == 1 + 600 and path.read_text().startswith(GOOD)
     rows = list(zip(table["reviewer"], table["paper"], table["reason"]))[1:]
