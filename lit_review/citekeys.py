@@ -223,7 +223,7 @@ def commit_pins(
     with locked(path, timeout):
         now = load_pins(path)
         keys = None
-        if not set(zip(now["citekey"], now["id"])) <= set(zip(pins["citekey"], pins["id"])):
+        if len(now) and not set(zip(now["citekey"], now["id"])) <= set(zip(pins["citekey"], pins["id"])):
             keys, pins = assign_keys(papers, now, bases, known_as)
         save_pins(pins, path)
     return keys, pins
