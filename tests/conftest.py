@@ -39,3 +39,20 @@ def copy_project(dst: Path) -> Path:
 def project(tmp_path):
     """A fresh copy of the bundled review project (sources, manifest, themes, notebooks)."""
     return copy_project(tmp_path / "review")
+
+
+@pytest.fixture
+def srv():
+    """A local server on 127.0.0.1 serving recorded responses (``tests/http_server.py``)."""
+    from .http_server import RecordedServer
+
+    with RecordedServer() as server:
+        yield server
+
+
+@pytest.fixture
+def t():
+    """An injected clock and sleep for the HTTP client: waits recorded, never spent."""
+    from .http_server import FakeTime
+
+    return FakeTime()

@@ -17,16 +17,10 @@ from lit_review import fetch
 from lit_review.update import update
 
 from .conftest import ROOT
-from .http_server import RecordedServer, Reply
+from .http_server import Reply
 from .test_update import THEMES, TODAY, WEEK, FakeTime, body, factory, ids, serve_days
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def srv():
-    with RecordedServer() as server:
-        yield server
 
 
 def _project(path, srv, t, day="2025-02-12"):

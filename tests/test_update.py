@@ -22,7 +22,7 @@ from lit_review.sources.manifest import load_manifest
 from lit_review.update import plan_update, recorded_queries, update
 
 from .conftest import ROOT
-from .http_server import FakeTime, RecordedServer, Reply
+from .http_server import Reply
 
 DAILY = ROOT / "tests" / "data" / "hf-daily"
 WEEK = ["2025-02-13", "2025-02-14", "2025-02-15", "2025-02-16", "2025-02-17", "2025-02-18", "2025-02-19"]
@@ -57,17 +57,6 @@ def serve_days(srv, days, **override):
     for day in days:
         reply = override.get(day) or (Reply(200, body(day), {"Content-Type": "application/json"}),)
         srv.route("/api/daily_papers", *reply, query=f"date={day}&limit=100")
-
-
-@pytest.fixture
-def srv():
-    with RecordedServer() as server:
-        yield server
-
-
-@pytest.fixture
-def t():
-    return FakeTime()
 
 
 def factory(srv, t, **kw):

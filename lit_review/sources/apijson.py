@@ -31,6 +31,11 @@ class Broken:
         self.reason, self.text = reason, text
 
 
+def sniff(head: str, keys: re.Pattern) -> bool:
+    """Whether ``head`` starts a JSON value (an object or a list) in which ``keys`` finds a service's own keys."""
+    return head.lstrip()[:1] in ("[", "{") and bool(keys.search(head))
+
+
 def load(path: Path, what: str) -> str:
     """The text of a JSON file (UTF-8, a BOM dropped); an unreadable or empty file is a :class:`LitReviewError`."""
     try:

@@ -54,7 +54,7 @@ NOT_PAPERS = {
 
 def sniff(head: str) -> bool:
     """Whether ``head`` is JSON from Crossref: ``"message-type": "work"`` / ``"work-list"``, or keys only Crossref works have."""
-    return head.lstrip()[:1] in ("[", "{") and bool(_SNIFF.search(head))
+    return apijson.sniff(head, _SNIFF)
 
 
 def read(path: str | Path, name: str | None = None) -> Batch:

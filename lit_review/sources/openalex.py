@@ -51,7 +51,7 @@ ENTRY_TYPES = {
 
 def sniff(head: str) -> bool:
     """Whether ``head`` is JSON with OpenAlex work keys (``authorships``, ``abstract_inverted_index``, a ``W`` id)."""
-    return head.lstrip()[:1] in ("[", "{") and bool(_SNIFF.search(head))
+    return apijson.sniff(head, _SNIFF)
 
 
 def read(path: str | Path, name: str | None = None) -> Batch:

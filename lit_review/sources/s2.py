@@ -43,7 +43,7 @@ _PUBLICATION_TYPES = (
 
 def sniff(head: str) -> bool:
     """Whether ``head`` is JSON with Semantic Scholar paper keys (``paperId``, ``citedPaper``, ``citingPaper``)."""
-    return head.lstrip()[:1] in ("[", "{") and bool(_SNIFF.search(head))
+    return apijson.sniff(head, _SNIFF)
 
 
 def read(path: str | Path, name: str | None = None) -> Batch:

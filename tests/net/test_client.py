@@ -12,7 +12,7 @@ from lit_review.errors import LitReviewError
 from lit_review.net import Client, ServiceError, services, user_agent
 from lit_review.net.services import empty_page_due
 
-from ..http_server import FakeTime, RecordedServer, Reply
+from ..http_server import FakeTime, Reply
 
 FIXTURES = Path("/work/shared/fixtures")
 HF_DAY = FIXTURES / "hf" / "hfdaily-zh__2025-02-17.json"
@@ -24,17 +24,6 @@ S2 = FIXTURES / "semanticscholar" / "Citation.json"
 EMPTY_FEED = json.loads(
     (Path(__file__).parent / "fixtures" / "arxivpy__id_0000.0000_s0_m100_8b51d9633a68.json").read_text()
 )["body"].encode("utf-8")
-
-
-@pytest.fixture
-def srv():
-    with RecordedServer() as server:
-        yield server
-
-
-@pytest.fixture
-def t():
-    return FakeTime()
 
 
 def client(name, srv, t, **kw):
