@@ -17,8 +17,8 @@ from lit_review import fetch
 from lit_review.update import update
 
 from .conftest import ROOT
-from .http_server import Reply
-from .test_update import THEMES, TODAY, WEEK, FakeTime, body, factory, ids, serve_days
+from .http_server import FakeTime, Reply
+from .test_update import THEMES, TODAY, WEEK, body, factory, ids, serve_days
 
 pytestmark = pytest.mark.slow
 
