@@ -19,12 +19,12 @@ from pathlib import Path
 from rispy import RisParser
 
 from .._infra.iorw import read_listing_lines
-from ..errors import LitReviewError
 from ..record import Batch, Reject, columns_of
 from ..text import clean_text
 from .ids import arxiv_id_in, doi_of
 from .listing import MONTHS
 from .names import person_name
+from .tagged import no_records
 
 FORMAT = "ris"
 SUFFIXES = (".ris",)  # a hint only (sources.detect): the content decides
@@ -66,10 +66,7 @@ def read(path: str | Path, name: str | None = None) -> Batch:
     lines = [line.lstrip("\ufeff") for line in text.lines]
     starts = [n for n, line in enumerate(lines) if _TY.match(line)]
     if not starts:
-        first = next((n for n, line in enumerate(lines, 1) if line.strip()), None)
-        if first is None:
-            raise LitReviewError("empty file: no RIS records", path, 1)
-        raise LitReviewError("not RIS: no 'TY  -' record start", path, first)
+        raise no_records(path, lines, "RIS", "not RIS: no 'TY  -' record start")
     batch = Batch(name, FORMAT)
     rows: list[dict] = []
     parser = RisParser()

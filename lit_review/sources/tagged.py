@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..errors import LitReviewError
 from .listing import MONTHS
 
 _SEASONS = frozenset({"spring", "summer", "fall", "autumn", "winter"})
@@ -93,3 +94,12 @@ def split_list(texts: list[str], separator: str = ";") -> tuple[str, ...]:
     """Items of ``separator``-separated lists (keywords), in order, without repeats or empty items."""
     items = (item.strip() for text in texts for item in text.split(separator))
     return tuple(dict.fromkeys(item for item in items if item))
+
+
+def no_records(path, lines: list[str], records: str, why: str) -> LitReviewError:
+    """The error for a tag-line file (RIS, MEDLINE, Web of Science) with no record start: an empty
+    file, else ``why`` at its first non-blank line."""
+    first = next((n for n, line in enumerate(lines, 1) if line.strip()), None)
+    if first is None:
+        return LitReviewError(f"empty file: no {records} records", path, 1)
+    return LitReviewError(why, path, first)

@@ -15,12 +15,11 @@ import re
 from pathlib import Path
 
 from .._infra.iorw import read_listing_lines
-from ..errors import LitReviewError
 from ..record import Batch, Reject, columns_of, excerpt
 from ..text import clean_text
 from .ids import arxiv_id_in, doi_of
 from .names import person_name
-from .tagged import Fields, month_day, parse_fields, split_list, year_in
+from .tagged import Fields, month_day, no_records, parse_fields, split_list, year_in
 
 FORMAT = "wos"
 SUFFIXES = (".isi", ".ciw")  # hints only (sources.detect): the content decides
@@ -60,12 +59,9 @@ def read(path: str | Path, name: str | None = None) -> Batch:
     name = name or path.name
     text = read_listing_lines(path)
     lines = text.lines
-    if not any(line.strip() for line in lines):
-        raise LitReviewError("empty file: no Web of Science records", path, 1)
     blocks = _blocks(lines)
     if not blocks:
-        first = next(n for n, line in enumerate(lines, 1) if line.strip())
-        raise LitReviewError("not Web of Science plain text: no 'PT' record", path, first)
+        raise no_records(path, lines, "Web of Science", "not Web of Science plain text: no 'PT' record")
     batch = Batch(name, FORMAT)
     rows = []
     for start, end, ended in blocks:
